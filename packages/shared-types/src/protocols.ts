@@ -1,0 +1,24 @@
+/**
+ * The protocol and engine names a member carries on the wire (PROTOCOL.md, "Protocols and engines").
+ */
+
+/** Every protocol the server speaks, newest first. */
+export const PROTOCOL_IDS = ['rfc6455', 'hybi-08', 'hybi-07', 'hixie-76', 'hixie-75'] as const;
+
+/** One protocol id. */
+export type ProtocolId = (typeof PROTOCOL_IDS)[number];
+
+/** The two engines behind the router. */
+export const ENGINE_NAMES = ['websocket', 'faye-websocket'] as const;
+
+/** One engine name. */
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Human labels for badges: "RFC 6455", "draft-76", ... */
+export const PROTOCOL_LABELS: Readonly<Record<ProtocolId, string>> = {
+  rfc6455: 'RFC 6455',
+  'hybi-08': 'hybi-08',
+  'hybi-07': 'hybi-07',
+  'hixie-76': 'draft-76',
+  'hixie-75': 'draft-75',
+};

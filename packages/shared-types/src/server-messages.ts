@@ -1,0 +1,96 @@
+/**
+ * Server-to-client messages (PROTOCOL.md, "Server to client"), as schemas so that a client
+ * can validate what it receives, and as the types the server builds.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { ENGINE_NAMES, PROTOCOL_IDS } from './protocols.js';
+
+const errorCodeValues = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** A member of a room: who, and which path carries them. `relay` only when the server's own relay opened the leg. */
+export const memberSchema = z.object({
+  id: z.string(),
+  nick: z.string(),
+  protocol: z.enum(PROTOCOL_IDS),
+  engine: z.enum(ENGINE_NAMES),
+  relay: z.literal(true).optional(),
+});
+
+/** One chat message, identical for every member of the room. `ts` is milliseconds since the epoch. */
+export const chatMessageSchema = z.object({
+  type: z.literal('message'),
+  room: z.string(),
+  seq: z.number().int().positive(),
+  id: z.string(),
+  client: z.string(),
+  text: z.string(),
+  ts: z.number(),
+  from: memberSchema,
+});
+
+/** The answer to `join`. */
+export const welcomeSchema = z.object({
+  type: z.literal('welcome'),
+  room: z.string(),
+  self: memberSchema,
+  members: z.array(memberSchema),
+  history: z.array(chatMessageSchema),
+  seq: z.number().int().nonnegative(),
+  truncated: z.literal(true).optional(),
+});
+
+/** A member joined or left. */
+export const presenceSchema = z.object({
+  type: z.literal('presence'),
+  event: z.enum(['join', 'leave']),
+  member: memberSchema,
+});
+
+/** Something the client sent was refused. */
+export const errorSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(errorCodeValues),
+  message: z.string(),
+});
+
+/** The answer to `ping`. */
+export const pongSchema = z.object({
+  type: z.literal('pong'),
+  t: z.union([z.number(), z.string()]).optional(),
+});
+
+/** The exact bytes the relay wrote to (`out`) or read from (`in`) its hixie socket, base64. */
+export const wireSchema = z.object({
+  type: z.literal('wire'),
+  dir: z.enum(['in', 'out']),
+  protocol: z.enum(PROTOCOL_IDS),
+  bytes: z.base64(),
+});
+
+/** Every server-to-client message, keyed on `type`. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  welcomeSchema,
+  chatMessageSchema,
+  presenceSchema,
+  errorSchema,
+  pongSchema,
+  wireSchema,
+]);
+
+/** A member of a room. */
+export type Member = z.output<typeof memberSchema>;
+/** A `message`. */
+export type ChatMessage = z.output<typeof chatMessageSchema>;
+/** A `welcome`. */
+export type WelcomeMessage = z.output<typeof welcomeSchema>;
+/** A `presence`. */
+export type PresenceMessage = z.output<typeof presenceSchema>;
+/** An `error`. */
+export type ErrorMessage = z.output<typeof errorSchema>;
+/** A `pong`. */
+export type PongMessage = z.output<typeof pongSchema>;
+/** A `wire`. */
+export type WireMessage = z.output<typeof wireSchema>;
+/** Any server-to-client message. */
+export type ServerMessage = z.output<typeof serverMessageSchema>;
