@@ -2,4 +2,7 @@
  * @draftbridge/protocol-router: classify a WebSocket upgrade, hand it to the right engine,
  * and expose one Connection interface over both; plus a hixie-75/76 client.
  */
+export * from './connection.js';
+export * from './hixie/draft76-key.js';
+export * from './prepared-message.js';
 export * from './protocols.js';

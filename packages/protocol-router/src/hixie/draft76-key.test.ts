@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  answerDraft76Challenge,
+  createDraft76Key,
+  createDraft76Key3,
+  parseDraft76Key,
+} from './draft76-key.js';
+
+describe('answerDraft76Challenge', () => {
+  it('matches the example of draft-hixie-76 §1.3', () => {
+    const answer = answerDraft76Challenge(
+      '18x 6]8vM;54 *(5:  {   U1]8  z [  8',
+      '1_ tx7X d  <  nw  334J702) 7]o}` 0',
+      Buffer.from('Tm[K T2u', 'latin1'),
+    );
+    expect(answer?.toString('latin1')).toBe('fQJ,fN/4F4!~K~MH');
+  });
+
+  it('matches the second verified example', () => {
+    const answer = answerDraft76Challenge(
+      '4 @1  46546xW%0l 1 5',
+      '12998 5 Y3 1  .P00',
+      Buffer.from('^n:ds[4U', 'latin1'),
+    );
+    expect(answer?.toString('latin1')).toBe("8jKS'y:G*Co,Wxa-");
+  });
+});
+
+describe('parseDraft76Key', () => {
+  it.each([
+    ['the spec key1', '18x 6]8vM;54 *(5:  {   U1]8  z [  8', 155712099],
+    ['the spec key2', '1_ tx7X d  <  nw  334J702) 7]o}` 0', 173347027],
+    ['a zero number', '0 0', 0],
+    ['the largest number', '4294967295 ', 4294967295],
+  ])('reads %s', (_name, key, part) => {
+    expect(parseDraft76Key(key)).toBe(part);
+  });
+
+  it.each([
+    ['no spaces', '12345'],
+    ['no digits', 'a b c'],
+    ['a number not divisible by its spaces', '1 2 3'],
+    ['a number past 32 bits', '4294967296 '],
+    ['a huge number', `${'9'.repeat(40)} `],
+    ['non-ASCII', '1 2é'],
+    ['an empty key', ''],
+  ])('refuses %s', (_name, key) => {
+    expect(parseDraft76Key(key)).toBeNull();
+  });
+});
+
+describe('createDraft76Key', () => {
+  it('makes keys the server reads back, never with a space at either end', () => {
+    for (let i = 0; i < 500; i += 1) {
+      const { key, part } = createDraft76Key();
+      expect(parseDraft76Key(key)).toBe(part);
+      expect(key.startsWith(' ') || key.endsWith(' ')).toBe(false);
+    }
+  });
+
+  it('makes an 8-byte key3', () => {
+    expect(createDraft76Key3()).toHaveLength(8);
+  });
+});

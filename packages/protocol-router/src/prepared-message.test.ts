@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { PreparedMessage } from './prepared-message.js';
+
+describe('PreparedMessage', () => {
+  it('frames "Hello" as RFC 6455 §5.7 does for an unmasked text frame', () => {
+    expect([...new PreparedMessage('Hello').frame('hybi')]).toEqual([
+      0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f,
+    ]);
+  });
+
+  it('uses the 16-bit length from 126 bytes and the 64-bit length from 65536', () => {
+    const medium = new PreparedMessage('x'.repeat(126)).frame('hybi');
+    expect([...medium.subarray(0, 4)]).toEqual([0x81, 126, 0x00, 126]);
+    expect(medium).toHaveLength(130);
+    const large = new PreparedMessage('x'.repeat(0x10000)).frame('hybi');
+    expect([...large.subarray(0, 10)]).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
+  it('frames a draft message as 0x00, UTF-8, 0xFF', () => {
+    expect([...new PreparedMessage('é').frame('hixie')]).toEqual([0x00, 0xc3, 0xa9, 0xff]);
+  });
+
+  it('frames once per family and shares the bytes', () => {
+    const message = new PreparedMessage('shared');
+    expect(message.frame('hybi')).toBe(message.frame('hybi'));
+    expect(message.frame('hixie')).toBe(message.frame('hixie'));
+  });
+});
