@@ -1,0 +1,191 @@
+/**
+ * Classification: which protocol an upgrade request speaks, which engine serves it, or why
+ * it is refused. A pure function of the request line and headers.
+ *
+ * Design note. The router decides here, before any engine sees the socket. WebSocket-Node
+ * answers an unknown version with its own 426 and a hixie request with a 400, and
+ * WebSocketServer then ends the socket: mounted first on mixed traffic it would kill the
+ * draft clients that faye-websocket could have served. So no engine is asked "can you take
+ * this?"; each is handed only what it is known to serve (see PROTOCOL.md, "Protocols and
+ * engines"). When several refusals apply, the first of version, malformed, origin, path wins.
+ *
+ * Recognition:
+ *   Sec-WebSocket-Version 13 / 8 / 7 -> rfc6455 / hybi-08 / hybi-07 (RFC 6455 §4.2.1, hybi drafts §4)
+ *   no version, Sec-WebSocket-Key1 and -Key2 -> hixie-76 (draft-hixie-76 §5.1)
+ *   no version, no keys, Upgrade: WebSocket -> hixie-75 (draft-hixie-75 §4.1)
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { SUPPORTED_VERSIONS } from './constants.js';
+import { parseDraft76Key } from './hixie/draft76-key.js';
+import { type OriginPolicy, readOrigin } from './origin-policy.js';
+import { DEFAULT_ENGINE, ENGINES, type Engine, type Protocol } from './protocols.js';
+
+/** What classification reads of an HTTP upgrade request. */
+export interface UpgradeRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** What the server allows. */
+export interface ClassifyOptions {
+  /** Paths that take WebSockets, e.g. `['/ws', '/relay']`. */
+  readonly paths: readonly string[];
+  /** Decides on the request's origin. */
+  readonly isOriginAllowed: OriginPolicy;
+}
+
+/** Why a request is refused, in the order the checks run. */
+export const REJECT_REASONS = [
+  'unsupported_version',
+  'malformed',
+  'forbidden_origin',
+  'unknown_path',
+] as const;
+
+/** One refusal reason. */
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** A request to hand to an engine. */
+export interface Accepted {
+  readonly accept: true;
+  readonly protocol: Protocol;
+  readonly engine: Engine;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly origin: string | undefined;
+}
+
+/** A request to refuse with a plain HTTP response. */
+export interface Rejected {
+  readonly accept: false;
+  readonly reason: RejectReason;
+  readonly status: 400 | 403 | 404 | 426;
+  readonly message: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The router's decision about one upgrade request. */
+export type Decision = Accepted | Rejected;
+
+const VERSION_PROTOCOLS: Readonly<Record<(typeof SUPPORTED_VERSIONS)[number], Protocol>> = {
+  '13': 'rfc6455',
+  '8': 'hybi-08',
+  '7': 'hybi-07',
+};
+
+// WebSocket-Node serves only hybi-08 and RFC 6455; faye-websocket serves everything.
+const ENGINE_SERVES: Readonly<Record<Engine, ReadonlySet<Protocol>>> = {
+  websocket: new Set<Protocol>(['rfc6455', 'hybi-08']),
+  'faye-websocket': new Set<Protocol>(['rfc6455', 'hybi-08', 'hybi-07', 'hixie-76', 'hixie-75']),
+};
+
+// RFC 6455 §4.1: the key is 16 random bytes, base64: 22 characters and "==".
+const HYBI_KEY = /^[A-Za-z0-9+/]{22}==$/;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function hasToken(value: string | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  return value.split(',').some((part) => part.trim().toLowerCase() === token);
+}
+
+function reject(
+  reason: RejectReason,
+  status: Rejected['status'],
+  message: string,
+  headers: Record<string, string> = {},
+): Rejected {
+  return { accept: false, reason, status, message, headers };
+}
+
+const malformed = (message: string) => reject('malformed', 400, message);
+
+function isSupportedVersion(version: string): version is (typeof SUPPORTED_VERSIONS)[number] {
+  return (SUPPORTED_VERSIONS as readonly string[]).includes(version);
+}
+
+// Which protocol the headers speak, or why they are malformed.
+function recognise(request: UpgradeRequest): Protocol | Rejected {
+  const { headers } = request;
+  const version = header(headers, 'sec-websocket-version')?.trim();
+  if (request.method !== 'GET') return malformed('A WebSocket handshake is a GET request.');
+  if (!hasToken(header(headers, 'upgrade'), 'websocket')) {
+    return malformed('The request does not ask to upgrade to WebSocket.');
+  }
+  if (!hasToken(header(headers, 'connection'), 'upgrade')) {
+    return malformed('The Connection header must include Upgrade.');
+  }
+  if (header(headers, 'host') === undefined) return malformed('The request has no Host header.');
+
+  if (version !== undefined) {
+    if (!isSupportedVersion(version)) return malformed('Unsupported version.');
+    const key = header(headers, 'sec-websocket-key')?.trim();
+    if (key === undefined || !HYBI_KEY.test(key)) {
+      return malformed('Sec-WebSocket-Key must be 16 bytes in base64.');
+    }
+    return VERSION_PROTOCOLS[version];
+  }
+
+  const key1 = header(headers, 'sec-websocket-key1');
+  const key2 = header(headers, 'sec-websocket-key2');
+  if (key1 !== undefined || key2 !== undefined) {
+    if (key1 === undefined || key2 === undefined) {
+      return malformed('A draft-76 handshake needs both Sec-WebSocket-Key1 and Key2.');
+    }
+    if (parseDraft76Key(key1) === null || parseDraft76Key(key2) === null) {
+      return malformed(
+        'A draft-76 key needs digits and spaces, a number that fits 32 bits and divides by its spaces.',
+      );
+    }
+    return 'hixie-76';
+  }
+  if (header(headers, 'sec-websocket-key') !== undefined) {
+    return malformed('Sec-WebSocket-Key without Sec-WebSocket-Version.');
+  }
+  return 'hixie-75';
+}
+
+function chooseEngine(protocol: Protocol, query: URLSearchParams): Engine | Rejected {
+  const forced = query.get('engine');
+  if (forced === null) return DEFAULT_ENGINE[protocol];
+  const engine = ENGINES.find((name) => name === forced);
+  if (engine === undefined) return malformed(`Unknown engine; use one of: ${ENGINES.join(', ')}.`);
+  if (!ENGINE_SERVES[engine].has(protocol))
+    return malformed(`${engine} does not serve ${protocol}.`);
+  return engine;
+}
+
+/** Classifies one upgrade request: the protocol and engine, or the HTTP refusal. */
+export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOptions): Decision {
+  // RFC 6455 §4.2.2: an unsupported version gets 426 and the versions we do serve.
+  const version = header(request.headers, 'sec-websocket-version')?.trim();
+  if (version !== undefined && !isSupportedVersion(version)) {
+    return reject('unsupported_version', 426, 'Unsupported WebSocket version.', {
+      'Sec-WebSocket-Version': SUPPORTED_VERSIONS.join(', '),
+    });
+  }
+
+  const protocol = recognise(request);
+  if (typeof protocol !== 'string') return protocol;
+
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return malformed('The request target is not a valid path.');
+  }
+  const engine = chooseEngine(protocol, url.searchParams);
+  if (typeof engine !== 'string') return engine;
+
+  const origin = readOrigin(request.headers);
+  if (!options.isOriginAllowed(origin, request.headers)) {
+    return reject('forbidden_origin', 403, 'Origin not allowed.');
+  }
+  if (!options.paths.includes(url.pathname)) return reject('unknown_path', 404, 'Not Found.');
+
+  return { accept: true, protocol, engine, path: url.pathname, query: url.searchParams, origin };
+}

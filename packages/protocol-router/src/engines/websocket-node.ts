@@ -1,0 +1,83 @@
+/**
+ * WebSocket-Node (npm `websocket`) serves RFC 6455 and hybi-08.
+ *
+ * The router has already checked the handshake, so the adapter builds a `WebSocketRequest`
+ * itself rather than mounting a `WebSocketServer` (which would answer and end sockets it
+ * cannot serve). Two details the library leaves to us: `handleUpgrade` ignores the bytes the
+ * HTTP parser read past the headers, so they are put back with `socket.unshift` first; and its
+ * message limit defaults to 1 MiB, so both limits are set to ours (over it: close 1009).
+ */
+import type { IncomingMessage } from 'node:http';
+import websocket from 'websocket';
+import type { Connection } from '../connection.js';
+import type { EngineAdapter, EngineContext, EngineLimits } from './engine.js';
+import { EngineConnection } from './engine-connection.js';
+
+function serverConfig(limits: EngineLimits): websocket.IServerConfig {
+  return {
+    // Required by the type; the router, not a WebSocketServer, owns the HTTP server.
+    httpServer: [],
+    maxReceivedFrameSize: limits.maxMessageBytes,
+    maxReceivedMessageSize: limits.maxMessageBytes,
+    // Frames are written whole (PreparedMessage); no fragments to interleave with.
+    fragmentOutgoingMessages: false,
+    fragmentationThreshold: limits.maxMessageBytes,
+    keepalive: true,
+    keepaliveInterval: limits.keepaliveIntervalMs,
+    dropConnectionOnKeepaliveTimeout: true,
+    keepaliveGracePeriod: limits.keepaliveIntervalMs,
+    useNativeKeepalive: false,
+    assembleFragments: true,
+    autoAcceptConnections: false,
+    ignoreXForwardedFor: true,
+    disableNagleAlgorithm: true,
+    closeTimeout: limits.closeTimeoutMs,
+  };
+}
+
+// Options WebSocket-Node reads but its type does not list: chat needs neither.
+const UNTYPED_OPTIONS = { parseCookies: false, parseExtensions: false };
+
+function accept(context: EngineContext): Promise<Connection> {
+  const { request, socket, head, decision, limits } = context;
+  if (head.length > 0) socket.unshift(head);
+  const wsRequest = new websocket.request(
+    socket,
+    request as IncomingMessage,
+    {
+      ...serverConfig(limits),
+      ...UNTYPED_OPTIONS,
+    } as websocket.IServerConfig,
+  );
+  // Throws on a handshake the router should not have passed; the router answers 400.
+  wsRequest.readHandshake();
+  const engineConnection = wsRequest.accept(undefined, wsRequest.origin);
+  const connection = new EngineConnection(
+    socket,
+    decision,
+    request.headers,
+    {
+      isEngineOpen: () => engineConnection.connected && engineConnection.state === 'open',
+      closeEngine: (code, reason) => {
+        try {
+          engineConnection.close(code, reason);
+        } catch {
+          // A code WebSocket-Node refuses to send (1005, 1006, ...) becomes a plain 1000.
+          engineConnection.close(1000, reason);
+        }
+      },
+      engineBuffered: () => 0,
+    },
+    limits.closeTimeoutMs,
+  );
+  engineConnection.on('message', (message) => {
+    if (message.type === 'utf8') connection.receiveText(message.utf8Data);
+    else connection.receiveBinary(message.binaryData);
+  });
+  engineConnection.on('error', (error) => connection.receiveError(error));
+  engineConnection.on('close', (code, description) => connection.closed(code, description));
+  return Promise.resolve(connection);
+}
+
+/** The WebSocket-Node adapter. */
+export const websocketNodeEngine: EngineAdapter = { name: 'websocket', accept };

@@ -1,0 +1,143 @@
+/**
+ * The router: one `upgrade` handler in front of two engines.
+ *
+ * Design note. Each upgrade is classified (classify.ts) before any engine sees the socket;
+ * a refusal is answered here (abort-handshake.ts) and an acceptance goes to exactly one
+ * engine with the request and the bytes already read. So no engine ever answers, ends or
+ * destroys a socket that another should have taken: the lesson WebSocket-Node learned when a
+ * first library closed sockets a fallback library could have served.
+ *
+ * The handshake timer starts at the socket's first byte (the server's `connection` event) and
+ * stops when the engine reports the connection open, so it covers slow headers and a hixie-76
+ * key3 body that never comes. Node's own header timeout is checked only every 30 s.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { abortHandshake } from './abort-handshake.js';
+import { classifyUpgrade, type RejectReason } from './classify.js';
+import type { Connection } from './connection.js';
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+} from './constants.js';
+import { ENGINE_ADAPTERS } from './engines/index.js';
+import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
+import { guardDestroy } from './write-batcher.js';
+
+/** Why a socket did not become a connection: a refusal, a timeout, or an engine failure. */
+export type HandshakeFailure = RejectReason | 'handshake_timeout' | 'engine_error';
+
+/** Options of `createProtocolRouter`. */
+export interface RouterOptions {
+  /** Paths that take WebSockets; any other gets 404. */
+  readonly paths: readonly string[];
+  /** Who may connect; default: no Origin, or the server's own origin. */
+  readonly originPolicy?: OriginPolicy;
+  /** Default 5000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest frame and message in bytes, default 65536; over it: 1009, or the drafts' close. */
+  readonly maxMessageBytes?: number;
+  /** Ping interval on hybi and RFC 6455, default 20000. */
+  readonly keepaliveIntervalMs?: number;
+  /** How long a closing handshake may take, default 5000. */
+  readonly closeTimeoutMs?: number;
+  /** Called with every connection once it is open. */
+  readonly onConnection: (connection: Connection, request: IncomingMessage) => void;
+  /** Called for every socket that did not become a connection. */
+  readonly onFailure?: (failure: HandshakeFailure, request: IncomingMessage | undefined) => void;
+}
+
+/** A router ready to take upgrades. */
+export interface ProtocolRouter {
+  /** Listens to a server's `connection` and `upgrade` events. */
+  attach(server: Server): void;
+  /** Handles one upgrade, for servers that dispatch `upgrade` themselves. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/** Builds a router. */
+export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const limits = {
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+    closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+  };
+  const classifyOptions = {
+    paths: options.paths,
+    isOriginAllowed: options.originPolicy ?? createOriginPolicy(),
+  };
+  const timers = new WeakMap<Duplex, NodeJS.Timeout>();
+  const fail = (failure: HandshakeFailure, request: IncomingMessage | undefined) =>
+    options.onFailure?.(failure, request);
+
+  function arm(socket: Duplex, request?: IncomingMessage): void {
+    if (timers.has(socket)) return;
+    const timer = setTimeout(() => {
+      timers.delete(socket);
+      socket.destroy();
+      fail('handshake_timeout', request);
+    }, handshakeTimeoutMs);
+    timer.unref();
+    timers.set(socket, timer);
+    socket.once('close', () => disarm(socket));
+  }
+
+  function disarm(socket: Duplex): void {
+    clearTimeout(timers.get(socket));
+    timers.delete(socket);
+  }
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    arm(socket, request);
+    const decision = classifyUpgrade(request, classifyOptions);
+    if (!decision.accept) {
+      disarm(socket);
+      abortHandshake(socket, decision.status, decision.message, decision.headers);
+      fail(decision.reason, request);
+      return;
+    }
+    const tcp = socket as Socket;
+    guardDestroy(tcp);
+    tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
+    let pending: Promise<Connection>;
+    try {
+      pending = ENGINE_ADAPTERS[decision.engine].accept({
+        request,
+        socket: tcp,
+        head,
+        decision,
+        limits,
+      });
+    } catch {
+      disarm(socket);
+      abortHandshake(socket, 400, 'Bad WebSocket handshake.');
+      fail('engine_error', request);
+      return;
+    }
+    pending.then(
+      (connection) => {
+        disarm(socket);
+        options.onConnection(connection, request);
+      },
+      () => {
+        disarm(socket);
+        socket.destroy();
+        fail('engine_error', request);
+      },
+    );
+  }
+
+  return {
+    handleUpgrade,
+    attach(server) {
+      server.on('connection', (socket: Socket) => arm(socket));
+      // A plain HTTP request is not a handshake: Node's own timeouts govern it.
+      server.on('request', (request: IncomingMessage) => disarm(request.socket));
+      server.on('upgrade', handleUpgrade);
+    },
+  };
+}

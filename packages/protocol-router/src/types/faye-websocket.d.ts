@@ -1,0 +1,44 @@
+// There is no @types/faye-websocket on the registry: the small part the adapter uses.
+declare module 'faye-websocket' {
+  import type { EventEmitter } from 'node:events';
+  import type { IncomingMessage } from 'node:http';
+  import type { Duplex } from 'node:stream';
+
+  interface FayeDriver {
+    readonly readyState: number;
+    close(reason?: string, code?: number): boolean;
+  }
+
+  interface FayeMessageEvent {
+    readonly data: string | Buffer;
+  }
+
+  interface FayeCloseEvent {
+    readonly code: number | null | undefined;
+    readonly reason: string | null | undefined;
+  }
+
+  class WebSocket extends EventEmitter {
+    constructor(
+      request: IncomingMessage,
+      socket: Duplex,
+      body: Buffer,
+      protocols?: readonly string[],
+      options?: { maxLength?: number; ping?: number; headers?: Record<string, string> },
+    );
+    static isWebSocket(request: IncomingMessage): boolean;
+    readonly readyState: number;
+    readonly version: string;
+    readonly bufferedAmount: number;
+    readonly _driver: FayeDriver;
+    _beginClose(reason: string, code: number): void;
+    send(data: string | Buffer): boolean;
+    close(code?: number, reason?: string): void;
+    on(event: 'open', listener: () => void): this;
+    on(event: 'message', listener: (event: FayeMessageEvent) => void): this;
+    on(event: 'close', listener: (event: FayeCloseEvent) => void): this;
+    on(event: 'error', listener: (event: { message?: string }) => void): this;
+  }
+
+  export = WebSocket;
+}
