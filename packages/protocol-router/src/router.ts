@@ -103,32 +103,26 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     const tcp = socket as Socket;
     guardDestroy(tcp);
     tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
-    let pending: Promise<Connection>;
     try {
-      pending = ENGINE_ADAPTERS[decision.engine].accept({
-        request,
-        socket: tcp,
-        head,
-        decision,
-        limits,
-      });
+      ENGINE_ADAPTERS[decision.engine].accept(
+        { request, socket: tcp, head, decision, limits },
+        {
+          onOpen(connection) {
+            disarm(socket);
+            options.onConnection(connection, request);
+          },
+          onFail() {
+            disarm(socket);
+            socket.destroy();
+            fail('engine_error', request);
+          },
+        },
+      );
     } catch {
       disarm(socket);
       abortHandshake(socket, 400, 'Bad WebSocket handshake.');
       fail('engine_error', request);
-      return;
     }
-    pending.then(
-      (connection) => {
-        disarm(socket);
-        options.onConnection(connection, request);
-      },
-      () => {
-        disarm(socket);
-        socket.destroy();
-        fail('engine_error', request);
-      },
-    );
   }
 
   return {

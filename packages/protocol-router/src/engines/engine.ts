@@ -25,9 +25,21 @@ export interface EngineContext {
   readonly limits: EngineLimits;
 }
 
+/** How an adapter reports the outcome of a handshake. */
+export interface AcceptCallbacks {
+  /**
+   * Called synchronously when the engine opens the connection, before it parses another byte:
+   * frames that arrived with the handshake (hixie-76 key3 and a first frame in one packet) are
+   * delivered right after, so listeners attached here miss nothing. A promise would lose them.
+   */
+  onOpen(connection: Connection): void;
+  /** Called if the handshake never completes. */
+  onFail(error: Error): void;
+}
+
 /** One engine behind the router. */
 export interface EngineAdapter {
   readonly name: Engine;
-  /** Completes the handshake; resolves once the connection is open, rejects if it never opens. */
-  accept(context: EngineContext): Promise<Connection>;
+  /** Completes the handshake; throws if the engine refuses the request outright. */
+  accept(context: EngineContext, callbacks: AcceptCallbacks): void;
 }

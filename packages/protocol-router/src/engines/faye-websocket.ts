@@ -12,8 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import FayeWebSocket from 'faye-websocket';
-import type { Connection } from '../connection.js';
-import type { EngineAdapter, EngineContext } from './engine.js';
+import type { AcceptCallbacks, EngineAdapter, EngineContext } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 
 // The driver reads `request.headers`; a child object with other headers leaves the original alone.
@@ -22,7 +21,7 @@ function withHybiVersion13(request: IncomingMessage): IncomingMessage {
   return Object.create(request, { headers: { value: headers } }) as IncomingMessage;
 }
 
-function accept(context: EngineContext): Promise<Connection> {
+function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const { request, socket, head, decision, limits } = context;
   const isHybi = decision.protocol !== 'hixie-76' && decision.protocol !== 'hixie-75';
   const engineRequest = isHybi ? withHybiVersion13(request) : request;
@@ -44,32 +43,30 @@ function accept(context: EngineContext): Promise<Connection> {
     },
     limits.closeTimeoutMs,
   );
-  return new Promise((resolve, reject) => {
-    let opened = false;
-    ws.on('open', () => {
-      opened = true;
-      resolve(connection);
-    });
-    ws.on('message', (event) => {
-      if (typeof event.data === 'string') connection.receiveText(event.data);
-      else connection.receiveBinary(event.data);
-    });
-    ws.on('error', (event) =>
-      connection.receiveError(new Error(event.message ?? 'faye-websocket error')),
-    );
-    ws.on('close', (event) => {
-      if (!opened) {
-        reject(new Error('The handshake did not complete.'));
-        return;
-      }
-      // The drafts carry no close code: an orderly close reports 1000. hixie-75 has no closing
-      // handshake at all, so the end of the TCP connection is its orderly close.
-      const code =
-        decision.protocol === 'hixie-75' && event.code === 1006
-          ? 1000
-          : (event.code ?? (isHybi ? 1005 : 1000));
-      connection.closed(code, event.reason ?? '');
-    });
+  let opened = false;
+  ws.on('open', () => {
+    opened = true;
+    callbacks.onOpen(connection);
+  });
+  ws.on('message', (event) => {
+    if (typeof event.data === 'string') connection.receiveText(event.data);
+    else connection.receiveBinary(event.data);
+  });
+  ws.on('error', (event) =>
+    connection.receiveError(new Error(event.message ?? 'faye-websocket error')),
+  );
+  ws.on('close', (event) => {
+    if (!opened) {
+      callbacks.onFail(new Error('The handshake did not complete.'));
+      return;
+    }
+    // The drafts carry no close code: an orderly close reports 1000. hixie-75 has no closing
+    // handshake at all, so the end of the TCP connection is its orderly close.
+    const code =
+      decision.protocol === 'hixie-75' && event.code === 1006
+        ? 1000
+        : (event.code ?? (isHybi ? 1005 : 1000));
+    connection.closed(code, event.reason ?? '');
   });
 }
 

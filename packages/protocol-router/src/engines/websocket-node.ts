@@ -9,8 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import websocket from 'websocket';
-import type { Connection } from '../connection.js';
-import type { EngineAdapter, EngineContext, EngineLimits } from './engine.js';
+import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 
 function serverConfig(limits: EngineLimits): websocket.IServerConfig {
@@ -38,7 +37,7 @@ function serverConfig(limits: EngineLimits): websocket.IServerConfig {
 // Options WebSocket-Node reads but its type does not list: chat needs neither.
 const UNTYPED_OPTIONS = { parseCookies: false, parseExtensions: false };
 
-function accept(context: EngineContext): Promise<Connection> {
+function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const { request, socket, head, decision, limits } = context;
   if (head.length > 0) socket.unshift(head);
   const wsRequest = new websocket.request(
@@ -76,7 +75,7 @@ function accept(context: EngineContext): Promise<Connection> {
   });
   engineConnection.on('error', (error) => connection.receiveError(error));
   engineConnection.on('close', (code, description) => connection.closed(code, description));
-  return Promise.resolve(connection);
+  callbacks.onOpen(connection);
 }
 
 /** The WebSocket-Node adapter. */

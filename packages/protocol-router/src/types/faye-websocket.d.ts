@@ -27,6 +27,12 @@ declare module 'faye-websocket' {
       options?: { maxLength?: number; ping?: number; headers?: Record<string, string> },
     );
     static isWebSocket(request: IncomingMessage): boolean;
+    /** faye's RFC 6455 client, used by the tests. */
+    static Client: new (
+      url: string,
+      protocols?: readonly string[],
+      options?: { headers?: Record<string, string> },
+    ) => WebSocket;
     readonly readyState: number;
     readonly version: string;
     readonly bufferedAmount: number;
