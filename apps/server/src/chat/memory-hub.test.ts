@@ -1,0 +1,391 @@
+import { PreparedMessage } from '@draftbridge/protocol-router';
+import {
+  DEFAULT_RETAINED_HISTORY,
+  DEFAULT_WELCOME_HISTORY,
+  decodeServerMessage,
+} from '@draftbridge/shared-types';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
+import type { Hub, OutboundMessage } from './hub.js';
+import { createMemoryHub } from './memory-hub.js';
+import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
+
+async function sayMany(hub: Hub, member: RecordingMember, room: string, count: number) {
+  for (let i = 1; i <= count; i += 1) await hub.say(member, room, `m${i}`, `text ${i}`);
+}
+
+const seqs = (messages: Record<string, unknown>[]) => messages.map((m) => m.seq);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function welcomeOf(member: RecordingMember) {
+  const welcome = member.receivedOf('welcome').at(-1);
+  if (welcome === undefined) throw new Error('no welcome');
+  return welcome as {
+    seq: number;
+    history: Record<string, unknown>[];
+    truncated?: boolean;
+    members: unknown[];
+    self: unknown;
+  };
+}
+
+describe('createMemoryHub', () => {
+  let hub: Hub;
+  beforeEach(() => {
+    hub = createMemoryHub({ now: () => 1_700_000_000_000 });
+  });
+  afterEach(() => hub.close());
+
+  it('welcomes the joiner with itself among the members, then tells the others', async () => {
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob', 'client-bob', 'hixie-76', 'faye-websocket');
+    await hub.join(ann, 'lobby');
+    await hub.join(bob, 'lobby');
+
+    expect(bob.received()).toEqual([
+      {
+        type: 'welcome',
+        room: 'lobby',
+        self: bob.member,
+        members: [ann.member, bob.member],
+        history: [],
+        seq: 0,
+      },
+    ]);
+    expect(ann.received()).toEqual([
+      expect.objectContaining({ type: 'welcome', members: [ann.member] }),
+      { type: 'presence', event: 'join', member: bob.member },
+    ]);
+  });
+
+  it('produces welcomes that the contract schema accepts', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 3);
+    const bob = createRecordingMember('bob');
+    await hub.join(bob, 'lobby', 1);
+    for (const outbound of [...ann.delivered, ...bob.delivered]) {
+      expect(decodeServerMessage(outbound.text).ok).toBe(true);
+    }
+  });
+
+  it('numbers messages from 1 with no gaps, the same for every member', async () => {
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob');
+    await hub.join(ann, 'lobby');
+    await hub.join(bob, 'lobby');
+    for (let i = 0; i < 30; i += 1) {
+      const sender = i % 3 === 0 ? bob : ann;
+      await hub.say(sender, 'lobby', `m${i}`, `hello ${i}`);
+    }
+    expect(seqs(ann.receivedOf('message'))).toEqual(range(1, 30));
+    expect(ann.receivedOf('message')).toEqual(bob.receivedOf('message'));
+  });
+
+  it('keeps a separate seq per room', async () => {
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob');
+    await hub.join(ann, 'one');
+    await hub.join(bob, 'two');
+    await sayMany(hub, ann, 'one', 3);
+    await sayMany(hub, bob, 'two', 2);
+    expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3]);
+    expect(seqs(bob.receivedOf('message'))).toEqual([1, 2]);
+  });
+
+  it('fills every field of a message and keeps the text exactly as sent', async () => {
+    const ann = createRecordingMember('ann', 'tab-1');
+    await hub.join(ann, 'lobby');
+    await hub.say(ann, 'lobby', 'id-1', '  spaced  ');
+    expect(ann.receivedOf('message')).toEqual([
+      {
+        type: 'message',
+        room: 'lobby',
+        seq: 1,
+        id: 'id-1',
+        client: 'tab-1',
+        text: '  spaced  ',
+        ts: 1_700_000_000_000,
+        from: ann.member,
+      },
+    ]);
+  });
+
+  it('serializes a message once and hands the same object to every member', async () => {
+    const created: OutboundMessage[] = [];
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const shared = createMemoryHub({
+      createOutbound: (text) => {
+        const outbound = new PreparedMessage(text);
+        created.push(outbound);
+        return outbound;
+      },
+    });
+    const members = ['a', 'b', 'c', 'd'].map((id) => createRecordingMember(id));
+    for (const member of members) await shared.join(member, 'lobby');
+    created.length = 0;
+    stringify.mockClear();
+
+    await shared.say(members[0] as RecordingMember, 'lobby', 'x', 'once');
+
+    expect(stringify).toHaveBeenCalledTimes(1);
+    expect(created).toHaveLength(1);
+    const [outbound] = created;
+    expect(outbound).toBeInstanceOf(PreparedMessage);
+    for (const member of members) expect(member.delivered.at(-1)).toBe(outbound);
+    stringify.mockRestore();
+    await shared.close();
+  });
+
+  it('serializes a presence once for all the others', async () => {
+    const members = ['a', 'b', 'c'].map((id) => createRecordingMember(id));
+    for (const member of members) await hub.join(member, 'lobby');
+    const late = createRecordingMember('late');
+    await hub.join(late, 'lobby');
+    const presences = members.map((member) => member.delivered.at(-1));
+    expect(presences[0]?.text).toContain('"presence"');
+    expect(presences[1]).toBe(presences[0]);
+    expect(presences[2]).toBe(presences[0]);
+  });
+
+  it('answers a duplicate (client, id) with the original message, to the sender only', async () => {
+    const ann = createRecordingMember('ann', 'tab-1');
+    const bob = createRecordingMember('bob');
+    await hub.join(ann, 'lobby');
+    await hub.join(bob, 'lobby');
+    await hub.say(ann, 'lobby', 'dup', 'first');
+    const original = ann.delivered.at(-1)?.text;
+
+    await hub.say(ann, 'lobby', 'dup', 'second try');
+
+    expect(ann.delivered.at(-1)?.text).toBe(original);
+    expect(bob.receivedOf('message')).toHaveLength(1);
+    await hub.say(bob, 'lobby', 'next', 'after');
+    expect(seqs(bob.receivedOf('message'))).toEqual([1, 2]);
+  });
+
+  it('dedupes a resend from a new connection of the same client after a reconnect', async () => {
+    const first = createRecordingMember('ann-1', 'tab-1');
+    const other = createRecordingMember('bob');
+    await hub.join(first, 'lobby');
+    await hub.join(other, 'lobby');
+    await hub.say(first, 'lobby', 'm-1', 'hello');
+    await hub.leave(first, 'lobby');
+
+    const second = createRecordingMember('ann-2', 'tab-1');
+    await hub.join(second, 'lobby', 0);
+    await hub.say(second, 'lobby', 'm-1', 'hello');
+
+    expect(second.receivedOf('message')).toEqual([
+      expect.objectContaining({ seq: 1, id: 'm-1', from: first.member }),
+    ]);
+    expect(other.receivedOf('message')).toHaveLength(1);
+  });
+
+  it('treats the same id from another client as a new message', async () => {
+    const ann = createRecordingMember('ann', 'tab-1');
+    const bob = createRecordingMember('bob', 'tab-2');
+    await hub.join(ann, 'lobby');
+    await hub.join(bob, 'lobby');
+    await hub.say(ann, 'lobby', 'same', 'a');
+    await hub.say(bob, 'lobby', 'same', 'b');
+    expect(seqs(ann.receivedOf('message'))).toEqual([1, 2]);
+  });
+
+  it('keeps dedupe exactly as long as the message is retained', async () => {
+    const small = createMemoryHub({ retainedHistory: 3, welcomeHistory: 3 });
+    const ann = createRecordingMember('ann');
+    await small.join(ann, 'lobby');
+    await sayMany(small, ann, 'lobby', 4); // m1 falls out of the history
+    await small.say(ann, 'lobby', 'm2', 'again');
+    expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 2]);
+    await small.say(ann, 'lobby', 'm1', 'again');
+    expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 2, 5]);
+    await small.close();
+  });
+
+  it('sends the latest 50 messages in a welcome without since', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 120);
+    const bob = createRecordingMember('bob');
+    await hub.join(bob, 'lobby');
+    const welcome = welcomeOf(bob);
+    expect(welcome.seq).toBe(120);
+    expect(seqs(welcome.history)).toEqual(range(120 - DEFAULT_WELCOME_HISTORY + 1, 120));
+    expect(welcome.truncated).toBeUndefined();
+  });
+
+  it('puts history in the welcome byte for byte as it was broadcast', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 3);
+    const bob = createRecordingMember('bob');
+    await hub.join(bob, 'lobby');
+    const welcomeText = bob.delivered[0]?.text ?? '';
+    const broadcast = ann.delivered.slice(1, 4);
+    expect(broadcast.map((outbound) => JSON.parse(outbound.text).type)).toEqual([
+      'message',
+      'message',
+      'message',
+    ]);
+    for (const outbound of broadcast) expect(welcomeText).toContain(outbound.text);
+  });
+
+  it('resumes with every message after since', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 200);
+    const bob = createRecordingMember('bob');
+    await hub.join(bob, 'lobby', 17);
+    const welcome = welcomeOf(bob);
+    expect(seqs(welcome.history)).toEqual(range(18, 200));
+    expect(welcome.truncated).toBeUndefined();
+  });
+
+  it('resumes with nothing when since is the latest seq, and from the start with since 0', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 5);
+    const upToDate = createRecordingMember('up');
+    await hub.join(upToDate, 'lobby', 5);
+    expect(welcomeOf(upToDate)).toMatchObject({ seq: 5, history: [] });
+    expect(welcomeOf(upToDate).truncated).toBeUndefined();
+    const fresh = createRecordingMember('fresh');
+    await hub.join(fresh, 'lobby', 0);
+    expect(seqs(welcomeOf(fresh).history)).toEqual(range(1, 5));
+  });
+
+  it('marks a resume truncated when messages after since are no longer retained', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', DEFAULT_RETAINED_HISTORY + 10);
+
+    const late = createRecordingMember('late');
+    await hub.join(late, 'lobby', 5);
+    expect(welcomeOf(late).truncated).toBe(true);
+    expect(seqs(welcomeOf(late).history)).toEqual(range(11, DEFAULT_RETAINED_HISTORY + 10));
+
+    // since 10 needs 11 onwards, which is exactly the oldest retained message.
+    const justInTime = createRecordingMember('just');
+    await hub.join(justInTime, 'lobby', 10);
+    expect(welcomeOf(justInTime).truncated).toBeUndefined();
+    expect(welcomeOf(justInTime).history).toHaveLength(DEFAULT_RETAINED_HISTORY);
+  });
+
+  it('marks a since beyond the room seq truncated and sends the latest messages', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 3);
+    const fromBefore = createRecordingMember('old');
+    await hub.join(fromBefore, 'lobby', 99);
+    expect(welcomeOf(fromBefore)).toMatchObject({ seq: 3, truncated: true });
+    expect(seqs(welcomeOf(fromBefore).history)).toEqual([1, 2, 3]);
+  });
+
+  it('tells the rest when a member leaves, and stops delivering to it', async () => {
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob');
+    await hub.join(ann, 'lobby');
+    await hub.join(bob, 'lobby');
+    await hub.leave(bob, 'lobby');
+    expect(ann.received().at(-1)).toEqual({ type: 'presence', event: 'leave', member: bob.member });
+    await hub.say(ann, 'lobby', 'x', 'gone?');
+    expect(bob.receivedOf('message')).toHaveLength(0);
+    expect(bob.receivedOf('presence')).toHaveLength(0);
+    await expect(hub.say(bob, 'lobby', 'y', 'not here')).rejects.toThrow(/not in room/);
+  });
+
+  it('ignores a leave from a member that is not in the room', async () => {
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await hub.leave(createRecordingMember('ghost'), 'lobby');
+    await hub.leave(ann, 'elsewhere');
+    expect(ann.received()).toHaveLength(1);
+  });
+
+  it('keeps delivering to the others when one deliver throws', async () => {
+    const errors: unknown[] = [];
+    const tolerant = createMemoryHub({ onDeliverError: (error) => errors.push(error) });
+    const broken = createRecordingMember('broken');
+    const ann = createRecordingMember('ann');
+    await tolerant.join(broken, 'lobby');
+    await tolerant.join(ann, 'lobby');
+    broken.deliver = () => {
+      throw new Error('boom');
+    };
+    await tolerant.say(ann, 'lobby', 'x', 'still here');
+    expect(ann.receivedOf('message')).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    await tolerant.close();
+  });
+
+  it('refuses to work once closed', async () => {
+    await hub.close();
+    await expect(hub.join(createRecordingMember('ann'), 'lobby')).rejects.toThrow(/closed/);
+  });
+});
+
+describe('createMemoryHub room lifetime', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps an empty room with history for the TTL so that a member can resume', async () => {
+    const hub = createMemoryHub();
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 3);
+    await hub.leave(ann, 'lobby');
+    vi.advanceTimersByTime(DEFAULT_EMPTY_ROOM_TTL_MS - 1);
+
+    const back = createRecordingMember('back');
+    await hub.join(back, 'lobby', 1);
+    expect(seqs(welcomeOf(back).history)).toEqual([2, 3]);
+    // Rejoining cancelled the eviction.
+    vi.advanceTimersByTime(DEFAULT_EMPTY_ROOM_TTL_MS * 2);
+    await hub.say(back, 'lobby', 'm4', 'still counting');
+    expect(seqs(back.receivedOf('message'))).toEqual([4]);
+    await hub.close();
+  });
+
+  it('frees an idle room but never restarts its seq', async () => {
+    const hub = createMemoryHub({ emptyRoomTtlMs: 1000 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await sayMany(hub, ann, 'lobby', 3);
+    await hub.leave(ann, 'lobby');
+    vi.advanceTimersByTime(1000);
+
+    const back = createRecordingMember('back');
+    await hub.join(back, 'lobby', 2);
+    expect(welcomeOf(back)).toMatchObject({ seq: 3, history: [], truncated: true });
+    await hub.say(back, 'lobby', 'm1', 'same id as before, new message');
+    expect(seqs(back.receivedOf('message'))).toEqual([4]);
+    await hub.close();
+  });
+
+  it('drops a room that never had a message at once', async () => {
+    const hub = createMemoryHub();
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await hub.leave(ann, 'lobby');
+    expect(vi.getTimerCount()).toBe(0);
+    await hub.close();
+  });
+
+  it('clears its timers on close', async () => {
+    const hub = createMemoryHub();
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    await hub.say(ann, 'lobby', 'm', 'x');
+    await hub.leave(ann, 'lobby');
+    expect(vi.getTimerCount()).toBe(1);
+    await hub.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Defaults of the server itself. The wire contract's limits (rate, history, sizes, handshake
+ * timeout) live in @draftbridge/shared-types; these are the ones the contract leaves to the server.
+ */
+
+/** Default TCP port. */
+export const DEFAULT_PORT = 8080;
+
+/** Default interface: loopback, so a fresh checkout is not reachable from the network. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The log levels pino knows, quietest last. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** One pino log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Default log level. */
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+
+/** Default bound, in bytes, on what may wait in one connection's send buffer before it is dropped. */
+export const DEFAULT_SLOW_READER_BYTES = 1024 * 1024;
+
+/** Default cap on open WebSocket connections per process. */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * How long an empty room keeps its history in memory, so that a member who reconnects can still
+ * resume with `since`. After that only its last `seq` is kept (see memory-hub.ts).
+ */
+export const DEFAULT_EMPTY_ROOM_TTL_MS = 60 * 60 * 1000;
+
+/** Prefix of every metric name on /metrics. */
+export const METRIC_PREFIX = 'draftbridge_';
