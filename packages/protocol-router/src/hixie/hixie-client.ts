@@ -1,0 +1,307 @@
+/**
+ * A hixie-75/76 WebSocket client over a plain `net.Socket`: the relay uses it to reach the
+ * server's own `/ws` with a genuine draft handshake, the terminal client to chat, the tests to
+ * drive faye-websocket's draft support.
+ *
+ * Design notes:
+ * - `connectHixie()` reads the handshake response byte by byte (hixie-handshake.ts). Bytes that
+ *   follow it in the same TCP chunk are frames: they are put back on the paused socket and only
+ *   read after the promise has resolved, so a caller that attaches listeners right after `await`
+ *   misses nothing.
+ * - Draft differences come from one table (hixie-drafts.ts). Draft-76 closes with the `0xFF 0x00`
+ *   exchange (draft-hixie-76 §4.2); the close is clean when both halves crossed. Draft-75 closes
+ *   TCP; the close is clean when the peer ended its side in order.
+ * - A frame that breaks the client's rules (too large, invalid UTF-8; see hixie-framing.ts) fails
+ *   the connection: `error`, then the draft's way of closing, then `close(false)`. Nothing read
+ *   after that point is delivered.
+ * - Messages that arrive after `close()` but before the server's `0xFF 0x00` are still delivered:
+ *   the server sent them before it saw the close, and the relay must not lose them.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { encodeHixieTextFrame } from '../prepared-message.js';
+import {
+  HIXIE_CLOSE_FRAME,
+  HIXIE_DEFAULT_CLOSE_TIMEOUT_MS,
+  HIXIE_DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  HIXIE_DEFAULT_MAX_MESSAGE_BYTES,
+} from './hixie-constants.js';
+import {
+  HIXIE_DRAFT_RULES,
+  type HixieDraft,
+  type HixieDraftRules,
+  isHixieDraft,
+} from './hixie-drafts.js';
+import { HixieError } from './hixie-errors.js';
+import { HixieFrameParser } from './hixie-framing.js';
+import {
+  checkHixieRequestOptions,
+  createHixieRequest,
+  HixieResponseReader,
+  parseHixieUrl,
+  verifyHixieResponse,
+} from './hixie-handshake.js';
+
+export type { HixieDraft } from './hixie-drafts.js';
+
+/** How to open a hixie connection. */
+export interface HixieClientOptions {
+  /** `ws://host:port/path?query`; `wss:` is not supported. */
+  url: string;
+  /** The draft to speak. */
+  draft: HixieDraft;
+  /** Sent as `Origin`, and the server must echo it. */
+  origin?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Time allowed from connecting until the handshake is verified; default 5000. */
+  handshakeTimeoutMs?: number;
+  /** Largest frame payload accepted, in bytes; default 65536. */
+  maxMessageBytes?: number;
+  /** Time `close()` waits for the server's half of the closing; default 2000. */
+  closeTimeoutMs?: number;
+}
+
+/** Events of a HixieClient. */
+export interface HixieClientEvents {
+  /** One text message from the server. */
+  message: [text: string];
+  /** The exact bytes of each frame read (`in`) or written (`out`); the handshake is excluded. */
+  frame: [direction: 'in' | 'out', bytes: Buffer];
+  /** The socket is closed: emitted exactly once. */
+  close: [clean: boolean];
+  /** A protocol or socket error; a `close` follows. */
+  error: [error: Error];
+}
+
+/** Settings of an open connection, after defaults. */
+export interface HixieConnectionSettings {
+  readonly maxMessageBytes: number;
+  readonly closeTimeoutMs: number;
+}
+
+type ClientState = 'open' | 'closing' | 'closed';
+
+/** An open hixie-75/76 connection; get one from `connectHixie()`. */
+export class HixieClient extends EventEmitter<HixieClientEvents> {
+  /** The draft spoken on this connection. */
+  readonly draft: HixieDraft;
+  /** The TCP socket, for its addresses; write to it only through the client. */
+  readonly socket: net.Socket;
+  readonly #rules: HixieDraftRules;
+  readonly #parser: HixieFrameParser;
+  readonly #closeTimeoutMs: number;
+  #state: ClientState = 'open';
+  #sentClose = false;
+  #receivedClose = false;
+  #peerEnded = false;
+  #failed = false;
+  #closeTimer: NodeJS.Timeout | undefined;
+
+  /** Wraps a socket whose handshake is already verified. */
+  constructor(socket: net.Socket, draft: HixieDraft, settings: HixieConnectionSettings) {
+    super();
+    this.draft = draft;
+    this.socket = socket;
+    this.#rules = HIXIE_DRAFT_RULES[draft];
+    this.#parser = new HixieFrameParser({ maxMessageBytes: settings.maxMessageBytes });
+    this.#closeTimeoutMs = settings.closeTimeoutMs;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', (error) => this.#onSocketError(error));
+    socket.on('close', () => this.#onSocketClose());
+  }
+
+  /** True until the connection starts closing. */
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Bytes written but not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Sends one text message; returns false (and drops it) when the connection is not open. */
+  send(text: string): boolean {
+    if (this.#state !== 'open') return false;
+    return this.#write(encodeHixieTextFrame(Buffer.from(text, 'utf8')));
+  }
+
+  /** Closes the draft's way: `0xFF 0x00` and a bounded wait for the reply on 76, TCP end on 75. */
+  close(): void {
+    if (this.#state !== 'open') return;
+    this.#startClosing();
+    if (this.#rules.hasClosingHandshake) {
+      this.#sendCloseFrame(); // the socket ends when the reply or the server's end arrives
+    } else {
+      this.socket.end();
+    }
+  }
+
+  /** Destroys the socket at once, with no closing handshake. */
+  terminate(): void {
+    if (this.#state === 'open') this.#state = 'closing';
+    this.socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#receivedClose || this.#failed) return;
+    try {
+      for (const frame of this.#parser.push(chunk)) {
+        if (this.socket.destroyed) return; // a listener terminated the connection
+        this.emit('frame', 'in', frame.raw);
+        if (frame.kind === 'text') this.emit('message', frame.text);
+        if (frame.kind === 'close') {
+          this.#onCloseFrame();
+          return;
+        }
+      }
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #onCloseFrame(): void {
+    this.#receivedClose = true;
+    if (this.#state === 'open') this.#startClosing();
+    // Draft-76: answer unless we started, and the handshake is complete. Draft-75 has no
+    // handshake to complete: the frame only says the server is going away.
+    if (this.#rules.hasClosingHandshake && !this.#sentClose) this.#sendCloseFrame();
+    this.socket.end();
+  }
+
+  #fail(error: Error): void {
+    this.#failed = true;
+    if (this.#state === 'open') this.#startClosing();
+    if (this.#rules.hasClosingHandshake && !this.#sentClose) this.#sendCloseFrame();
+    this.socket.end();
+    this.emit('error', error);
+  }
+
+  #onEnd(): void {
+    this.#peerEnded = true;
+    // net ends our side too (allowHalfOpen is false), so no timer is needed here.
+    if (this.#state === 'open') this.#state = 'closing';
+  }
+
+  #onSocketError(error: Error): void {
+    // Once the close is complete, a reset from a server that destroyed its socket is expected.
+    if (this.#isClean()) return;
+    this.#failed = true;
+    this.emit('error', error);
+  }
+
+  #onSocketClose(): void {
+    clearTimeout(this.#closeTimer);
+    this.#state = 'closed';
+    this.emit('close', this.#isClean());
+  }
+
+  #isClean(): boolean {
+    if (this.#rules.hasClosingHandshake) return this.#sentClose && this.#receivedClose;
+    return this.#peerEnded && !this.#failed;
+  }
+
+  #startClosing(): void {
+    this.#state = 'closing';
+    this.#closeTimer = setTimeout(() => this.socket.destroy(), this.#closeTimeoutMs);
+  }
+
+  #sendCloseFrame(): void {
+    this.#sentClose = true;
+    this.#write(Buffer.from(HIXIE_CLOSE_FRAME));
+  }
+
+  #write(frame: Buffer): boolean {
+    if (!this.socket.writable) return false;
+    this.socket.write(frame);
+    this.emit('frame', 'out', frame);
+    return true;
+  }
+}
+
+function checkPositive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new HixieError('invalid_options', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Opens a hixie-75 or hixie-76 connection: resolves once the server's handshake is verified;
+ * rejects with a HixieError (`bad_status` with `status`, `bad_response`, `bad_answer`,
+ * `handshake_timeout`, `handshake_closed`, `invalid_options`) or the socket's own error.
+ */
+export function connectHixie(options: HixieClientOptions): Promise<HixieClient> {
+  return new Promise((resolve, reject) => {
+    const { draft, origin } = options;
+    if (!isHixieDraft(draft)) {
+      throw new HixieError('invalid_options', `draft must be 75 or 76, got ${String(draft)}`);
+    }
+    const settings: HixieConnectionSettings = {
+      maxMessageBytes: checkPositive(
+        'maxMessageBytes',
+        options.maxMessageBytes,
+        HIXIE_DEFAULT_MAX_MESSAGE_BYTES,
+      ),
+      closeTimeoutMs: checkPositive(
+        'closeTimeoutMs',
+        options.closeTimeoutMs,
+        HIXIE_DEFAULT_CLOSE_TIMEOUT_MS,
+      ),
+    };
+    const timeoutMs = checkPositive(
+      'handshakeTimeoutMs',
+      options.handshakeTimeoutMs,
+      HIXIE_DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    );
+    const target = parseHixieUrl(options.url);
+    checkHixieRequestOptions(options);
+    const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
+    const reader = new HixieResponseReader(challenge.expectedAnswer.length);
+
+    const socket = net.connect({ host: target.hostname, port: target.port });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => {
+      fail(new HixieError('handshake_timeout', `no handshake from the server in ${timeoutMs} ms`));
+    }, timeoutMs);
+
+    const onData = (chunk: Buffer): void => {
+      try {
+        const response = reader.push(chunk);
+        if (!response) return;
+        verifyHixieResponse(response, draft, target, origin, challenge);
+        stopListening();
+        // Frames that came with the handshake wait on the paused socket until the caller runs.
+        socket.pause();
+        if (response.rest.length > 0) socket.unshift(response.rest);
+        resolve(new HixieClient(socket, draft, settings));
+        setImmediate(() => socket.resume());
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    const onClose = (): void => {
+      fail(new HixieError('handshake_closed', 'the server closed the connection mid-handshake'));
+    };
+    function stopListening(): void {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('error', fail);
+      socket.off('close', onClose);
+    }
+    function fail(error: Error): void {
+      stopListening();
+      socket.on('error', () => {}); // the socket is discarded; a late error is of no interest
+      socket.destroy();
+      reject(error);
+    }
+
+    socket.on('data', onData);
+    socket.on('error', fail);
+    socket.on('close', onClose);
+    socket.write(createHixieRequest(target, options, challenge));
+  });
+}
