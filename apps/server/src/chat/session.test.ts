@@ -1,0 +1,481 @@
+import { CLOSE_CODES, PreparedMessage } from '@draftbridge/protocol-router';
+import {
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_DROPS_BEFORE_CLOSE,
+  DEFAULT_RATE_PER_SECOND,
+  decodeServerMessage,
+  ERROR_CODES,
+  TEXT_MAX_CODE_POINTS,
+} from '@draftbridge/shared-types';
+import type { Counter } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMetrics, type Metrics } from '../metrics.js';
+import type { Hub } from './hub.js';
+import { createMemoryHub } from './memory-hub.js';
+import { type ChatLimits, type ChatSession, createChatSession } from './session.js';
+import { FakeConnection } from './test-support/fake-connection.js';
+
+const join = (nick: string, fields: Record<string, unknown> = {}) => ({
+  type: 'join',
+  room: 'lobby',
+  nick,
+  client: `client-${nick.trim()}`,
+  ...fields,
+});
+const say = (id: string, text: string) => ({ type: 'say', id, text });
+
+async function counterValue(counter: Counter<string>, labels: Record<string, string>) {
+  const { values } = await counter.get();
+  const found = values.find((value) =>
+    Object.entries(labels).every(([key, label]) => value.labels[key] === label),
+  );
+  return found?.value ?? 0;
+}
+
+describe('createChatSession', () => {
+  let hub: Hub;
+  let metrics: Metrics;
+  let sessions: ChatSession[];
+  let nextId: number;
+
+  function open(
+    connection = new FakeConnection(),
+    options: { relay?: boolean; limits?: Partial<ChatLimits>; hub?: Hub } = {},
+  ) {
+    const session = createChatSession({
+      connection,
+      hub: options.hub ?? hub,
+      relay: options.relay ?? false,
+      limits: options.limits,
+      metrics,
+      createMemberId: () => {
+        nextId += 1;
+        return `member-${nextId}`;
+      },
+    });
+    sessions.push(session);
+    return { connection, session };
+  }
+
+  async function settle() {
+    await Promise.all(sessions.map((session) => session.settled()));
+  }
+
+  async function joined(nick: string, connection = new FakeConnection()) {
+    const opened = open(connection);
+    connection.receive(join(nick));
+    await settle();
+    return opened;
+  }
+
+  beforeEach(() => {
+    hub = createMemoryHub({ createOutbound: (text) => new PreparedMessage(text) });
+    metrics = createMetrics();
+    sessions = [];
+    nextId = 0;
+  });
+  afterEach(() => hub.close());
+
+  it('answers ping with pong and the same t, before join', () => {
+    const { connection } = open();
+    connection.receive({ type: 'ping', t: 42.5 });
+    connection.receive({ type: 'ping', t: 'abc' });
+    connection.receive({ type: 'ping' });
+    expect(connection.received).toEqual([
+      { type: 'pong', t: 42.5 },
+      { type: 'pong', t: 'abc' },
+      { type: 'pong' },
+    ]);
+  });
+
+  it('joins with a member built from the connection and the trimmed nick', async () => {
+    const { connection, session } = open(new FakeConnection('hixie-76'));
+    connection.receive(join('  ann  '));
+    await settle();
+    const self = {
+      id: 'member-1',
+      nick: 'ann',
+      protocol: 'hixie-76',
+      engine: 'faye-websocket',
+    };
+    expect(connection.received).toEqual([
+      { type: 'welcome', room: 'lobby', self, members: [self], history: [], seq: 0 },
+    ]);
+    expect(session.member).toEqual(self);
+    expect(session.room).toBe('lobby');
+  });
+
+  it('marks the member relay only when the server says its relay opened the leg', async () => {
+    const relayed = open(new FakeConnection('hixie-76'), { relay: true });
+    relayed.connection.receive(join('ann'));
+    const outsider = open(new FakeConnection('hixie-76'));
+    outsider.connection.receive(join('eve', { relay: true }));
+    await settle();
+    expect(relayed.session.member?.relay).toBe(true);
+    expect(outsider.session.member).not.toHaveProperty('relay');
+    expect(outsider.connection.receivedOf('welcome')[0]?.self).not.toHaveProperty('relay');
+  });
+
+  it('gives each connection its own member id', async () => {
+    const ann = await joined('ann');
+    const again = await joined('ann');
+    expect(ann.session.member?.id).not.toBe(again.session.member?.id);
+  });
+
+  it.each([
+    ['bad_json', '{"type":'],
+    ['bad_message', '{"type":"shout"}'],
+    ['bad_message', JSON.stringify(join('ann', { client: '' }))],
+    ['invalid_room', JSON.stringify(join('ann', { room: 'Lobby' }))],
+    ['invalid_nick', JSON.stringify(join('   '))],
+    ['not_joined', JSON.stringify(say('m', 'hi'))],
+    ['too_large', JSON.stringify(say('m', 'x'.repeat(TEXT_MAX_CODE_POINTS + 1)))],
+  ])('answers %s and keeps the connection open', async (code, frame) => {
+    const { connection } = open();
+    connection.receive(frame);
+    await settle();
+    const [error] = connection.received;
+    expect(error).toMatchObject({ type: 'error', code });
+    expect(String(error?.message)).toContain(ERROR_CODES[code as keyof typeof ERROR_CODES]);
+    expect(connection.closed).toBeUndefined();
+    expect(await counterValue(metrics.errorsSent, { code })).toBe(1);
+    // The connection still works afterwards.
+    connection.receive({ type: 'ping', t: 1 });
+    expect(connection.received.at(-1)).toEqual({ type: 'pong', t: 1 });
+  });
+
+  it('answers already_joined to a second join and stays in the first room', async () => {
+    const { connection, session } = await joined('ann');
+    connection.receive(join('ann', { room: 'other' }));
+    await settle();
+    expect(connection.received.at(-1)).toMatchObject({ type: 'error', code: 'already_joined' });
+    expect(session.room).toBe('lobby');
+    expect(connection.closed).toBeUndefined();
+  });
+
+  it('answers binary frames with binary_unsupported', () => {
+    const { connection } = open();
+    connection.receiveBinary(Buffer.from([1, 2, 3]));
+    expect(connection.received).toEqual([
+      { type: 'error', code: 'binary_unsupported', message: ERROR_CODES.binary_unsupported },
+    ]);
+    expect(connection.closed).toBeUndefined();
+  });
+
+  it('sends errors the contract schema accepts', () => {
+    const { connection } = open();
+    connection.receive('nope');
+    connection.receive({ type: 'join', room: 'BAD', nick: 'a', client: 'c' });
+    for (const text of connection.texts) expect(decodeServerMessage(text).ok).toBe(true);
+  });
+
+  it('broadcasts a say to every member, the sender included, as one shared object', async () => {
+    const ann = await joined('ann');
+    const bob = await joined('bob', new FakeConnection('hixie-75'));
+    const cid = await joined('cid', new FakeConnection('hybi-07'));
+    const frame = JSON.stringify(say('m1', 'hello'));
+    const stringify = vi.spyOn(JSON, 'stringify');
+
+    ann.connection.receive(frame);
+    await settle();
+
+    expect(stringify).toHaveBeenCalledTimes(1);
+    stringify.mockRestore();
+    const sent = ann.connection.sent.at(-1);
+    expect(sent).toBeInstanceOf(PreparedMessage);
+    expect(bob.connection.sent.at(-1)).toBe(sent);
+    expect(cid.connection.sent.at(-1)).toBe(sent);
+    expect(bob.connection.received.at(-1)).toMatchObject({
+      type: 'message',
+      seq: 1,
+      id: 'm1',
+      client: 'client-ann',
+      text: 'hello',
+      from: ann.session.member,
+    });
+  });
+
+  it('keeps unicode text byte for byte', async () => {
+    const ann = await joined('ann');
+    const bob = await joined('bob', new FakeConnection('hixie-76'));
+    const texts = [
+      '😀 emoji 👩‍👩‍👧 and flags 🇯🇵',
+      '漢字かな交じり文',
+      'שלום עולם مرحبا',
+      'e\u0301 combining, \u200d joiner, \ufeff bom',
+      '  leading and trailing spaces  ',
+      '😀'.repeat(TEXT_MAX_CODE_POINTS),
+    ];
+    texts.forEach((text, i) => {
+      ann.connection.receive(say(`u${i}`, text));
+    });
+    await settle();
+    const received = bob.connection.receivedOf('message');
+    expect(received.map((message) => message.text)).toEqual(texts);
+    for (const [i, sent] of bob.connection.sent.slice(-texts.length).entries()) {
+      const payload = (sent as PreparedMessage).payload;
+      expect(payload.includes(Buffer.from(texts[i] as string, 'utf8'))).toBe(true);
+    }
+  });
+
+  it('dedupes a resend after a reconnect, answering the sender only', async () => {
+    const bob = await joined('bob');
+    const first = await joined('ann');
+    first.connection.receive(say('m1', 'hello'));
+    await settle();
+    first.connection.drop();
+    await settle();
+
+    const second = open();
+    second.connection.receive(join('ann', { since: 0 }));
+    second.connection.receive(say('m1', 'hello'));
+    await settle();
+
+    const messages = second.connection.receivedOf('message');
+    expect(messages).toEqual([expect.objectContaining({ seq: 1, id: 'm1' })]);
+    expect(second.connection.receivedOf('welcome')[0]?.history).toHaveLength(1);
+    expect(bob.connection.receivedOf('message')).toHaveLength(1);
+  });
+
+  it('tells the others when a member disconnects', async () => {
+    const ann = await joined('ann');
+    const bob = await joined('bob');
+    bob.connection.drop();
+    await settle();
+    expect(ann.connection.received.at(-1)).toEqual({
+      type: 'presence',
+      event: 'leave',
+      member: bob.session.member,
+    });
+  });
+
+  it('keeps join and the says that follow in order even when the hub is slow', async () => {
+    const calls: string[] = [];
+    const slowHub: Hub = {
+      join: async (member) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        calls.push(`join ${member.member.nick}`);
+      },
+      say: async (_member, _room, id) => {
+        calls.push(`say ${id}`);
+      },
+      leave: async () => {
+        calls.push('leave');
+      },
+      close: async () => {},
+    };
+    const { connection, session } = open(new FakeConnection(), { hub: slowHub });
+    connection.receive(join('ann'));
+    connection.receive(say('a', 'one'));
+    connection.receive(say('b', 'two'));
+    connection.drop();
+    await session.settled();
+    expect(calls).toEqual(['join ann', 'say a', 'say b', 'leave']);
+  });
+
+  it('closes with 1011 when the hub fails', async () => {
+    const failingHub: Hub = {
+      join: async () => {},
+      say: async () => {
+        throw new Error('redis went away');
+      },
+      leave: async () => {},
+      close: async () => {},
+    };
+    const { connection, session } = open(new FakeConnection(), { hub: failingHub });
+    connection.receive(join('ann'));
+    connection.receive(say('a', 'one'));
+    await session.settled();
+    expect(connection.closed).toMatchObject({ code: CLOSE_CODES.internalError });
+  });
+
+  it('counts messages in and out by protocol', async () => {
+    const ann = await joined('ann', new FakeConnection('hixie-76'));
+    ann.connection.receive({ type: 'ping' });
+    ann.connection.receive(say('m', 'hi'));
+    await settle();
+    expect(await counterValue(metrics.messagesIn, { protocol: 'hixie-76' })).toBe(3);
+    // welcome, pong, message
+    expect(await counterValue(metrics.messagesOut, { protocol: 'hixie-76' })).toBe(3);
+    expect(await counterValue(metrics.messagesOut, { protocol: 'rfc6455' })).toBe(0);
+  });
+});
+
+describe('createChatSession rate limit', () => {
+  let hub: Hub;
+  let metrics: Metrics;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    hub = createMemoryHub();
+    metrics = createMetrics();
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await hub.close();
+  });
+
+  function open() {
+    const connection = new FakeConnection();
+    createChatSession({ connection, hub, relay: false, metrics });
+    return connection;
+  }
+
+  const ping = (connection: FakeConnection, count: number) => {
+    for (let i = 0; i < count; i += 1) connection.receive({ type: 'ping', t: i });
+  };
+
+  it('lets a burst through, then answers rate_limited and drops the message', async () => {
+    const connection = open();
+    ping(connection, DEFAULT_RATE_BURST + 3);
+    const answers = connection.received;
+    expect(answers.slice(0, DEFAULT_RATE_BURST).every((m) => m.type === 'pong')).toBe(true);
+    expect(answers.slice(DEFAULT_RATE_BURST)).toEqual(
+      Array.from({ length: 3 }, () => expect.objectContaining({ code: 'rate_limited' })),
+    );
+    expect(await counterValue(metrics.rateLimited, { protocol: 'rfc6455' })).toBe(3);
+    expect(connection.closed).toBeUndefined();
+  });
+
+  it('counts every kind of frame against the bucket', () => {
+    const connection = open();
+    for (let i = 0; i < DEFAULT_RATE_BURST; i += 1) {
+      if (i % 2 === 0) connection.receiveBinary(Buffer.from([i]));
+      else connection.receive('not json');
+    }
+    connection.receive({ type: 'ping' });
+    expect(connection.received.at(-1)).toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('refills at the configured rate', () => {
+    const connection = open();
+    ping(connection, DEFAULT_RATE_BURST);
+    vi.advanceTimersByTime(1000);
+    ping(connection, DEFAULT_RATE_PER_SECOND + 1);
+    const answers = connection.received.slice(DEFAULT_RATE_BURST);
+    expect(answers.filter((m) => m.type === 'pong')).toHaveLength(DEFAULT_RATE_PER_SECOND);
+    expect(answers.at(-1)).toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('closes with 1008 after 200 drops in a row', () => {
+    const connection = open();
+    ping(connection, DEFAULT_RATE_BURST + DEFAULT_RATE_DROPS_BEFORE_CLOSE - 1);
+    expect(connection.closed).toBeUndefined();
+    ping(connection, 1);
+    expect(connection.closed).toMatchObject({ code: CLOSE_CODES.policyViolation });
+    const errors = connection.receivedOf('error');
+    expect(errors).toHaveLength(DEFAULT_RATE_DROPS_BEFORE_CLOSE - 1);
+  });
+
+  it('starts counting drops again after a message gets through', () => {
+    const connection = open();
+    ping(connection, DEFAULT_RATE_BURST + DEFAULT_RATE_DROPS_BEFORE_CLOSE - 1);
+    vi.advanceTimersByTime(1000 / DEFAULT_RATE_PER_SECOND);
+    ping(connection, 1);
+    expect(connection.received.at(-1)).toMatchObject({ type: 'pong' });
+    ping(connection, DEFAULT_RATE_DROPS_BEFORE_CLOSE - 1);
+    expect(connection.closed).toBeUndefined();
+    ping(connection, 1);
+    expect(connection.closed).toMatchObject({ code: CLOSE_CODES.policyViolation });
+  });
+});
+
+describe('createChatSession slow readers', () => {
+  const bound = 4096;
+  let hub: Hub;
+  let metrics: Metrics;
+  let sessions: ChatSession[];
+
+  beforeEach(() => {
+    hub = createMemoryHub({ createOutbound: (text) => new PreparedMessage(text) });
+    metrics = createMetrics();
+    sessions = [];
+  });
+  afterEach(() => hub.close());
+
+  async function joined(nick: string, since?: number) {
+    const connection = new FakeConnection();
+    sessions.push(
+      createChatSession({
+        connection,
+        hub,
+        relay: false,
+        metrics,
+        limits: { slowReaderBytes: bound, ratePerSecond: 1e6, rateBurst: 1e6 },
+      }),
+    );
+    connection.receive(join(nick, since === undefined ? {} : { since }));
+    await Promise.all(sessions.map((session) => session.settled()));
+    return connection;
+  }
+
+  it('drops a member whose buffer passes the bound while the others keep receiving', async () => {
+    const ann = await joined('ann');
+    const bob = await joined('bob');
+    const slow = await joined('slow');
+    slow.stalled = true;
+    for (let i = 0; i < 40; i += 1) ann.receive(say(`m${i}`, 'x'.repeat(200)));
+    await Promise.all(sessions.map((session) => session.settled()));
+
+    expect(slow.closed).toMatchObject({ terminated: true });
+    expect(slow.bufferedAmount).toBeGreaterThan(bound);
+    // It stopped growing once it went over: nothing was sent after the terminate.
+    expect(slow.bufferedAmount).toBeLessThan(bound + 1024);
+    expect(bob.receivedOf('message')).toHaveLength(40);
+    expect(ann.receivedOf('message').map((m) => m.seq)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    expect(bob.receivedOf('presence').at(-1)).toMatchObject({ event: 'leave' });
+    expect(await counterValue(metrics.slowReadersClosed, { protocol: 'rfc6455' })).toBe(1);
+  });
+
+  it('lets a joiner take a welcome larger than the bound, but not fall further behind', async () => {
+    const ann = await joined('ann');
+    for (let i = 0; i < 30; i += 1) ann.receive(say(`m${i}`, 'y'.repeat(300)));
+    await Promise.all(sessions.map((session) => session.settled()));
+
+    const late = new FakeConnection();
+    late.stalled = true;
+    sessions.push(
+      createChatSession({
+        connection: late,
+        hub,
+        relay: false,
+        limits: { slowReaderBytes: bound },
+      }),
+    );
+    late.receive(join('late', { since: 0 }));
+    await Promise.all(sessions.map((session) => session.settled()));
+    expect(late.bufferedAmount).toBeGreaterThan(bound);
+    expect(late.closed).toBeUndefined();
+
+    // It reads the welcome: the allowance ends once the buffer is back under the bound.
+    late.bufferedAmount = 0;
+    ann.receive(say('after', 'z'));
+    await Promise.all(sessions.map((session) => session.settled()));
+    expect(late.closed).toBeUndefined();
+    for (let i = 0; i < 20; i += 1) ann.receive(say(`more${i}`, 'w'.repeat(300)));
+    await Promise.all(sessions.map((session) => session.settled()));
+    expect(late.closed).toMatchObject({ terminated: true });
+  });
+
+  it('drops a joiner that never reads its welcome once more piles up behind it', async () => {
+    const ann = await joined('ann');
+    for (let i = 0; i < 30; i += 1) ann.receive(say(`m${i}`, 'y'.repeat(300)));
+    await Promise.all(sessions.map((session) => session.settled()));
+    const late = new FakeConnection();
+    late.stalled = true;
+    sessions.push(
+      createChatSession({
+        connection: late,
+        hub,
+        relay: false,
+        limits: { slowReaderBytes: bound },
+      }),
+    );
+    late.receive(join('late', { since: 0 }));
+    for (let i = 0; i < 20; i += 1) ann.receive(say(`more${i}`, 'w'.repeat(300)));
+    await Promise.all(sessions.map((session) => session.settled()));
+    expect(late.closed).toMatchObject({ terminated: true });
+    expect(ann.receivedOf('message')).toHaveLength(50);
+  });
+});

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_PER_SECOND,
+  DEFAULT_RETAINED_HISTORY,
+  DEFAULT_WELCOME_HISTORY,
+} from '@draftbridge/shared-types';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS, ConfigError, formatConfigHelp, parseConfig } from './config.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  DEFAULT_SLOW_READER_BYTES,
+} from './constants.js';
+
+function errorOf(env: Record<string, string>, argv: string[] = []): ConfigError {
+  try {
+    parseConfig(env, argv);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('parseConfig accepted the configuration');
+}
+
+describe('parseConfig', () => {
+  it('gives the defaults with no environment and no flags', () => {
+    const config = parseConfig({}, []);
+    expect(config).toEqual({
+      port: DEFAULT_PORT,
+      host: DEFAULT_HOST,
+      allowedOrigins: [],
+      logLevel: DEFAULT_LOG_LEVEL,
+      maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+      ratePerSecond: DEFAULT_RATE_PER_SECOND,
+      rateBurst: DEFAULT_RATE_BURST,
+      historyRetained: DEFAULT_RETAINED_HISTORY,
+      historyWelcome: DEFAULT_WELCOME_HISTORY,
+      handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      slowReaderBytes: DEFAULT_SLOW_READER_BYTES,
+      maxConnections: DEFAULT_MAX_CONNECTIONS,
+      webRoot: path.resolve(import.meta.dirname, '../../web/dist'),
+      redisUrl: undefined,
+    });
+    expect(config).toEqual(CONFIG_DEFAULTS);
+  });
+
+  it('reads every option from the environment', () => {
+    const config = parseConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      ALLOWED_ORIGINS: 'https://chat.example.org, http://localhost:5173',
+      LOG_LEVEL: 'debug',
+      MAX_MESSAGE_BYTES: '131072',
+      RATE_PER_SECOND: '2.5',
+      RATE_BURST: '5',
+      HISTORY_RETAINED: '100',
+      HISTORY_WELCOME: '10',
+      HANDSHAKE_TIMEOUT_MS: '2000',
+      SLOW_READER_BYTES: '65536',
+      MAX_CONNECTIONS: '50',
+      WEB_ROOT: 'some/folder',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      allowedOrigins: ['https://chat.example.org', 'http://localhost:5173'],
+      logLevel: 'debug',
+      maxMessageBytes: 131072,
+      ratePerSecond: 2.5,
+      rateBurst: 5,
+      historyRetained: 100,
+      historyWelcome: 10,
+      handshakeTimeoutMs: 2000,
+      slowReaderBytes: 65536,
+      maxConnections: 50,
+      webRoot: path.resolve('some/folder'),
+      redisUrl: 'redis://127.0.0.1:6379/0',
+    });
+  });
+
+  it('lets a flag override its variable, in both flag forms', () => {
+    const config = parseConfig({ PORT: '9000', LOG_LEVEL: 'warn' }, [
+      '--port',
+      '0',
+      '--log-level=silent',
+    ]);
+    expect(config.port).toBe(0);
+    expect(config.logLevel).toBe('silent');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig({ PORT: '', HOST: '  ' }).port).toBe(DEFAULT_PORT);
+    expect(parseConfig({ PORT: '', HOST: '  ' }).host).toBe(DEFAULT_HOST);
+  });
+
+  it('normalizes allowed origins', () => {
+    const config = parseConfig({
+      ALLOWED_ORIGINS: 'HTTPS://Chat.Example.org:443,,http://a.test:8080',
+    });
+    expect(config.allowedOrigins).toEqual(['https://chat.example.org', 'http://a.test:8080']);
+  });
+
+  it('returns a frozen configuration', () => {
+    const config = parseConfig({ ALLOWED_ORIGINS: 'http://a.test' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.allowedOrigins)).toBe(true);
+    expect(Object.isFrozen(CONFIG_DEFAULTS)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', '--port', 'abc', 'an integer from 0 to 65535'],
+    ['PORT', '--port', '65536', 'an integer from 0 to 65535'],
+    ['PORT', '--port', '-1', 'an integer from 0 to 65535'],
+    ['PORT', '--port', '80.5', 'an integer from 0 to 65535'],
+    ['HOST', '--host', 'a b', 'a host name or IP address'],
+    [
+      'LOG_LEVEL',
+      '--log-level',
+      'verbose',
+      'one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    ['MAX_MESSAGE_BYTES', '--max-message-bytes', '10', 'from 1024'],
+    ['RATE_PER_SECOND', '--rate-per-second', '0', 'above 0'],
+    ['RATE_PER_SECOND', '--rate-per-second', 'fast', 'above 0'],
+    ['RATE_BURST', '--rate-burst', '0', 'from 1'],
+    ['HISTORY_RETAINED', '--history-retained', '0', 'from 1'],
+    ['HISTORY_WELCOME', '--history-welcome', 'x', 'from 0 to HISTORY_RETAINED'],
+    ['HANDSHAKE_TIMEOUT_MS', '--handshake-timeout-ms', '1e3', 'milliseconds'],
+    ['SLOW_READER_BYTES', '--slow-reader-bytes', '1MiB', 'bytes'],
+    ['MAX_CONNECTIONS', '--max-connections', '0', 'from 1'],
+    ['REDIS_URL', '--redis-url', 'http://localhost:6379', 'redis://'],
+    ['ALLOWED_ORIGINS', '--allowed-origins', 'chat.example.org', 'origins'],
+    ['ALLOWED_ORIGINS', '--allowed-origins', 'https://a.test/path', 'origins'],
+    ['ALLOWED_ORIGINS', '--allowed-origins', 'https://a.test/', 'origins'],
+    ['ALLOWED_ORIGINS', '--allowed-origins', 'ftp://a.test', 'origins'],
+  ])(
+    'refuses %s=%s naming the option, its flag and what it accepts',
+    (env, flag, value, accepts) => {
+      for (const error of [errorOf({ [env]: value }), errorOf({}, [`${flag}=${value}`])]) {
+        expect(error.options).toEqual([env]);
+        expect(error.message).toContain(`${env} (${flag}) must be`);
+        expect(error.message).toContain(accepts);
+        expect(error.message).toContain(JSON.stringify(value));
+      }
+    },
+  );
+
+  it('names the one bad entry of an origin list', () => {
+    const error = errorOf({ ALLOWED_ORIGINS: 'https://good.test,nope' });
+    expect(error.message).toContain('"nope" is not an origin');
+  });
+
+  it('reports every bad option at once', () => {
+    const error = errorOf({ PORT: 'x', LOG_LEVEL: 'loud', RATE_BURST: '-3' });
+    expect(error.options).toEqual(['PORT', 'LOG_LEVEL', 'RATE_BURST']);
+  });
+
+  it('refuses a welcome history longer than the retained history', () => {
+    const error = errorOf({ HISTORY_RETAINED: '10', HISTORY_WELCOME: '11' });
+    expect(error.options).toEqual(['HISTORY_WELCOME']);
+    expect(error.message).toContain('at most HISTORY_RETAINED (10)');
+    expect(parseConfig({ HISTORY_RETAINED: '10', HISTORY_WELCOME: '10' }).historyWelcome).toBe(10);
+  });
+
+  it('refuses an unknown flag, listing the known ones', () => {
+    const error = errorOf({}, ['--prot', '1']);
+    expect(error.message).toContain("'--prot'");
+    expect(error.message).toContain('--port');
+    expect(error.message).toContain('--redis-url');
+  });
+
+  it('refuses a flag without its value and a stray argument', () => {
+    expect(errorOf({}, ['--port']).message).toContain('--port');
+    expect(errorOf({}, ['8080']).message).toContain("'8080'");
+  });
+});
+
+describe('formatConfigHelp', () => {
+  it('lists every option with its flag, variable and default', () => {
+    const help = formatConfigHelp();
+    expect(help).toContain('--port (PORT): an integer from 0 to 65535; default 8080');
+    expect(help).toContain('--redis-url (REDIS_URL)');
+    expect(help.split('\n')).toHaveLength(Object.keys(CONFIG_DEFAULTS).length);
+  });
+});

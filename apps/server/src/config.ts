@@ -1,0 +1,293 @@
+/**
+ * Configuration: environment variables, each overridable by a command-line flag of the same
+ * name in kebab case (`PORT` and `--port`). Every value is validated at start; a bad one stops
+ * the server with a message naming the option and what it accepts.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_PER_SECOND,
+  DEFAULT_RETAINED_HISTORY,
+  DEFAULT_WELCOME_HISTORY,
+} from '@draftbridge/shared-types';
+import { z } from 'zod';
+import {
+  DEFAULT_HOST,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  DEFAULT_SLOW_READER_BYTES,
+  LOG_LEVELS,
+  type LogLevel,
+} from './constants.js';
+
+/** The server's validated configuration. */
+export interface Config {
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Interface to listen on. */
+  readonly host: string;
+  /** Browser origins allowed besides the server's own, normalized (`scheme://host[:port]`). */
+  readonly allowedOrigins: readonly string[];
+  /** pino log level. */
+  readonly logLevel: LogLevel;
+  /** Largest frame and reassembled message, in bytes. */
+  readonly maxMessageBytes: number;
+  /** Sustained messages a second per connection. */
+  readonly ratePerSecond: number;
+  /** Burst of the per-connection token bucket. */
+  readonly rateBurst: number;
+  /** Messages retained per room. */
+  readonly historyRetained: number;
+  /** Latest messages in a `welcome` without `since`. */
+  readonly historyWelcome: number;
+  /** Time allowed from the first byte to a complete handshake, in ms. */
+  readonly handshakeTimeoutMs: number;
+  /** Send-buffer bound past which a connection is dropped as a slow reader, in bytes. */
+  readonly slowReaderBytes: number;
+  /** Open WebSocket connections allowed at once. */
+  readonly maxConnections: number;
+  /** Folder of the built web app, absolute. */
+  readonly webRoot: string;
+  /** Redis to share rooms between processes; unset runs everything in memory. */
+  readonly redisUrl: string | undefined;
+}
+
+/** A configuration value was refused; `options` names every option at fault. */
+export class ConfigError extends Error {
+  /** The environment names of the options at fault, e.g. `PORT`. */
+  readonly options: readonly string[];
+
+  constructor(problems: readonly { option: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.options = problems.map((p) => p.option);
+  }
+}
+
+interface OptionSpec<T> {
+  /** The environment variable; the flag is its kebab-case form. */
+  readonly env: string;
+  /** What the option accepts, for the help text and error messages. */
+  readonly accepts: string;
+  /** Validates and converts the raw string. */
+  readonly schema: z.ZodType<T>;
+  readonly fallback: T;
+}
+
+const integer = (min: number, max: number) =>
+  z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+
+const positiveNumber = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().positive().max(max));
+
+// Only a bare origin is meaningful: the Origin header never carries a path.
+const origin = z.string().transform((entry, context) => {
+  const url = URL.parse(entry);
+  const bare =
+    url !== null &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '' &&
+    !entry.endsWith('/');
+  if (!bare || url === null) {
+    context.addIssue({ code: 'custom', message: `"${entry}" is not an origin` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+const originList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(z.array(origin));
+
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:$/.test(URL.parse(value)?.protocol ?? ''))
+  .optional();
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Every option: its variable, what it accepts and its default. */
+export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config[K]> } = {
+  port: {
+    env: 'PORT',
+    accepts: 'an integer from 0 to 65535',
+    schema: integer(0, 65535),
+    fallback: DEFAULT_PORT,
+  },
+  host: {
+    env: 'HOST',
+    accepts: 'a host name or IP address',
+    schema: z.string().regex(/^[^\s/]+$/),
+    fallback: DEFAULT_HOST,
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    accepts: 'a comma-separated list of origins such as https://chat.example.org',
+    schema: originList,
+    fallback: [],
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    accepts: `one of ${LOG_LEVELS.join(', ')}`,
+    schema: z.enum(LOG_LEVELS),
+    fallback: DEFAULT_LOG_LEVEL,
+  },
+  maxMessageBytes: {
+    env: 'MAX_MESSAGE_BYTES',
+    accepts: 'an integer number of bytes from 1024 to 67108864',
+    schema: integer(1024, 64 * 1024 * 1024),
+    fallback: DEFAULT_MAX_MESSAGE_BYTES,
+  },
+  ratePerSecond: {
+    env: 'RATE_PER_SECOND',
+    accepts: 'a number of messages a second above 0, at most 1000000',
+    schema: positiveNumber(1_000_000),
+    fallback: DEFAULT_RATE_PER_SECOND,
+  },
+  rateBurst: {
+    env: 'RATE_BURST',
+    accepts: 'an integer number of messages from 1 to 1000000',
+    schema: integer(1, 1_000_000),
+    fallback: DEFAULT_RATE_BURST,
+  },
+  historyRetained: {
+    env: 'HISTORY_RETAINED',
+    accepts: 'an integer number of messages from 1 to 1000000',
+    schema: integer(1, 1_000_000),
+    fallback: DEFAULT_RETAINED_HISTORY,
+  },
+  historyWelcome: {
+    env: 'HISTORY_WELCOME',
+    accepts: 'an integer number of messages from 0 to HISTORY_RETAINED',
+    schema: integer(0, 1_000_000),
+    fallback: DEFAULT_WELCOME_HISTORY,
+  },
+  handshakeTimeoutMs: {
+    env: 'HANDSHAKE_TIMEOUT_MS',
+    accepts: 'an integer number of milliseconds from 1 to 600000',
+    schema: integer(1, 600_000),
+    fallback: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  },
+  slowReaderBytes: {
+    env: 'SLOW_READER_BYTES',
+    accepts: 'an integer number of bytes from 1024 to 1073741824',
+    schema: integer(1024, 1024 * 1024 * 1024),
+    fallback: DEFAULT_SLOW_READER_BYTES,
+  },
+  maxConnections: {
+    env: 'MAX_CONNECTIONS',
+    accepts: 'an integer from 1 to 10000000',
+    schema: integer(1, 10_000_000),
+    fallback: DEFAULT_MAX_CONNECTIONS,
+  },
+  webRoot: {
+    env: 'WEB_ROOT',
+    accepts: 'a folder path',
+    schema: z.string().transform((folder) => path.resolve(folder)),
+    fallback: path.resolve(here, '../../web/dist'),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    accepts: 'a redis:// or rediss:// URL',
+    schema: redisUrl,
+    fallback: undefined,
+  },
+};
+
+/** The configuration with no environment and no flags. */
+export const CONFIG_DEFAULTS: Config = Object.freeze({
+  ...(Object.fromEntries(
+    Object.entries(CONFIG_OPTIONS).map(([key, spec]) => [key, spec.fallback]),
+  ) as unknown as Config),
+  allowedOrigins: Object.freeze([]),
+});
+
+const flagOf = (env: string) => env.toLowerCase().replaceAll('_', '-');
+
+/** One line per option, for `--help`. */
+export function formatConfigHelp(): string {
+  return Object.values(CONFIG_OPTIONS)
+    .map((spec) => {
+      const fallback = spec.fallback === undefined ? 'unset' : JSON.stringify(spec.fallback);
+      return `  --${flagOf(spec.env)} (${spec.env}): ${spec.accepts}; default ${fallback}`;
+    })
+    .join('\n');
+}
+
+function readFlags(argv: readonly string[]): Record<string, string | undefined> {
+  const options = Object.fromEntries(
+    Object.values(CONFIG_OPTIONS).map((spec) => [flagOf(spec.env), { type: 'string' as const }]),
+  );
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
+      .values as Record<string, string | undefined>;
+  } catch (error) {
+    const known = Object.keys(options)
+      .map((flag) => `--${flag}`)
+      .join(', ');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([{ option: 'argv', message: `${reason}. Known flags: ${known}` }]);
+  }
+}
+
+/**
+ * Reads the configuration from `env` (usually `process.env`) and `argv` (the arguments after
+ * the script, usually `process.argv.slice(2)`); a flag wins over its variable, and an empty
+ * variable counts as unset. Throws a ConfigError naming every bad option.
+ */
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+): Config {
+  const flags = readFlags(argv);
+  const problems: { option: string; message: string }[] = [];
+  const values: Record<string, unknown> = {};
+
+  for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [string, OptionSpec<unknown>][]) {
+    const flag = flagOf(spec.env);
+    const raw = (flags[flag] ?? env[spec.env])?.trim();
+    if (raw === undefined || raw === '') {
+      values[key] = spec.fallback;
+      continue;
+    }
+    const result = spec.schema.safeParse(raw);
+    if (result.success) {
+      values[key] = result.data;
+      continue;
+    }
+    const custom = result.error.issues.find((issue) => issue.code === 'custom' && issue.message);
+    const detail = custom === undefined ? '' : ` (${custom.message})`;
+    problems.push({
+      option: spec.env,
+      message: `${spec.env} (--${flag}) must be ${spec.accepts}; got ${JSON.stringify(raw)}${detail}`,
+    });
+  }
+
+  const config = values as unknown as Config;
+  if (problems.length === 0 && config.historyWelcome > config.historyRetained) {
+    problems.push({
+      option: 'HISTORY_WELCOME',
+      message: `HISTORY_WELCOME (--history-welcome) must be at most HISTORY_RETAINED (${config.historyRetained}); got ${config.historyWelcome}`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ ...config, allowedOrigins: Object.freeze([...config.allowedOrigins]) });
+}

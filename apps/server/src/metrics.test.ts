@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createMetrics, trackConnection } from './metrics.js';
+
+describe('createMetrics', () => {
+  it('exposes every chat metric and the default process metrics in Prometheus text', async () => {
+    const metrics = createMetrics();
+    const text = await metrics.registry.metrics();
+    for (const name of [
+      'draftbridge_connections_open',
+      'draftbridge_connections_total',
+      'draftbridge_messages_in_total',
+      'draftbridge_messages_out_total',
+      'draftbridge_handshakes_rejected_total',
+      'draftbridge_relay_legs_open',
+      'draftbridge_slow_readers_closed_total',
+      'draftbridge_rate_limited_messages_total',
+      'draftbridge_errors_sent_total',
+      'draftbridge_process_cpu_user_seconds_total',
+      'draftbridge_nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    expect(metrics.registry.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('starts per-protocol and per-code series at 0', async () => {
+    const text = await createMetrics().registry.metrics();
+    expect(text).toContain('draftbridge_messages_in_total{protocol="hixie-75"} 0');
+    expect(text).toContain('draftbridge_errors_sent_total{code="binary_unsupported"} 0');
+  });
+
+  it('keeps each server on its own registry', async () => {
+    const one = createMetrics();
+    const two = createMetrics();
+    one.handshakesRejected.inc({ reason: 'origin' });
+    expect(await one.registry.metrics()).toContain(
+      'draftbridge_handshakes_rejected_total{reason="origin"} 1',
+    );
+    expect(await two.registry.metrics()).not.toContain('reason="origin"');
+  });
+});
+
+describe('trackConnection', () => {
+  it('counts a connection open until its release, once', async () => {
+    const metrics = createMetrics();
+    const labels = { protocol: 'hixie-76', engine: 'faye-websocket' };
+    const release = trackConnection(metrics, labels);
+    trackConnection(metrics, labels);
+    const open = async () => (await metrics.connectionsOpen.get()).values[0]?.value;
+    expect(await open()).toBe(2);
+    release();
+    release();
+    expect(await open()).toBe(1);
+    expect((await metrics.connectionsTotal.get()).values[0]).toMatchObject({ value: 2, labels });
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Prometheus metrics for /metrics (PROTOCOL.md, "Endpoints"), on a registry of their own so
+ * that two servers in one process (the tests) never share or clash over a series.
+ *
+ * Who moves what: the chat session counts messages in and out, errors sent, rate-limited
+ * messages and slow readers; the server counts connections (through `trackConnection`),
+ * rejected handshakes and relay legs, because it sees the sockets that never become a session.
+ */
+import { ERROR_CODES, PROTOCOL_IDS } from '@draftbridge/shared-types';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { METRIC_PREFIX } from './constants.js';
+
+/** Every metric the server exports, with the registry that holds them. */
+export interface Metrics {
+  /** The registry behind /metrics: `await registry.metrics()`, `registry.contentType`. */
+  readonly registry: Registry;
+  /** Open WebSocket connections, by protocol and engine. */
+  readonly connectionsOpen: Gauge<'protocol' | 'engine'>;
+  /** WebSocket connections accepted since start, by protocol and engine. */
+  readonly connectionsTotal: Counter<'protocol' | 'engine'>;
+  /** Messages received from clients, by protocol. */
+  readonly messagesIn: Counter<'protocol'>;
+  /** Messages sent to clients, by protocol. */
+  readonly messagesOut: Counter<'protocol'>;
+  /** Upgrade requests refused before any engine saw them, by reason. */
+  readonly handshakesRejected: Counter<'reason'>;
+  /** Hixie legs the relay has open to this server. */
+  readonly relayLegsOpen: Gauge;
+  /** Connections dropped because their send buffer passed the slow-reader bound, by protocol. */
+  readonly slowReadersClosed: Counter<'protocol'>;
+  /** Messages dropped by the per-connection rate limit, by protocol. */
+  readonly rateLimited: Counter<'protocol'>;
+  /** `error` messages sent, by code. */
+  readonly errorsSent: Counter<'code'>;
+}
+
+/** Creates every metric, plus Node's default process metrics, on a fresh registry. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  const registers = [registry];
+  const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
+
+  const metrics: Metrics = {
+    registry,
+    connectionsOpen: new Gauge({
+      name: name('connections_open'),
+      help: 'Open WebSocket connections, by protocol and engine.',
+      labelNames: ['protocol', 'engine'] as const,
+      registers,
+    }),
+    connectionsTotal: new Counter({
+      name: name('connections_total'),
+      help: 'WebSocket connections accepted since start, by protocol and engine.',
+      labelNames: ['protocol', 'engine'] as const,
+      registers,
+    }),
+    messagesIn: new Counter({
+      name: name('messages_in_total'),
+      help: 'Messages received from clients, by protocol.',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    messagesOut: new Counter({
+      name: name('messages_out_total'),
+      help: 'Messages sent to clients, by protocol.',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    handshakesRejected: new Counter({
+      name: name('handshakes_rejected_total'),
+      help: 'Upgrade requests refused before any engine saw them, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    relayLegsOpen: new Gauge({
+      name: name('relay_legs_open'),
+      help: 'Hixie legs the relay has open to this server.',
+      registers,
+    }),
+    slowReadersClosed: new Counter({
+      name: name('slow_readers_closed_total'),
+      help: 'Connections dropped because their send buffer passed the slow-reader bound.',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: name('rate_limited_messages_total'),
+      help: 'Messages dropped by the per-connection rate limit, by protocol.',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    errorsSent: new Counter({
+      name: name('errors_sent_total'),
+      help: 'Error messages sent to clients, by code.',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+  };
+
+  // Series that exist from the start read 0 on the first scrape instead of being absent,
+  // so a dashboard's rate() sees the first increment.
+  for (const protocol of PROTOCOL_IDS) {
+    metrics.messagesIn.inc({ protocol }, 0);
+    metrics.messagesOut.inc({ protocol }, 0);
+    metrics.slowReadersClosed.inc({ protocol }, 0);
+    metrics.rateLimited.inc({ protocol }, 0);
+  }
+  for (const code of Object.keys(ERROR_CODES)) metrics.errorsSent.inc({ code }, 0);
+  return metrics;
+}
+
+/** Where a connection came from, as the connection metrics label it. */
+export interface ConnectionLabels {
+  readonly protocol: string;
+  readonly engine: string;
+}
+
+/**
+ * Counts one accepted connection as open and returns the function to call when it closes;
+ * calling that more than once has no further effect.
+ */
+export function trackConnection(metrics: Metrics, labels: ConnectionLabels): () => void {
+  const series = { protocol: labels.protocol, engine: labels.engine };
+  metrics.connectionsTotal.inc(series);
+  metrics.connectionsOpen.inc(series);
+  let open = true;
+  return () => {
+    if (!open) return;
+    open = false;
+    metrics.connectionsOpen.dec(series);
+  };
+}
