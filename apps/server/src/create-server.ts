@@ -1,56 +1,183 @@
 /**
- * Builds the draftbridge HTTP server: static web app and health check. `index.ts` only reads
- * configuration and listens; tests call this factory on port 0.
+ * Builds the draftbridge server: one HTTP server for the web app, `/healthz` and `/metrics`;
+ * the protocol router on its `upgrade` event for `/ws` and `/relay`; a chat session per `/ws`
+ * connection, the relay for `/relay`. `index.ts` only reads configuration and listens; tests
+ * call this factory on port 0.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sirv from 'sirv';
+import {
+  CLOSE_CODES,
+  type Connection,
+  createOriginPolicy,
+  createProtocolRouter,
+  PreparedMessage,
+} from '@draftbridge/protocol-router';
+import type { Hub } from './chat/hub.js';
+import { createMemoryHub } from './chat/memory-hub.js';
+import { createChatSession } from './chat/session.js';
+import type { Config } from './config.js';
+import { createHttpHandler } from './http-handler.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics, trackConnection } from './metrics.js';
+import { createRelay } from './relay.js';
 
-/** What `createServer` needs to know. */
-export interface ServerConfig {
-  /** Folder of the built web app (apps/web/dist). */
-  readonly webRoot: string;
+/** The WebSocket paths the router accepts. */
+export const WEBSOCKET_PATHS = ['/ws', '/relay'] as const;
+
+// RFC 6455 §7.4.1 has no "server full"; 1013 (Try Again Later) is the registered code for it.
+const TRY_AGAIN_LATER = 1013;
+
+/** How long shutdown waits for closing handshakes before it destroys what is left. */
+export const SHUTDOWN_GRACE_MS = 3000;
+
+/** Parts a caller may supply instead of the defaults. */
+export interface ServerParts {
+  readonly logger?: Logger;
+  /** The hub; default: in memory, sized from the configuration. */
+  readonly hub?: Hub;
 }
 
-/** A built server, not yet listening. */
+/** A built server. */
 export interface ChatServer {
   readonly http: http.Server;
-  /** Starts listening; resolves with the bound address. */
-  listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting and closes everything. */
+  readonly metrics: Metrics;
+  /** Open WebSocket connections, relay legs and browsers alike. */
+  readonly connections: ReadonlySet<Connection>;
+  /** Starts listening (default: the configured port and host); resolves with the address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Shuts down: stops accepting, closes every connection with its protocol's close (1001 on
+   * hybi and RFC 6455, the closing handshake on hixie), waits briefly, destroys the rest.
+   */
   close(): Promise<void>;
 }
 
+// The relay's target: this server's own address, with a wildcard bind reached over loopback.
+function ownChatUrl(address: AddressInfo): string {
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const loopback = address.family === 'IPv6' ? '::1' : '127.0.0.1';
+  const host = wildcard ? loopback : address.address;
+  return `ws://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}/ws`;
+}
+
 /** Builds the server from its configuration. */
-export function createServer(config: ServerConfig): ChatServer {
-  const serveStatic = sirv(config.webRoot, { etag: true, single: false });
-  const server = http.createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok' }));
+export function createServer(config: Config, parts: ServerParts = {}): ChatServer {
+  const logger = parts.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const hub =
+    parts.hub ??
+    createMemoryHub({
+      retainedHistory: config.historyRetained,
+      welcomeHistory: config.historyWelcome,
+      // One frame per protocol family per broadcast, shared by every recipient.
+      createOutbound: (text) => new PreparedMessage(text),
+    });
+  const connections = new Set<Connection>();
+  let closing = false;
+
+  const server = http.createServer(
+    createHttpHandler({
+      webRoot: config.webRoot,
+      metrics,
+      health: async () => (closing ? { ok: false, detail: 'shutting down' } : { ok: true }),
+    }),
+  );
+
+  const relay = createRelay({
+    target: () => ownChatUrl(server.address() as AddressInfo),
+    maxMessageBytes: config.maxMessageBytes,
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    logger,
+    onLegChange: (delta) => metrics.relayLegsOpen.inc(delta),
+  });
+
+  function onConnection(connection: Connection): void {
+    const { protocol, engine, path } = connection;
+    if (closing || connections.size >= config.maxConnections) {
+      connection.on('error', () => {});
+      connection.close(closing ? CLOSE_CODES.goingAway : TRY_AGAIN_LATER, 'server full');
+      metrics.handshakesRejected.inc({ reason: closing ? 'shutting_down' : 'capacity' });
       return;
     }
-    serveStatic(req, res, () => {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not Found\n');
+    connections.add(connection);
+    const untrack = trackConnection(metrics, connection);
+    const isRelayLeg =
+      path === '/ws' && relay.isRelayLeg(connection.headers, connection.remoteAddress);
+    const log = logger.child({
+      protocol,
+      engine,
+      path,
+      remote: `${connection.remoteAddress}:${connection.remotePort}`,
+      ...(isRelayLeg ? { relay: true } : {}),
     });
+    log.info('connection open');
+    connection.on('close', (code, reason) => {
+      connections.delete(connection);
+      untrack();
+      log.info({ code, reason }, 'connection closed');
+    });
+    if (path === '/relay') {
+      relay.relay(connection);
+      return;
+    }
+    createChatSession({
+      connection,
+      hub,
+      relay: isRelayLeg,
+      metrics,
+      logger: log,
+      limits: {
+        ratePerSecond: config.ratePerSecond,
+        rateBurst: config.rateBurst,
+        slowReaderBytes: config.slowReaderBytes,
+      },
+    });
+  }
+
+  const router = createProtocolRouter({
+    paths: WEBSOCKET_PATHS,
+    originPolicy: createOriginPolicy(config.allowedOrigins),
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
+    onConnection,
+    onFailure: (reason) => metrics.handshakesRejected.inc({ reason }),
   });
-  return {
-    http: server,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve(server.address() as AddressInfo);
-        });
+  router.attach(server);
+
+  function listen(port = config.port, host = config.host): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const address = server.address() as AddressInfo;
+        logger.info({ host: address.address, port: address.port }, 'listening');
+        resolve(address);
       });
-    },
-    close() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+    });
+  }
+
+  async function close(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Browsers first: their relay legs then close on their own, after the last message.
+    const ordered = [...connections].sort(
+      (a, b) => Number(b.path === '/relay') - Number(a.path === '/relay'),
+    );
+    for (const connection of ordered)
+      connection.close(CLOSE_CODES.goingAway, 'server shutting down');
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    while (connections.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const connection of connections) connection.terminate();
+    server.closeAllConnections();
+    await stopped;
+    await hub.close();
+    logger.info('stopped');
+  }
+
+  return { http: server, metrics, connections, listen, close };
 }

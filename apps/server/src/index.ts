@@ -1,15 +1,33 @@
 /**
- * Entry point: read configuration, build the server, listen.
+ * Entry point: read the configuration, build the server, listen, and shut down cleanly on
+ * SIGTERM and SIGINT.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ConfigError, formatConfigHelp, parseConfig } from './config.js';
 import { createServer } from './create-server.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const webRoot = process.env.WEB_ROOT ?? path.resolve(here, '../../web/dist');
-const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST ?? '127.0.0.1';
+let config: ReturnType<typeof parseConfig>;
+try {
+  config = parseConfig(process.env, process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`draftbridge: ${error.message}\n\n${formatConfigHelp()}`);
+    process.exit(2);
+  }
+  throw error;
+}
 
-const server = createServer({ webRoot });
-const address = await server.listen(port, host);
-console.log(`draftbridge listening on http://${address.address}:${address.port}`);
+const server = createServer(config);
+const address = await server.listen();
+console.log(`draftbridge chat on http://${address.address}:${address.port}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

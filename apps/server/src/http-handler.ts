@@ -1,0 +1,75 @@
+/**
+ * Plain HTTP: `/healthz`, `/metrics` and the built web app (sirv: content types, ETags, no
+ * path traversal). Hashed assets under `/assets/` are cached for a year; everything else is
+ * revalidated. Every response carries the usual security headers and a Content-Security-Policy
+ * that lets the page talk only to its own origin.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import sirv from 'sirv';
+import type { Metrics } from './metrics.js';
+
+/** Headers on every HTTP response. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** What the HTTP handler needs. */
+export interface HttpHandlerOptions {
+  readonly webRoot: string;
+  readonly metrics: Metrics;
+  /** The health of the chat: `ok`, or what is wrong. */
+  readonly health: () => Promise<{ ok: boolean; detail?: string }>;
+}
+
+function sendText(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+/** Builds the request listener of the HTTP server. */
+export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
+  const serveStatic = sirv(options.webRoot, {
+    etag: true,
+    dev: false,
+    setHeaders(res, pathname) {
+      res.setHeader(
+        'Cache-Control',
+        pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      const health = await options.health();
+      const body = health.ok ? { status: 'ok' } : { status: 'degraded', detail: health.detail };
+      sendText(res, health.ok ? 200 : 503, 'application/json', JSON.stringify(body));
+      return;
+    }
+    if (path === '/metrics') {
+      const { registry } = options.metrics;
+      sendText(res, 200, registry.contentType, await registry.metrics());
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      sendText(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+      return;
+    }
+    serveStatic(req, res, () => sendText(res, 404, 'text/plain; charset=utf-8', 'Not Found\n'));
+  }
+
+  return (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendText(res, 500, 'text/plain; charset=utf-8', 'Internal Error\n');
+      else res.destroy();
+    });
+  };
+}

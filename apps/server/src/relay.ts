@@ -1,0 +1,155 @@
+/**
+ * The legacy relay (PROTOCOL.md, `/relay`): a browser speaks RFC 6455 to `/relay?draft=76`,
+ * and the server opens a genuine hixie-76 (or hixie-75) connection to its own `/ws` over
+ * loopback, with the router package's hixie client, and pipes chat frames both ways.
+ *
+ * Design notes.
+ * - The target is the server's own listening address, fixed when the relay is created; no
+ *   part of the request (query, Host, headers) can point the relay anywhere else.
+ * - The `/ws` leg is marked `relay: true` because it carries a per-process random secret in a
+ *   header and comes from a loopback address. An outside client cannot know the secret, so it
+ *   cannot claim to be a relay leg.
+ * - With `trace=1` every frame the hixie client writes or reads is also sent to the browser as
+ *   a `wire` message holding its exact bytes, so a page can show `00 ... FF` on the wire.
+ * - Closing either side closes the other; text the browser sends before the hixie leg is open
+ *   waits in a short queue.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  CLOSE_CODES,
+  type Connection,
+  connectHixie,
+  type HixieClient,
+  type HixieDraft,
+} from '@draftbridge/protocol-router';
+import type { WireMessage } from '@draftbridge/shared-types';
+import type { Logger } from './logger.js';
+
+/** The header that carries the relay secret on the `/ws` leg. */
+export const RELAY_SECRET_HEADER = 'x-draftbridge-relay';
+
+// Text the browser may send before the hixie leg is open; more is refused with a close.
+const MAX_EARLY_MESSAGES = 64;
+
+/** What a relay needs. */
+export interface RelayOptions {
+  /** `ws://127.0.0.1:PORT/ws`: the server's own chat endpoint. */
+  readonly target: () => string;
+  readonly maxMessageBytes: number;
+  readonly handshakeTimeoutMs: number;
+  readonly logger: Logger;
+  /** Called when a hixie leg opens (+1) or closes (-1). */
+  readonly onLegChange?: (delta: 1 | -1) => void;
+}
+
+/** The server's relay: pipes browser connections onto hixie legs and recognises those legs. */
+export interface Relay {
+  /** Starts relaying one browser connection that arrived on `/relay`. */
+  relay(browser: Connection): void;
+  /** True when a `/ws` request is a leg this relay opened. */
+  isRelayLeg(headers: IncomingHttpHeaders, remoteAddress: string): boolean;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+function draftOf(query: URLSearchParams): HixieDraft | undefined {
+  const draft = query.get('draft') ?? '76';
+  if (draft === '76') return 76;
+  if (draft === '75') return 75;
+  return undefined;
+}
+
+/** Creates the relay of one server. */
+export function createRelay(options: RelayOptions): Relay {
+  const secret = randomBytes(32).toString('hex');
+  const secretBytes = Buffer.from(secret);
+
+  function isRelayLeg(headers: IncomingHttpHeaders, remoteAddress: string): boolean {
+    const value = headers[RELAY_SECRET_HEADER];
+    if (typeof value !== 'string' || !LOOPBACK.test(remoteAddress)) return false;
+    const given = Buffer.from(value);
+    return given.length === secretBytes.length && timingSafeEqual(given, secretBytes);
+  }
+
+  function relay(browser: Connection): void {
+    const draft = draftOf(browser.query);
+    if (draft === undefined) {
+      browser.close(CLOSE_CODES.policyViolation, 'draft must be 75 or 76');
+      return;
+    }
+    const protocol = draft === 76 ? 'hixie-76' : 'hixie-75';
+    const trace = browser.query.get('trace') === '1';
+    const early: string[] = [];
+    let leg: HixieClient | undefined;
+    let browserClosed = false;
+
+    const onBrowserText = (text: string) => {
+      if (leg !== undefined) {
+        leg.send(text);
+      } else if (early.length < MAX_EARLY_MESSAGES) {
+        early.push(text);
+      } else {
+        browser.close(CLOSE_CODES.policyViolation, 'relay not ready');
+      }
+    };
+    browser.on('text', onBrowserText);
+    // The drafts have no binary frames; the chat answers binary with an error itself, but the
+    // relay cannot carry it, so it says so the same way.
+    browser.on('binary', () =>
+      browser.send(
+        JSON.stringify({
+          type: 'error',
+          code: 'binary_unsupported',
+          message: 'Binary frames are not supported: send text.',
+        }),
+      ),
+    );
+    browser.on('error', () => {});
+    browser.on('close', () => {
+      browserClosed = true;
+      leg?.close();
+    });
+
+    connectHixie({
+      url: options.target(),
+      draft,
+      headers: { 'X-Draftbridge-Relay': secret },
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      maxMessageBytes: options.maxMessageBytes,
+    }).then(
+      (client) => {
+        if (browserClosed) {
+          client.close();
+          return;
+        }
+        leg = client;
+        options.onLegChange?.(1);
+        if (trace) {
+          client.on('frame', (dir, bytes) => {
+            const wire: WireMessage = {
+              type: 'wire',
+              dir,
+              protocol,
+              bytes: bytes.toString('base64'),
+            };
+            browser.send(JSON.stringify(wire));
+          });
+        }
+        client.on('message', (text) => browser.send(text));
+        client.on('error', (error) => options.logger.warn({ err: error }, 'relay leg error'));
+        client.on('close', () => {
+          options.onLegChange?.(-1);
+          if (!browserClosed) browser.close(CLOSE_CODES.goingAway, 'relay leg closed');
+        });
+        for (const text of early.splice(0)) client.send(text);
+      },
+      (error: unknown) => {
+        options.logger.warn({ err: error }, 'relay could not open its hixie leg');
+        browser.close(CLOSE_CODES.internalError, 'relay leg failed');
+      },
+    );
+  }
+
+  return { relay, isRelayLeg };
+}

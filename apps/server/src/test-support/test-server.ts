@@ -1,0 +1,38 @@
+/**
+ * A real draftbridge server on 127.0.0.1 port 0 for integration tests, with a quiet logger
+ * and any configuration overridden.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CONFIG_DEFAULTS, type Config } from '../config.js';
+import { type ChatServer, createServer } from '../create-server.js';
+import { createLogger } from '../logger.js';
+
+/** A running test server. */
+export interface TestServer {
+  readonly server: ChatServer;
+  readonly port: number;
+  /** `http://127.0.0.1:PORT` */
+  readonly http: string;
+  /** `ws://127.0.0.1:PORT` */
+  readonly ws: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server with the defaults, a temporary web root and `overrides`. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-'));
+  await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><title>draftbridge</title>');
+  await writeFile(path.join(webRoot, 'app.js'), 'console.log("draftbridge");');
+  const config: Config = { ...CONFIG_DEFAULTS, port: 0, webRoot, logLevel: 'silent', ...overrides };
+  const server = createServer(config, { logger: createLogger('silent') });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return {
+    server,
+    port,
+    http: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}`,
+    stop: () => server.close(),
+  };
+}
