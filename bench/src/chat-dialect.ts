@@ -1,0 +1,78 @@
+/**
+ * How the generator talks to a subject. The naive peers need nothing: every text frame is
+ * re-sent to every connection. draftbridge speaks the JSON contract of shared/PROTOCOL.md: a
+ * connection joins the room first and waits for its `welcome`, and a `say` is broadcast to
+ * every member (the sender included) as a `message` object.
+ */
+import type { BenchConnection } from './client/bench-connection.js';
+import { BENCH_ROOM, HANDSHAKE_TIMEOUT_MS } from './constants.js';
+
+/** The chat dialects of the subjects. */
+export const DIALECT_KINDS = ['raw', 'draftbridge'] as const;
+
+/** One of the chat dialects. */
+export type DialectKind = (typeof DIALECT_KINDS)[number];
+
+/** What the generator needs to know to use a subject as a chat room. */
+export interface ChatDialect {
+  readonly kind: DialectKind;
+  /** The WebSocket endpoint. */
+  readonly path: string;
+  /** Makes the connection a member of the bench room; `name` is unique in the run. */
+  join(connection: BenchConnection, name: string): Promise<void>;
+  /** The text frame's content that has the server broadcast `text`. */
+  say(id: string, text: string): string;
+}
+
+/** The naive peers: one room, no join, the text is broadcast as it is. */
+export const RAW_DIALECT: ChatDialect = {
+  kind: 'raw',
+  path: '/',
+  join: () => Promise.resolve(),
+  say: (_id, text) => text,
+};
+
+/** draftbridge's chat contract on `/ws`. */
+export const DRAFTBRIDGE_DIALECT: ChatDialect = {
+  kind: 'draftbridge',
+  path: '/ws',
+  join: joinDraftbridgeRoom,
+  say: (id, text) => JSON.stringify({ type: 'say', id, text }),
+};
+
+/** The type of a decoded server message, or null when it is not a JSON object with one. */
+export function readMessageType(payload: Buffer): string | null {
+  try {
+    const parsed: unknown = JSON.parse(payload.toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'type' in parsed) {
+      return typeof parsed.type === 'string' ? parsed.type : null;
+    }
+  } catch {
+    // Not JSON: not a draftbridge message.
+  }
+  return null;
+}
+
+function joinDraftbridgeRoom(connection: BenchConnection, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const previousDecode = connection.decode;
+    const finish = (error: Error | null): void => {
+      clearTimeout(timer);
+      connection.onMessage = null;
+      connection.decode = previousDecode;
+      if (error === null) resolve();
+      else reject(error);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`no welcome to ${name}'s join within ${HANDSHAKE_TIMEOUT_MS} ms`)),
+      HANDSHAKE_TIMEOUT_MS,
+    );
+    connection.decode = true;
+    connection.onMessage = (payload) => {
+      const type = readMessageType(payload);
+      if (type === 'welcome') finish(null);
+      else if (type === 'error') finish(new Error(`join answered: ${payload.toString('utf8')}`));
+    };
+    connection.send(JSON.stringify({ type: 'join', room: BENCH_ROOM, nick: name, client: name }));
+  });
+}

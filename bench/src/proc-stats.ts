@@ -1,0 +1,79 @@
+/**
+ * CPU time and memory of a child process, read from Linux's /proc (proc(5)): `stat` fields 14
+ * and 15 are user and system time in clock ticks, `status` has VmRSS (resident now) and VmHWM
+ * (the peak resident size since the process started, which is why each run gets a fresh one).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** CPU time in ticks, as /proc/<pid>/stat gives it. */
+export interface CpuTicks {
+  readonly user: number;
+  readonly system: number;
+}
+
+/** Resident memory, as /proc/<pid>/status gives it. */
+export interface MemoryKb {
+  readonly rssKb: number;
+  readonly peakRssKb: number;
+}
+
+/** One reading of a process: CPU in milliseconds, memory in KiB. */
+export interface ProcessSample extends MemoryKb {
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+}
+
+// After the ')' that closes the command name, field 3 (state) comes first, so utime (field 14)
+// is the 12th value and stime (field 15) the 13th.
+const UTIME_AFTER_COMM = 11;
+const STIME_AFTER_COMM = 12;
+
+/** Reads user and system ticks from the text of /proc/<pid>/stat. */
+export function parseProcStat(text: string): CpuTicks {
+  // The command name may hold spaces and parentheses: split after its last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const user = Number(fields[UTIME_AFTER_COMM]);
+  const system = Number(fields[STIME_AFTER_COMM]);
+  if (!Number.isFinite(user) || !Number.isFinite(system)) throw new Error('unreadable /proc stat');
+  return { user, system };
+}
+
+/** Reads VmRSS and VmHWM from the text of /proc/<pid>/status. */
+export function parseProcStatus(text: string): MemoryKb {
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
+    if (match?.[1] === undefined) throw new Error(`no ${name} in /proc status`);
+    return Number(match[1]);
+  };
+  return { rssKb: field('VmRSS'), peakRssKb: field('VmHWM') };
+}
+
+let ticksPerSecond: number | undefined;
+
+function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    } catch {
+      ticksPerSecond = 100; // USER_HZ on every mainstream Linux build
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** Reads a process's CPU time and memory now. */
+export function sampleProcess(pid: number): ProcessSample {
+  const ticks = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const memory = parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const msPerTick = 1000 / clockTicksPerSecond();
+  return { cpuUserMs: ticks.user * msPerTick, cpuSystemMs: ticks.system * msPerTick, ...memory };
+}
+
+/** The open-file limit of this process (children inherit it), from /proc/self/limits. */
+export function readOpenFileLimit(): number {
+  const text = readFileSync('/proc/self/limits', 'utf8');
+  const match = /^Max open files\s+(\d+|unlimited)/m.exec(text);
+  if (match?.[1] === undefined || match[1] === 'unlimited') return Number.POSITIVE_INFINITY;
+  return Number(match[1]);
+}

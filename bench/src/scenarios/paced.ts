@@ -1,0 +1,87 @@
+/**
+ * Scenario 2, paced latency: messages go out at a steady total rate, round-robin over the
+ * senders, each written on its own with its own timestamp, for a fixed time. The figures are
+ * latency p50, p99 and max from the sampled receivers. A server that cannot keep up shows it as
+ * latency that grows through the run, and, past the drain timeout, as undelivered messages.
+ */
+import { setInterval } from 'node:timers';
+import { now } from '../client/delivery-counter.js';
+import { PACED_DRAIN_TIMEOUT_MS } from '../constants.js';
+import { createMessageText } from '../payload.js';
+import { joinSamples, summarizeLatency } from '../stats.js';
+import { startWindow } from './measure-window.js';
+import { openRoom, type Room } from './room.js';
+import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
+
+// Timer granularity of the pacing loop; each tick sends what is due, so the rate stays exact.
+const PACING_TICK_MS = 5;
+
+/** Runs the paced scenario. */
+export async function runPaced(context: ScenarioContext): Promise<RunOutcome> {
+  const room = await openRoom(context, {
+    receivers: context.plan.pacedReceivers,
+    senders: context.plan.pacedSenders,
+  });
+  try {
+    return await measurePaced(context, room);
+  } finally {
+    room.close();
+  }
+}
+
+async function measurePaced(context: ScenarioContext, room: Room): Promise<RunOutcome> {
+  const { plan, subject, server } = context;
+  const notes: string[] = [];
+  const totalMessages = plan.pacedMessagesPerSecond * plan.pacedSeconds;
+  const expected = room.receivers.length * totalMessages;
+  room.startMeasuring();
+  const window = startWindow(server);
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const tick = (): void => {
+      const elapsed = now() - window.startedAt;
+      const due = Math.min(
+        totalMessages,
+        Math.floor((elapsed / 1000) * plan.pacedMessagesPerSecond) + 1,
+      );
+      while (sent < due) {
+        const s = sent % room.senders.length;
+        const sender = room.senders[s];
+        sender?.send(subject.dialect.say(`s${s}-${sent}`, createMessageText(s, sent, now())));
+        sent += 1;
+      }
+      if (sent >= totalMessages) {
+        clearInterval(timer);
+        resolve();
+      }
+    };
+    const timer = setInterval(tick, PACING_TICK_MS);
+    tick();
+  });
+  const sendMs = now() - window.startedAt;
+  const complete = await room.total.until(expected, PACED_DRAIN_TIMEOUT_MS);
+  const figures = window.end();
+
+  const metrics: Record<string, number> = {
+    ...figures,
+    deliveredFraction: room.total.count / expected,
+    sendRate: totalMessages / (sendMs / 1000),
+  };
+  for (const [protocol, samples] of room.latency) {
+    const latency = summarizeLatency(samples.toArray());
+    metrics[protocolKey(protocol, 'p50Ms')] = latency.p50;
+    metrics[protocolKey(protocol, 'p99Ms')] = latency.p99;
+    metrics[protocolKey(protocol, 'maxMs')] = latency.max;
+  }
+  const latency = summarizeLatency(joinSamples([...room.latency.values()]));
+  metrics.p50Ms = latency.p50;
+  metrics.p99Ms = latency.p99;
+  metrics.maxMs = latency.max;
+  if (!complete) {
+    notes.push(
+      `${expected - room.total.count} of ${expected} deliveries still missing ${PACED_DRAIN_TIMEOUT_MS} ms after the last send`,
+    );
+  }
+  for (const [code, count] of room.senderErrors) notes.push(`senders got ${count} error ${code}`);
+  return { metrics, notes };
+}

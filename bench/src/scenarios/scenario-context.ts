@@ -1,0 +1,25 @@
+/**
+ * What every scenario gets and gives back. A scenario runs against one fresh server process
+ * and returns flat, named figures; per-protocol figures are keyed `<protocol>.<figure>`.
+ */
+import type { BenchPlan } from '../constants.js';
+import type { RunningServer } from '../server-process.js';
+import type { Subject } from '../subjects.js';
+
+/** One scenario run's inputs. */
+export interface ScenarioContext {
+  readonly subject: Subject;
+  readonly server: RunningServer;
+  readonly plan: BenchPlan;
+}
+
+/** One scenario run's figures and anything worth saying about it. */
+export interface RunOutcome {
+  readonly metrics: Record<string, number>;
+  readonly notes: readonly string[];
+}
+
+/** The key of a per-protocol figure. */
+export function protocolKey(protocol: string, figure: string): string {
+  return `${protocol}.${figure}`;
+}
