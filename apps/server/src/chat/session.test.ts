@@ -336,6 +336,13 @@ describe('createChatSession rate limit', () => {
     expect(connection.closed).toBeUndefined();
   });
 
+  it('takes the default for a limit given as undefined', () => {
+    const connection = new FakeConnection();
+    createChatSession({ connection, hub, relay: false, limits: { rateBurst: undefined } });
+    ping(connection, DEFAULT_RATE_BURST + 1);
+    expect(connection.receivedOf('pong')).toHaveLength(DEFAULT_RATE_BURST);
+  });
+
   it('counts every kind of frame against the bucket', () => {
     const connection = open();
     for (let i = 0; i < DEFAULT_RATE_BURST; i += 1) {
@@ -364,6 +371,26 @@ describe('createChatSession rate limit', () => {
     expect(connection.closed).toMatchObject({ code: CLOSE_CODES.policyViolation });
     const errors = connection.receivedOf('error');
     expect(errors).toHaveLength(DEFAULT_RATE_DROPS_BEFORE_CLOSE - 1);
+  });
+
+  it('takes a flooder out of its room at once, even before the close completes', async () => {
+    const ann = new FakeConnection();
+    const annSession = createChatSession({ connection: ann, hub, relay: false });
+    ann.receive(join('ann'));
+    const flooder = new FakeConnection();
+    flooder.unansweredClose = true;
+    const flooderSession = createChatSession({ connection: flooder, hub, relay: false });
+    flooder.receive(join('flood'));
+    await Promise.all([annSession.settled(), flooderSession.settled()]);
+
+    ping(flooder, DEFAULT_RATE_BURST + DEFAULT_RATE_DROPS_BEFORE_CLOSE);
+    await flooderSession.settled();
+    expect(flooder.closed).toMatchObject({ code: CLOSE_CODES.policyViolation });
+    expect(ann.received.at(-1)).toMatchObject({ type: 'presence', event: 'leave' });
+
+    flooder.emit('close', CLOSE_CODES.abnormal, '');
+    await flooderSession.settled();
+    expect(ann.receivedOf('presence').filter((m) => m.event === 'leave')).toHaveLength(1);
   });
 
   it('starts counting drops again after a message gets through', () => {

@@ -14,6 +14,8 @@
  *   now. The client sees 1006. The bound is raised by the size of the `welcome` until the
  *   buffer first drains below the bound, so that a resume with a long history is not mistaken
  *   for a slow reader.
+ * - A session that stops itself (flood, slow reader, hub failure) takes its member out of the
+ *   room at once; otherwise the member leaves when the connection reports `close`.
  * The oversized-frame close (1009, or the draft closing handshake) happens in the engines.
  */
 import { randomUUID } from 'node:crypto';
@@ -64,7 +66,9 @@ export interface ChatSessionOptions {
   readonly limits?: Partial<ChatLimits>;
   /** True only when the server's own relay opened this connection; marks the member `relay`. */
   readonly relay: boolean;
+  /** Where the session counts messages, errors, rate-limited frames and slow readers. */
   readonly metrics?: Metrics;
+  /** Where the session logs; silent when absent. */
   readonly logger?: Logger;
   /** Makes the member id, unique per connection (default: a random UUID). */
   readonly createMemberId?: () => string;
@@ -84,12 +88,20 @@ export interface ChatSession {
 
 type CloseReason = 'flood' | 'slow-reader' | 'hub-failure';
 
+let silentLogger: Logger | undefined;
+
+function withDefaults(limits: Partial<ChatLimits> | undefined): ChatLimits {
+  const defined = Object.entries(limits ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_CHAT_LIMITS, ...Object.fromEntries(defined) };
+}
+
 /** Starts a chat session on `connection`. */
 export function createChatSession(options: ChatSessionOptions): ChatSession {
   const { connection, hub } = options;
-  const limits: ChatLimits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
+  const limits = withDefaults(options.limits);
   const { protocol, engine } = connection;
-  const logger = (options.logger ?? createLogger('silent')).child({ protocol, engine });
+  silentLogger ??= createLogger('silent');
+  const logger = (options.logger ?? silentLogger).child({ protocol, engine });
   const metrics = options.metrics;
   const messagesIn = metrics?.messagesIn.labels({ protocol });
   const messagesOut = metrics?.messagesOut.labels({ protocol });
@@ -100,14 +112,25 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   let joined: { readonly room: string; readonly roomMember: RoomMember } | undefined;
   let closing = false;
+  let left = false;
   let dropsInRow = 0;
   let awaitingWelcome = false;
   let welcomeAllowance = 0;
   let queue: Promise<void> = Promise.resolve();
 
+  // The member leaves as soon as the session stops, not when the engine finally reports the
+  // close: a peer that never answers the closing handshake must not linger in the room.
+  function leaveRoom() {
+    const current = joined;
+    if (current === undefined || left) return;
+    left = true;
+    enqueue(() => hub.leave(current.roomMember, current.room));
+  }
+
   function stop(reason: CloseReason) {
     if (closing) return;
     closing = true;
+    leaveRoom();
     logger.warn({ member: joined?.roomMember.member.id, reason }, 'closing connection');
     if (reason === 'flood') {
       connection.close(CLOSE_CODES.policyViolation, 'rate limit exceeded');
@@ -233,8 +256,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   connection.once('close', () => {
     closing = true;
-    const current = joined;
-    if (current !== undefined) enqueue(() => hub.leave(current.roomMember, current.room));
+    leaveRoom();
   });
 
   return {

@@ -34,6 +34,8 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
   bufferedAmount = 0;
   /** When true, every send stays in the buffer, as with a peer that stopped reading. */
   stalled = false;
+  /** When true, `close` starts a closing handshake that the peer never answers: no `close` event. */
+  unansweredClose = false;
   /** Everything passed to `send`, in order. */
   readonly sent: (string | PreparedMessage)[] = [];
   /** Set once the connection is closed or terminated. */
@@ -74,7 +76,7 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
     if (this.closed !== undefined) return;
     this.isOpen = false;
     this.closed = { code, reason, terminated: false };
-    this.emit('close', code ?? 1000, reason ?? '');
+    if (!this.unansweredClose) this.emit('close', code ?? 1000, reason ?? '');
   }
 
   terminate(): void {
