@@ -41,6 +41,7 @@ export const STORAGE_KEYS = {
   room: 'draftbridge.room',
   clientId: 'draftbridge.client-id',
   legacyPath: 'draftbridge.legacy-path',
+  joined: 'draftbridge.joined',
 } as const;
 
 /** Query parameter that picks the view, and its values. */

@@ -3,9 +3,11 @@ import { createRelayPath, DIRECT_PATH } from './chat-path.js';
 import { DEFAULT_ROOM } from './constants.js';
 import {
   type KeyValueStore,
+  loadAutoJoin,
   loadChatPath,
   loadClientId,
   loadPreferences,
+  saveAutoJoin,
   saveChatPath,
   savePreferences,
 } from './storage.js';
@@ -48,6 +50,15 @@ describe('storage', () => {
     expect(loadChatPath(tab)).toEqual(DIRECT_PATH);
     saveChatPath(tab, createRelayPath('75'));
     expect(loadChatPath(tab)).toEqual(createRelayPath('75'));
+  });
+
+  it('remembers whether the tab was in a room', () => {
+    const tab = createStore();
+    expect(loadAutoJoin(tab)).toBe(false);
+    saveAutoJoin(tab, true);
+    expect(loadAutoJoin(tab)).toBe(true);
+    saveAutoJoin(tab, false);
+    expect(loadAutoJoin(tab)).toBe(false);
   });
 
   it('forgets quietly when storage throws or is missing', () => {

@@ -79,3 +79,13 @@ export function getBrowserStores(): { local: KeyValueStore | null; tab: KeyValue
   };
   return { local: get(() => window.localStorage), tab: get(() => window.sessionStorage) };
 }
+
+/** Whether this tab was in a room when it was last open, so a reload goes straight back. */
+export function loadAutoJoin(tabStore: KeyValueStore | null): boolean {
+  return read(tabStore, STORAGE_KEYS.joined) === '1';
+}
+
+/** Remembers whether this tab is in a room. */
+export function saveAutoJoin(tabStore: KeyValueStore | null, joined: boolean): void {
+  write(tabStore, STORAGE_KEYS.joined, joined ? '1' : '0');
+}

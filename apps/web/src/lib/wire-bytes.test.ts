@@ -4,6 +4,7 @@ import {
   decodeBase64,
   describeRfc6455ServerFrame,
   formatHex,
+  formatHexPreview,
   parseHixieFrame,
   readFrameType,
 } from './wire-bytes.js';
@@ -19,6 +20,13 @@ describe('decodeBase64', () => {
 describe('formatHex', () => {
   it('prints two upper-case digits per byte', () => {
     expect(formatHex(Uint8Array.of(0, 0x7b, 0xff, 5))).toBe('00 7B FF 05');
+  });
+});
+
+describe('formatHexPreview', () => {
+  it('prints short runs whole and elides long ones with a count', () => {
+    expect(formatHexPreview(Uint8Array.of(1, 2), 2)).toBe('01 02');
+    expect(formatHexPreview(Uint8Array.of(1, 2, 3, 4), 2)).toBe('01 02 … +2 bytes');
   });
 });
 

@@ -55,6 +55,12 @@ export function formatHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ');
 }
 
+/** Like `formatHex`, but only the first `limit` bytes, with a count of the rest. */
+export function formatHexPreview(bytes: Uint8Array, limit: number): string {
+  if (bytes.length <= limit) return formatHex(bytes);
+  return `${formatHex(bytes.subarray(0, limit))} … +${bytes.length - limit} bytes`;
+}
+
 /** Splits a hixie frame into its start byte, payload and end byte (or the closing handshake). */
 export function parseHixieFrame(bytes: Uint8Array): HixieFrame {
   const last = bytes.length - 1;

@@ -1,0 +1,94 @@
+import { useMemo, useState } from 'react';
+import { useChatConnection } from '../hooks/use-chat-connection.js';
+import { createRelayPath, DIRECT_PATH } from '../lib/chat-path.js';
+import { compareStreams } from '../lib/compare-streams.js';
+import { isJoinValid, validateJoin } from '../lib/join-validation.js';
+import {
+  type KeyValueStore,
+  loadPreferences,
+  type Preferences,
+  savePreferences,
+} from '../lib/storage.js';
+import { AppHeader } from './AppHeader.js';
+import { ComparePane } from './ComparePane.js';
+import { JoinForm } from './JoinForm.js';
+import { StreamVerdictBanner } from './StreamVerdictBanner.js';
+import { WireInspector } from './WireInspector.js';
+
+// Both panes are members in their own right, so each needs its own client id.
+const LEFT_SUFFIX = '-rfc6455';
+const RIGHT_SUFFIX = '-draft76';
+const RELAY_PATH = createRelayPath('76');
+
+function CompareSession({ session, clientId }: { session: Preferences; clientId: string }) {
+  const leftClient = `${clientId}${LEFT_SUFFIX}`;
+  const rightClient = `${clientId}${RIGHT_SUFFIX}`;
+  const left = useChatConnection({ ...session, clientId: leftClient, path: DIRECT_PATH });
+  const right = useChatConnection({ ...session, clientId: rightClient, path: RELAY_PATH });
+  const leftMessages = left.snapshot?.chat.messages;
+  const rightMessages = right.snapshot?.chat.messages;
+  const verdict = useMemo(
+    () => compareStreams(leftMessages ?? [], rightMessages ?? []),
+    [leftMessages, rightMessages],
+  );
+  return (
+    <main className="compare-layout">
+      <p className="compare-intro">
+        Room <strong>#{session.room}</strong>: the same member twice, on two paths.
+      </p>
+      <StreamVerdictBanner verdict={verdict} />
+      <div className="compare-panes">
+        <ComparePane
+          title="RFC 6455"
+          side="left"
+          clientId={leftClient}
+          nick={session.nick}
+          connection={left.connection}
+          snapshot={left.snapshot}
+        />
+        <ComparePane
+          title="draft-76 via relay"
+          side="right"
+          clientId={rightClient}
+          nick={session.nick}
+          connection={right.connection}
+          snapshot={right.snapshot}
+        />
+      </div>
+      {right.snapshot !== null ? <WireInspector wire={right.snapshot.wire} /> : null}
+    </main>
+  );
+}
+
+/** The compare route: two members of one room side by side, RFC 6455 and draft-76, and a verdict. */
+export function ComparePage({
+  clientId,
+  stores,
+}: {
+  readonly clientId: string;
+  readonly stores: { readonly local: KeyValueStore | null };
+}) {
+  const [preferences] = useState(() => loadPreferences(stores.local));
+  const [session, setSession] = useState<Preferences | null>(() =>
+    isJoinValid(validateJoin(preferences.nick, preferences.room)) ? preferences : null,
+  );
+  return (
+    <>
+      <AppHeader view="compare" />
+      {session === null ? (
+        <main className="join-layout">
+          <JoinForm
+            initial={preferences}
+            submitLabel="Start comparing"
+            onJoin={(joined) => {
+              savePreferences(stores.local, joined);
+              setSession(joined);
+            }}
+          />
+        </main>
+      ) : (
+        <CompareSession session={session} clientId={clientId} />
+      )}
+    </>
+  );
+}

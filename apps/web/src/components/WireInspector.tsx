@@ -1,0 +1,50 @@
+import { useId, useState } from 'react';
+import { parseHixieFrame, readFrameType } from '../lib/wire-bytes.js';
+import type { WireEntry } from '../lib/wire-log.js';
+import { WireFrame } from './WireFrame.js';
+
+// Enough frames to follow a conversation on a projector without scrolling forever.
+const FRAMES_SHOWN = 6;
+const KEEPALIVE_TYPES: ReadonlySet<string> = new Set(['ping', 'pong']);
+
+function isKeepalive(entry: WireEntry): boolean {
+  const type = readFrameType(parseHixieFrame(entry.bytes).text);
+  return type !== null && KEEPALIVE_TYPES.has(type);
+}
+
+/** The bytes of recent frames on the relay's hixie socket, newest first. */
+export function WireInspector({ wire }: { readonly wire: readonly WireEntry[] }) {
+  const headingId = useId();
+  const [showKeepalive, setShowKeepalive] = useState(false);
+  const shown = wire
+    .filter((entry) => showKeepalive || !isKeepalive(entry))
+    .slice(-FRAMES_SHOWN)
+    .reverse();
+  return (
+    <section className="panel wire-inspector" aria-labelledby={headingId}>
+      <h2 id={headingId}>Wire inspector</h2>
+      <p className="field-hint">
+        The exact bytes on the relay's legacy socket: a draft frame is <code>00</code>, the UTF-8
+        text, <code>FF</code>. RFC 6455 puts a header with the opcode and the length in front
+        instead.
+      </p>
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={showKeepalive}
+          onChange={(event) => setShowKeepalive(event.target.checked)}
+        />
+        <span>Show pings and pongs</span>
+      </label>
+      {shown.length === 0 ? (
+        <p className="list-state">No frames yet: send a message on the legacy path.</p>
+      ) : (
+        <ol className="wire-list">
+          {shown.map((entry) => (
+            <WireFrame key={entry.key} entry={entry} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
