@@ -20,47 +20,19 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { encodeHixieTextFrame } from '../prepared-message.js';
-import {
-  HIXIE_CLOSE_FRAME,
-  HIXIE_DEFAULT_CLOSE_TIMEOUT_MS,
-  HIXIE_DEFAULT_HANDSHAKE_TIMEOUT_MS,
-  HIXIE_DEFAULT_MAX_MESSAGE_BYTES,
-} from './hixie-constants.js';
-import {
-  HIXIE_DRAFT_RULES,
-  type HixieDraft,
-  type HixieDraftRules,
-  isHixieDraft,
-} from './hixie-drafts.js';
+import { HIXIE_CLOSE_FRAME } from './hixie-constants.js';
+import { HIXIE_DRAFT_RULES, type HixieDraft, type HixieDraftRules } from './hixie-drafts.js';
 import { HixieError } from './hixie-errors.js';
 import { HixieFrameParser } from './hixie-framing.js';
+import { createHixieRequest, HixieResponseReader, verifyHixieResponse } from './hixie-handshake.js';
 import {
-  checkHixieRequestOptions,
-  createHixieRequest,
-  HixieResponseReader,
-  parseHixieUrl,
-  verifyHixieResponse,
-} from './hixie-handshake.js';
+  type HixieClientOptions,
+  type HixieConnectionSettings,
+  resolveHixieOptions,
+} from './hixie-options.js';
 
 export type { HixieDraft } from './hixie-drafts.js';
-
-/** How to open a hixie connection. */
-export interface HixieClientOptions {
-  /** `ws://host:port/path?query`; `wss:` is not supported. */
-  url: string;
-  /** The draft to speak. */
-  draft: HixieDraft;
-  /** Sent as `Origin`, and the server must echo it. */
-  origin?: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-  /** Time allowed from connecting until the handshake is verified; default 5000. */
-  handshakeTimeoutMs?: number;
-  /** Largest frame payload accepted, in bytes; default 65536. */
-  maxMessageBytes?: number;
-  /** Time `close()` waits for the server's half of the closing; default 2000. */
-  closeTimeoutMs?: number;
-}
+export type { HixieClientOptions, HixieConnectionSettings } from './hixie-options.js';
 
 /** Events of a HixieClient. */
 export interface HixieClientEvents {
@@ -72,12 +44,6 @@ export interface HixieClientEvents {
   close: [clean: boolean];
   /** A protocol or socket error; a `close` follows. */
   error: [error: Error];
-}
-
-/** Settings of an open connection, after defaults. */
-export interface HixieConnectionSettings {
-  readonly maxMessageBytes: number;
-  readonly closeTimeoutMs: number;
 }
 
 type ClientState = 'open' | 'closing' | 'closed';
@@ -221,44 +187,21 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
   }
 }
 
-function checkPositive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new HixieError('invalid_options', `${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
 /**
  * Opens a hixie-75 or hixie-76 connection: resolves once the server's handshake is verified;
  * rejects with a HixieError (`bad_status` with `status`, `bad_response`, `bad_answer`,
  * `handshake_timeout`, `handshake_closed`, `invalid_options`) or the socket's own error.
+ * The socket stays paused until the macrotask after the promise resolves, so a `socket.pause()`
+ * made right after `await` is undone; pause later than that.
  */
 export function connectHixie(options: HixieClientOptions): Promise<HixieClient> {
   return new Promise((resolve, reject) => {
-    const { draft, origin } = options;
-    if (!isHixieDraft(draft)) {
-      throw new HixieError('invalid_options', `draft must be 75 or 76, got ${String(draft)}`);
-    }
-    const settings: HixieConnectionSettings = {
-      maxMessageBytes: checkPositive(
-        'maxMessageBytes',
-        options.maxMessageBytes,
-        HIXIE_DEFAULT_MAX_MESSAGE_BYTES,
-      ),
-      closeTimeoutMs: checkPositive(
-        'closeTimeoutMs',
-        options.closeTimeoutMs,
-        HIXIE_DEFAULT_CLOSE_TIMEOUT_MS,
-      ),
-    };
-    const timeoutMs = checkPositive(
-      'handshakeTimeoutMs',
-      options.handshakeTimeoutMs,
-      HIXIE_DEFAULT_HANDSHAKE_TIMEOUT_MS,
-    );
-    const target = parseHixieUrl(options.url);
-    checkHixieRequestOptions(options);
+    const {
+      draft,
+      target,
+      handshakeTimeoutMs: timeoutMs,
+      ...settings
+    } = resolveHixieOptions(options);
     const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
     const reader = new HixieResponseReader(challenge.expectedAnswer.length);
 
@@ -272,9 +215,10 @@ export function connectHixie(options: HixieClientOptions): Promise<HixieClient> 
       try {
         const response = reader.push(chunk);
         if (!response) return;
-        verifyHixieResponse(response, draft, target, origin, challenge);
+        verifyHixieResponse(response, draft, target, options.origin, challenge);
         stopListening();
-        // Frames that came with the handshake wait on the paused socket until the caller runs.
+        // Frames that came with the handshake wait on the paused socket until the caller, woken
+        // by this promise, has attached its listeners (microtasks run before setImmediate).
         socket.pause();
         if (response.rest.length > 0) socket.unshift(response.rest);
         resolve(new HixieClient(socket, draft, settings));

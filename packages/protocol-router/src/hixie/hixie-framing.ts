@@ -24,8 +24,8 @@
  * After a failure the stream cannot be trusted, so every later `push()` throws the same error.
  */
 import { isUtf8 } from 'node:buffer';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../constants.js';
 import {
-  HIXIE_DEFAULT_MAX_MESSAGE_BYTES,
   HIXIE_FRAME_END,
   HIXIE_LENGTH_PREFIXED_BIT,
   HIXIE_MAX_LENGTH_GROUPS,
@@ -61,7 +61,7 @@ export class HixieFrameParser {
   #error: HixieError | undefined;
 
   constructor(options: HixieFrameParserOptions = {}) {
-    const max = options.maxMessageBytes ?? HIXIE_DEFAULT_MAX_MESSAGE_BYTES;
+    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isSafeInteger(max) || max < 1) {
       throw new HixieError('invalid_options', `maxMessageBytes must be a positive integer`);
     }

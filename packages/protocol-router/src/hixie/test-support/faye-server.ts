@@ -5,39 +5,14 @@
  */
 import { once } from 'node:events';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import FayeWebSocket from 'faye-websocket';
 import { Collector } from './collector.js';
-
-interface FayeEvent {
-  readonly data?: unknown;
-}
-
-/** The part of faye-websocket's server-side socket these tests use. */
-export interface FayeServerSocket {
-  /** `hixie-75`, `hixie-76`, `hybi-13`. */
-  readonly version: string;
-  send(text: string): boolean;
-  close(): void;
-  on(event: 'open' | 'message' | 'close' | 'error', listener: (event: FayeEvent) => void): this;
-}
-
-type FayeWebSocketConstructor = new (
-  request: http.IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  protocols: string[],
-  options: { maxLength?: number },
-) => FayeServerSocket;
-
-// faye-websocket ships no types and none are published; this is the one place they are named.
-const require = createRequire(import.meta.url);
-const FayeWebSocket = require('faye-websocket') as FayeWebSocketConstructor;
 
 /** One accepted connection, seen from the server. */
 export interface FayePeer {
-  readonly ws: FayeServerSocket;
+  readonly ws: FayeWebSocket;
   /** Text messages faye received, in order. */
   readonly messages: Collector<string>;
   /** Resolves when faye reports the connection open. */
