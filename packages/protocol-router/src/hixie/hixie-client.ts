@@ -22,7 +22,7 @@ import net from 'node:net';
 import { encodeHixieTextFrame } from '../prepared-message.js';
 import { HIXIE_CLOSE_FRAME } from './hixie-constants.js';
 import { HIXIE_DRAFT_RULES, type HixieDraft, type HixieDraftRules } from './hixie-drafts.js';
-import { HixieError } from './hixie-errors.js';
+import { HixieError, isHixieError } from './hixie-errors.js';
 import { HixieFrameParser } from './hixie-framing.js';
 import { createHixieRequest, HixieResponseReader, verifyHixieResponse } from './hixie-handshake.js';
 import {
@@ -124,7 +124,9 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
         }
       }
     } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      // Only the parser's errors fail the connection; a listener's own exception is its bug.
+      if (!isHixieError(error)) throw error;
+      this.#fail(error);
     }
   }
 
@@ -175,8 +177,7 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
   }
 
   #sendCloseFrame(): void {
-    this.#sentClose = true;
-    this.#write(Buffer.from(HIXIE_CLOSE_FRAME));
+    this.#sentClose = this.#write(Buffer.from(HIXIE_CLOSE_FRAME));
   }
 
   #write(frame: Buffer): boolean {
