@@ -86,7 +86,6 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
 
   const relay = createRelay({
     target: () => ownChatUrl(server.address() as AddressInfo),
-    maxMessageBytes: config.maxMessageBytes,
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     logger,
     onLegChange: (delta) => metrics.relayLegsOpen.inc(delta),

@@ -29,6 +29,9 @@ import type { Logger } from './logger.js';
 /** The header that carries the relay secret on the `/ws` leg. */
 export const RELAY_SECRET_HEADER = 'x-draftbridge-relay';
 
+/** Largest frame the relay's hixie leg accepts from its own server. */
+export const RELAY_LEG_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 // Text the browser may send before the hixie leg is open; more is refused with a close.
 const MAX_EARLY_MESSAGES = 64;
 
@@ -36,7 +39,6 @@ const MAX_EARLY_MESSAGES = 64;
 export interface RelayOptions {
   /** `ws://127.0.0.1:PORT/ws`: the server's own chat endpoint. */
   readonly target: () => string;
-  readonly maxMessageBytes: number;
   readonly handshakeTimeoutMs: number;
   readonly logger: Logger;
   /** Called when a hixie leg opens (+1) or closes (-1). */
@@ -116,7 +118,9 @@ export function createRelay(options: RelayOptions): Relay {
       draft,
       headers: { 'X-Draftbridge-Relay': secret },
       handshakeTimeoutMs: options.handshakeTimeoutMs,
-      maxMessageBytes: options.maxMessageBytes,
+      // Frames from our own server are bounded by it: a welcome with a long history can be
+      // megabytes, far past the limit on what clients may send.
+      maxMessageBytes: RELAY_LEG_MAX_MESSAGE_BYTES,
     }).then(
       (client) => {
         if (browserClosed) {

@@ -12,28 +12,38 @@
  */
 import type { Socket } from 'node:net';
 
-const corked = new Set<Socket>();
+// Corked sockets and the bytes batched on each this turn.
+const corked = new Map<Socket, number>();
 let flushScheduled = false;
 
 function flushAll(): void {
   flushScheduled = false;
-  for (const socket of corked) socket.uncork();
+  for (const socket of corked.keys()) socket.uncork();
   corked.clear();
 }
 
 /** Writes bytes to a socket, batched with every other write to it in this event-loop turn. */
 export function writeBatched(socket: Socket, bytes: Buffer): boolean {
   if (socket.destroyed || !socket.writable) return false;
-  if (!corked.has(socket)) {
+  const batched = corked.get(socket);
+  if (batched === undefined) {
     socket.cork();
-    corked.add(socket);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flushAll);
     }
   }
+  corked.set(socket, (batched ?? 0) + bytes.length);
   socket.write(bytes);
   return true;
+}
+
+/**
+ * Bytes batched for a socket in this turn and not yet handed to the kernel. They are not a
+ * backlog: a reader is slow only if bytes are still queued after the batch is flushed.
+ */
+export function batchedBytes(socket: Socket): number {
+  return corked.get(socket) ?? 0;
 }
 
 /** Hands a socket's batched bytes to the kernel now. */

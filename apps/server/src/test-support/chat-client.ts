@@ -81,9 +81,10 @@ function createCollector(kind: ClientKind, transport: Transport, closed: Promise
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
+          const seen = messages.slice(-5).map((m) => ('seq' in m ? `${m.type}#${m.seq}` : m.type));
           reject(
             new Error(
-              `${kind}: no matching message in ${timeoutMs} ms; got ${JSON.stringify(messages.slice(-5))}`,
+              `${kind}: no match in ${timeoutMs} ms; ${messages.length} received, last: ${seen.join(', ')}`,
             ),
           );
         }, timeoutMs);

@@ -10,7 +10,7 @@ import type { Accepted } from '../classify.js';
 import type { Connection, ConnectionEvents } from '../connection.js';
 import { type FrameFamily, PreparedMessage } from '../prepared-message.js';
 import type { Engine, Protocol } from '../protocols.js';
-import { writeBatched } from '../write-batcher.js';
+import { batchedBytes, writeBatched } from '../write-batcher.js';
 
 /** What an adapter tells the shared connection about its engine. */
 export interface EngineHooks {
@@ -66,7 +66,8 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
   }
 
   get bufferedAmount(): number {
-    return this.#socket.writableLength + this.#hooks.engineBuffered();
+    const backlog = this.#socket.writableLength - batchedBytes(this.#socket);
+    return Math.max(0, backlog) + this.#hooks.engineBuffered();
   }
 
   send(message: string | PreparedMessage): boolean {
