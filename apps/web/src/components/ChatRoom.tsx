@@ -73,15 +73,15 @@ export function ChatRoom({
             onSend={(text) => connection?.say(text)}
           />
         </section>
-        <div className="side-column">
-          <MemberList
-            members={snapshot?.chat.members ?? []}
-            selfId={snapshot?.chat.self?.id ?? null}
-          />
-          {path.kind === 'relay' && snapshot !== null ? (
-            <WireInspector wire={snapshot.wire} />
-          ) : null}
-        </div>
+        <MemberList
+          members={snapshot?.chat.members ?? []}
+          selfId={snapshot?.chat.self?.id ?? null}
+        />
+        {path.kind === 'relay' && snapshot !== null ? (
+          <div className="wire-row">
+            <WireInspector wire={snapshot.wire} limit={3} />
+          </div>
+        ) : null}
       </main>
     </>
   );

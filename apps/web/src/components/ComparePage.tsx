@@ -55,7 +55,7 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
           snapshot={right.snapshot}
         />
       </div>
-      {right.snapshot !== null ? <WireInspector wire={right.snapshot.wire} /> : null}
+      {right.snapshot !== null ? <WireInspector wire={right.snapshot.wire} limit={2} /> : null}
     </main>
   );
 }

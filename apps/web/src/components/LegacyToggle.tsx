@@ -21,6 +21,7 @@ export function LegacyToggle({
   readonly onChange: (path: ChatPath, draft: LegacyDraft) => void;
 }) {
   const hintId = useId();
+  const draftId = useId();
   const on = path.kind === 'relay';
   return (
     <fieldset className="legacy-toggle">
@@ -38,9 +39,10 @@ export function LegacyToggle({
         />
         <span>Force legacy draft</span>
       </label>
-      <label className="draft-choice">
-        <span>Draft</span>
+      <span className="draft-choice">
+        <label htmlFor={draftId}>Draft</label>
         <select
+          id={draftId}
           value={draft}
           onChange={(event) => {
             const next = event.target.value;
@@ -53,7 +55,7 @@ export function LegacyToggle({
             </option>
           ))}
         </select>
-      </label>
+      </span>
       <p id={hintId} className="field-hint">
         On: this tab talks RFC 6455 to the server's relay, which carries it over a real{' '}
         {PROTOCOL_LABELS[DRAFT_PROTOCOLS[draft]]} socket.

@@ -28,9 +28,12 @@ export function WireFrame({ entry }: { readonly entry: WireEntry }) {
         </div>
       ) : null}
       {frame.text !== null ? (
-        <p className="frame-text">
-          <span className="frame-row-label">payload</span> <code>{frame.text}</code>
-        </p>
+        <div className="frame-row">
+          <span className="frame-row-label">Payload as text</span>
+          <code className="frame-text" title={frame.text}>
+            {frame.text}
+          </code>
+        </div>
       ) : null}
     </li>
   );

@@ -1,10 +1,9 @@
 import { useId, useState } from 'react';
+import { WIRE_FRAMES_SHOWN } from '../lib/constants.js';
 import { parseHixieFrame, readFrameType } from '../lib/wire-bytes.js';
 import type { WireEntry } from '../lib/wire-log.js';
 import { WireFrame } from './WireFrame.js';
 
-// Enough frames to follow a conversation on a projector without scrolling forever.
-const FRAMES_SHOWN = 6;
 const KEEPALIVE_TYPES: ReadonlySet<string> = new Set(['ping', 'pong']);
 
 function isKeepalive(entry: WireEntry): boolean {
@@ -13,12 +12,18 @@ function isKeepalive(entry: WireEntry): boolean {
 }
 
 /** The bytes of recent frames on the relay's hixie socket, newest first. */
-export function WireInspector({ wire }: { readonly wire: readonly WireEntry[] }) {
+export function WireInspector({
+  wire,
+  limit = WIRE_FRAMES_SHOWN,
+}: {
+  readonly wire: readonly WireEntry[];
+  readonly limit?: number;
+}) {
   const headingId = useId();
   const [showKeepalive, setShowKeepalive] = useState(false);
   const shown = wire
     .filter((entry) => showKeepalive || !isKeepalive(entry))
-    .slice(-FRAMES_SHOWN)
+    .slice(-limit)
     .reverse();
   return (
     <section className="panel wire-inspector" aria-labelledby={headingId}>

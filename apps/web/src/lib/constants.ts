@@ -26,8 +26,11 @@ export const WIRE_LOG_LIMIT = 40;
 /** How many join and leave notices a chat keeps. */
 export const NOTICE_LIMIT = 100;
 
-/** How many bytes of a payload the inspector prints before eliding the middle. */
-export const WIRE_PAYLOAD_PREVIEW_BYTES = 48;
+/** How many bytes of a payload the inspector prints before eliding the rest. */
+export const WIRE_PAYLOAD_PREVIEW_BYTES = 16;
+
+/** How many frames the wire inspector shows at once: enough to follow, few enough for a projector. */
+export const WIRE_FRAMES_SHOWN = 4;
 
 /** How often a countdown on screen is refreshed. */
 export const COUNTDOWN_TICK_MS = 250;
