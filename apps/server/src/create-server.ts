@@ -25,9 +25,6 @@ import { createRelay } from './relay.js';
 /** The WebSocket paths the router accepts. */
 export const WEBSOCKET_PATHS = ['/ws', '/relay'] as const;
 
-// RFC 6455 §7.4.1 has no "server full"; 1013 (Try Again Later) is the registered code for it.
-const TRY_AGAIN_LATER = 1013;
-
 /** How long shutdown waits for closing handshakes before it destroys what is left. */
 export const SHUTDOWN_GRACE_MS = 3000;
 
@@ -93,10 +90,11 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
 
   function onConnection(connection: Connection): void {
     const { protocol, engine, path } = connection;
-    if (closing || connections.size >= config.maxConnections) {
+    // A handshake admitted just before shutdown may still finish during it.
+    if (closing) {
       connection.on('error', () => {});
-      connection.close(closing ? CLOSE_CODES.goingAway : TRY_AGAIN_LATER, 'server full');
-      metrics.handshakesRejected.inc({ reason: closing ? 'shutting_down' : 'capacity' });
+      connection.close(CLOSE_CODES.goingAway, 'server shutting down');
+      metrics.handshakesRejected.inc({ reason: 'shutting_down' });
       return;
     }
     connections.add(connection);
@@ -139,6 +137,8 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     originPolicy: createOriginPolicy(config.allowedOrigins),
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     maxMessageBytes: config.maxMessageBytes,
+    // The cap is answered with 503 before any engine; handshakes in flight count against it.
+    admit: (pending) => connections.size + pending < config.maxConnections,
     onConnection,
     onFailure: (reason) => metrics.handshakesRejected.inc({ reason }),
   });

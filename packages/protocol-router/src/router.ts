@@ -10,6 +10,11 @@
  * The handshake timer starts at the socket's first byte (the server's `connection` event) and
  * stops when the engine reports the connection open, so it covers slow headers and a hixie-76
  * key3 body that never comes. Node's own header timeout is checked only every 30 s.
+ *
+ * A connection cap is asked after classification and before any engine (`admit`), so a full
+ * server answers `503` like any other refusal instead of opening a connection only to close it.
+ * `admit` is told how many admitted handshakes are still in flight (a hixie-76 client may hold
+ * its key3 until the timeout), so that many slow handshakes cannot slip past the cap together.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,7 +33,7 @@ import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
 import { guardDestroy } from './write-batcher.js';
 
 /** Why a socket did not become a connection: a refusal, a timeout, or an engine failure. */
-export type HandshakeFailure = RejectReason | 'handshake_timeout' | 'engine_error';
+export type HandshakeFailure = RejectReason | 'capacity' | 'handshake_timeout' | 'engine_error';
 
 /** Options of `createProtocolRouter`. */
 export interface RouterOptions {
@@ -44,6 +49,11 @@ export interface RouterOptions {
   readonly keepaliveIntervalMs?: number;
   /** How long a closing handshake may take, default 5000. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Asked for every request that classification accepted, before any engine sees it; false
+   * answers `503`. `pending` counts handshakes admitted earlier that are not open yet.
+   */
+  readonly admit?: (pending: number, request: IncomingMessage) => boolean;
   /** Called with every connection once it is open. */
   readonly onConnection: (connection: Connection, request: IncomingMessage) => void;
   /** Called for every socket that did not become a connection. */
@@ -71,6 +81,8 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     isOriginAllowed: options.originPolicy ?? createOriginPolicy(),
   };
   const timers = new WeakMap<Duplex, NodeJS.Timeout>();
+  // Admitted sockets whose handshake is not finished: what `admit` is told as `pending`.
+  const inFlight = new Set<Duplex>();
   const fail = (failure: HandshakeFailure, request: IncomingMessage | undefined) =>
     options.onFailure?.(failure, request);
 
@@ -89,6 +101,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   function disarm(socket: Duplex): void {
     clearTimeout(timers.get(socket));
     timers.delete(socket);
+    inFlight.delete(socket);
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -100,6 +113,13 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
       fail(decision.reason, request);
       return;
     }
+    if (options.admit !== undefined && !options.admit(inFlight.size, request)) {
+      disarm(socket);
+      abortHandshake(socket, 503, 'Server full, try again later.');
+      fail('capacity', request);
+      return;
+    }
+    inFlight.add(socket);
     const tcp = socket as Socket;
     guardDestroy(tcp);
     tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
