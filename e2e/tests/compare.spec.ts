@@ -62,5 +62,8 @@ test.describe('compare view', () => {
       await mkdir(path.dirname(DOCS_SCREENSHOT), { recursive: true });
       await copyFile(shot, DOCS_SCREENSHOT);
     }
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: testInfo.outputPath('compare-view-dark.png'), fullPage: true });
   });
 });
