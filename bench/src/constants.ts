@@ -69,6 +69,9 @@ export const BENCH_ROOM = 'bench';
 /** A full run must end within this budget; repetitions that would not fit are dropped. */
 export const FULL_RUN_BUDGET_MS = 9.5 * 60_000;
 
+/** Above this 1-minute load average at the start, the bench warns that figures will be noisy. */
+export const BUSY_LOAD_AVERAGE = 1;
+
 /** Longest wait for a burst's deliveries once the burst is sent. */
 export const BURST_TIMEOUT_MS = 45_000;
 
@@ -95,6 +98,9 @@ export const MEMORY_SETTLE_MS = 750;
 
 /** How often the server's /proc figures are sampled during a scenario. */
 export const PROC_SAMPLE_INTERVAL_MS = 100;
+
+/** The read buffer every generator socket shares (see bench-connection.ts). */
+export const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Where the naive peers answer a health check, like draftbridge's /healthz. */
 export const HEALTH_PATH = '/healthz';

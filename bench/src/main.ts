@@ -2,12 +2,32 @@
  * `npm run bench`: probes draftbridge, runs the plan against every subject, prints the table and
  * writes the results (JSON and SVG) under bench/results/.
  */
-import { FULL_RUN_BUDGET_MS } from './constants.js';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BUSY_LOAD_AVERAGE,
+  FULL_RUN_BUDGET_MS,
+  SCENARIO_NAMES,
+  type ScenarioName,
+} from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions, USAGE } from './options.js';
 import { readOpenFileLimit } from './proc-stats.js';
+import { renderChart } from './report/chart-svg.js';
+import { SCENARIO_FIGURES } from './report/figures.js';
+import {
+  type BenchResults,
+  describeMachine,
+  describeRun,
+  writeResults,
+} from './report/results-file.js';
+import { summarizeRuns } from './report/summary.js';
+import { renderReport } from './report/table.js';
+import { checkTargets } from './report/targets.js';
 import { runBench } from './runner.js';
 import { NAIVE_SUBJECTS, probeDraftbridge, type Subject } from './subjects.js';
 
+const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
 const log = (line: string): void => console.log(line);
 
 let options: ReturnType<typeof parseBenchOptions>;
@@ -21,8 +41,21 @@ if (options.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const fitted = fitPlanToFileLimit(options.plan, readOpenFileLimit());
-if (fitted.message !== null) log(fitted.message);
+
+const startedAt = new Date().toISOString();
+const loadAtStart = os.loadavg();
+if ((loadAtStart[0] ?? 0) > BUSY_LOAD_AVERAGE) {
+  const note = `the machine is busy (load average ${loadAtStart[0]?.toFixed(1)} on ${os.cpus().length} cores): expect noisy figures`;
+  log(note);
+}
+const openFileLimit = readOpenFileLimit();
+const notes: string[] = [];
+const fitted = fitPlanToFileLimit(options.plan, openFileLimit);
+if (fitted.message !== null) {
+  log(fitted.message);
+  notes.push(fitted.message);
+}
+const plan = fitted.plan;
 
 const subjects: Subject[] = NAIVE_SUBJECTS.filter((s) => options.subjects.includes(s.name));
 const skipped: { name: string; reason: string }[] = [];
@@ -30,17 +63,60 @@ if (options.subjects.includes('draftbridge')) {
   const probe = await probeDraftbridge();
   if (probe.ok) {
     subjects.push(probe.subject);
-    for (const note of probe.notes) log(note);
+    for (const note of probe.notes) {
+      log(note);
+      notes.push(note);
+    }
   } else {
     skipped.push({ name: 'draftbridge', reason: probe.reason });
     log(`draftbridge skipped: ${probe.reason}`);
   }
 }
+if (process.env.REDIS_URL) {
+  const note = 'REDIS_URL is set, but the two-instance Redis subject is not in the bench yet';
+  log(note);
+  notes.push(note);
+}
+
+log(
+  `${options.mode} run: ${subjects.map((s) => s.name).join(', ')}; ${plan.repetitions} repetition(s)`,
+);
 const records = await runBench({
-  plan: fitted.plan,
+  plan,
   subjects,
   scenarios: options.scenarios,
   budgetMs: FULL_RUN_BUDGET_MS,
   log,
 });
-console.log(JSON.stringify(records.length));
+const summary = summarizeRuns(records);
+const targets = subjects.some((s) => s.name === 'draftbridge') ? checkTargets(summary) : [];
+const repetitions = Math.max(0, ...records.map((r) => r.repetition));
+const titles = Object.fromEntries(
+  SCENARIO_NAMES.map((name) => [name, SCENARIO_FIGURES[name].title(plan)]),
+) as Record<ScenarioName, string>;
+
+const results: BenchResults = {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  mode: options.mode,
+  machine: describeMachine(openFileLimit),
+  plan: { ...plan, repetitions },
+  loadAverage: { start: loadAtStart, end: os.loadavg() },
+  subjects: subjects.map(({ name, description, protocols }) => ({ name, description, protocols })),
+  skipped,
+  notes,
+  runs: records,
+  summary,
+  targets,
+};
+const caption = describeRun(results);
+log('');
+log(caption);
+log(renderReport({ summary, subjects, titles, repetitions, targets, skipped }));
+const written = writeResults(results, renderChart({ summary, subjects, caption }), resultsDir);
+log(`\nwrote ${written.map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+const failed = records.filter((r) => r.error !== undefined).length;
+if (failed > 0) {
+  log(`${failed} run(s) failed: see the lines above`);
+  process.exitCode = 1;
+}

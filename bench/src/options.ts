@@ -10,11 +10,13 @@ import {
   SCENARIO_NAMES,
   type ScenarioName,
 } from './constants.js';
+import type { RunMode } from './report/results-file.js';
 import { BASELINE_SUBJECT, SUBJECT_NAMES, type SubjectName } from './subjects.js';
 
 /** What the command line asked for. */
 export interface BenchOptions {
-  readonly quick: boolean;
+  /** quick with --quick, partial when anything was left out or repetitions changed, else full. */
+  readonly mode: RunMode;
   readonly plan: BenchPlan;
   readonly subjects: readonly SubjectName[];
   readonly scenarios: readonly ScenarioName[];
@@ -56,11 +58,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const subjects = parseList('--subjects', values.subjects, SUBJECT_NAMES);
   if (!subjects.includes(BASELINE_SUBJECT)) subjects.unshift(BASELINE_SUBJECT);
+  const scenarios = parseList('--scenarios', values.scenarios, SCENARIO_NAMES);
+  const partial =
+    subjects.length < SUBJECT_NAMES.length ||
+    scenarios.length < SCENARIO_NAMES.length ||
+    repetitions !== base.repetitions;
   return {
-    quick: values.quick ?? false,
+    mode: values.quick ? 'quick' : partial ? 'partial' : 'full',
     plan: { ...base, repetitions },
     subjects: SUBJECT_NAMES.filter((name) => subjects.includes(name)),
-    scenarios: parseList('--scenarios', values.scenarios, SCENARIO_NAMES),
+    scenarios,
     help: values.help ?? false,
   };
 }

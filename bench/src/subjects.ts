@@ -35,16 +35,26 @@ export interface Subject {
   readonly launch: LaunchSpec;
 }
 
+// This file is src/subjects.ts or, compiled, dist/subjects.js: one level below the workspace.
 const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(benchRoot, '..');
 
 /** Where the built draftbridge server's entry point is. */
 export const DRAFTBRIDGE_ENTRY = path.join(repoRoot, 'apps/server/dist/index.js');
 
-function peerLaunch(file: string): LaunchSpec {
+// Compiled (npm run bench), the peers run as plain JavaScript, like draftbridge: no loader in
+// the measured process. From source (tsx, the tests), they run through tsx as well.
+const fromSource = import.meta.url.endsWith('.ts');
+
+function peerLaunch(name: string): LaunchSpec {
+  const file = path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    'peers',
+    `${name}.${fromSource ? 'ts' : 'js'}`,
+  );
   return {
     command: process.execPath,
-    args: ['--import', import.meta.resolve('tsx'), path.join(benchRoot, 'src/peers', file)],
+    args: fromSource ? ['--import', import.meta.resolve('tsx'), file] : [file],
     cwd: benchRoot,
     env: {},
   };
@@ -57,14 +67,14 @@ export const NAIVE_SUBJECTS: readonly Subject[] = [
     description: 'naive broadcast on ws 8 (RFC 6455)',
     protocols: ['rfc6455'],
     dialect: RAW_DIALECT,
-    launch: peerLaunch('ws-peer.ts'),
+    launch: peerLaunch('ws-peer'),
   },
   {
     name: 'websocket-node',
     description: 'naive broadcast on bare WebSocket-Node 1.0.35 (RFC 6455)',
     protocols: ['rfc6455'],
     dialect: RAW_DIALECT,
-    launch: peerLaunch('websocket-node-peer.ts'),
+    launch: peerLaunch('websocket-node-peer'),
   },
   {
     name: 'faye-websocket',
@@ -72,7 +82,7 @@ export const NAIVE_SUBJECTS: readonly Subject[] = [
       'naive broadcast on bare faye-websocket 0.11.4 + websocket-driver 0.7.4 (RFC 6455 and hixie-76)',
     protocols: ['rfc6455', 'hixie76'],
     dialect: RAW_DIALECT,
-    launch: peerLaunch('faye-peer.ts'),
+    launch: peerLaunch('faye-peer'),
   },
 ];
 

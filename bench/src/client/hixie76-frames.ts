@@ -9,7 +9,7 @@
  * treated as a broken stream.
  */
 import { encodeHixieTextFrame } from '@draftbridge/protocol-router';
-import type { FrameSink } from './rfc6455-frames.js';
+import { type FrameSink, joinParts } from './rfc6455-frames.js';
 
 const FRAME_START = 0x00;
 const FRAME_END = 0xff;
@@ -35,7 +35,10 @@ export class Hixie76FrameReader {
     this.#sink = sink;
   }
 
-  /** Consumes one chunk from the socket; returns how many text frames it completed. */
+  /**
+   * Consumes one chunk from the socket; returns how many text frames it completed. The chunk
+   * may be overwritten once this returns: whatever is kept is copied.
+   */
   push(chunk: Buffer): number {
     const end = chunk.length;
     let pos = 0;
@@ -44,13 +47,13 @@ export class Hixie76FrameReader {
       if (this.#inText) {
         const stop = chunk.indexOf(FRAME_END, pos);
         if (stop === -1) {
-          if (this.decode) this.#parts.push(chunk.subarray(pos));
+          // A copy: `chunk` may be the socket's shared read buffer, reused by the next read.
+          if (this.decode) this.#parts.push(Buffer.from(chunk.subarray(pos)));
           break;
         }
         if (this.decode) {
-          this.#parts.push(chunk.subarray(pos, stop));
-          const payload = Buffer.concat(this.#parts);
-          this.#sink.onText(payload);
+          this.#parts.push(Buffer.from(chunk.subarray(pos, stop)));
+          this.#sink.onText(joinParts(this.#parts));
         }
         this.#parts = [];
         this.#inText = false;

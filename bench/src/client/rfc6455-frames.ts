@@ -70,6 +70,11 @@ export function encodeClientText(text: string): Buffer {
   return encodeClientFrame(OPCODES.text, Buffer.from(text, 'utf8'));
 }
 
+/** The parts of a payload as one buffer; the parts are already copies, so one part is reused. */
+export function joinParts(parts: readonly Buffer[]): Buffer {
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
+}
+
 /** What a frame reader reports besides the count it returns. */
 export interface FrameSink {
   /** A whole text message, only while the reader's `decode` is on. */
@@ -100,7 +105,10 @@ export class Rfc6455FrameReader {
     this.#sink = sink;
   }
 
-  /** Consumes one chunk from the socket; returns how many text messages it completed. */
+  /**
+   * Consumes one chunk from the socket; returns how many text messages it completed. The chunk
+   * may be overwritten once this returns: whatever is kept is copied.
+   */
   push(chunk: Buffer): number {
     let data = chunk;
     if (this.#head !== null) {
@@ -113,7 +121,8 @@ export class Rfc6455FrameReader {
     while (pos < end) {
       if (this.#remaining > 0) {
         const take = Math.min(this.#remaining, end - pos);
-        if (this.#collect) this.#parts().push(data.subarray(pos, pos + take));
+        // A copy: `data` may be the socket's shared read buffer, reused by the next read.
+        if (this.#collect) this.#parts().push(Buffer.from(data.subarray(pos, pos + take)));
         pos += take;
         this.#remaining -= take;
         if (this.#remaining > 0) break;
@@ -163,7 +172,7 @@ export class Rfc6455FrameReader {
   #finishFrame(): number {
     const opcode = this.#opcode;
     if (opcode >= OPCODES.close) {
-      const payload = Buffer.concat(this.#controlParts);
+      const payload = joinParts(this.#controlParts);
       this.#controlParts = [];
       if (opcode === OPCODES.close) this.#sink.onClose();
       else if (opcode === OPCODES.ping) this.#sink.onPing(payload);
@@ -172,7 +181,7 @@ export class Rfc6455FrameReader {
     if (!this.#fin) return 0;
     const wasText = this.#messageOpcode === OPCODES.text;
     this.#messageOpcode = 0;
-    const payload = this.#collect ? Buffer.concat(this.#dataParts) : null;
+    const payload = this.#collect ? joinParts(this.#dataParts) : null;
     this.#dataParts = [];
     if (payload !== null) this.#sink.onText(payload);
     return wasText ? 1 : 0;

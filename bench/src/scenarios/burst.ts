@@ -97,5 +97,6 @@ async function measureBurst(
     if (slow.closed) notes.push('the server closed the slow reader');
   }
   for (const [code, count] of room.senderErrors) notes.push(`senders got ${count} error ${code}`);
+  notes.push(...room.problems());
   return { metrics, notes };
 }

@@ -83,5 +83,6 @@ async function measurePaced(context: ScenarioContext, room: Room): Promise<RunOu
     );
   }
   for (const [code, count] of room.senderErrors) notes.push(`senders got ${count} error ${code}`);
+  notes.push(...room.problems());
   return { metrics, notes };
 }

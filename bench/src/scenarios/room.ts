@@ -48,6 +48,8 @@ export interface Room {
   isSampler(index: number): boolean;
   /** Resets counters and starts counting deliveries and sampling latency. */
   startMeasuring(): void;
+  /** What went wrong with members during the run: closes by the server, broken streams. */
+  problems(): string[];
   /** Destroys every connection. */
   close(): void;
 }
@@ -129,6 +131,15 @@ export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promis
           senderErrors.set(code, (senderErrors.get(code) ?? 0) + 1);
         };
       }
+    },
+    problems() {
+      const found: string[] = [];
+      const closed = connections.filter((c) => c.closed);
+      if (closed.length > 0)
+        found.push(`${closed.length} member connection(s) closed during the run`);
+      const broken = connections.find((c) => c.protocolError !== null);
+      if (broken !== undefined) found.push(`broken stream: ${broken.protocolError}`);
+      return found;
     },
     close() {
       for (const connection of connections) connection.destroy();

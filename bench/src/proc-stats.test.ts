@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseProcStat, parseProcStatus, readOpenFileLimit, sampleProcess } from './proc-stats.js';
+
+describe('parseProcStat', () => {
+  it('reads utime and stime after a command name with spaces and parentheses', () => {
+    const text =
+      '4242 (node (a) b) S 1 4242 4242 0 -1 4194560 100 0 0 0 731 52 0 0 20 0 11 0 100 1000 2000\n';
+    expect(parseProcStat(text)).toEqual({ user: 731, system: 52 });
+  });
+});
+
+describe('parseProcStatus', () => {
+  it('reads VmRSS and VmHWM', () => {
+    const text = 'Name:\tnode\nVmHWM:\t   91234 kB\nVmRSS:\t   80500 kB\nThreads:\t11\n';
+    expect(parseProcStatus(text)).toEqual({ rssKb: 80500, peakRssKb: 91234 });
+    expect(() => parseProcStatus('Name:\tnode\n')).toThrow(/VmRSS/);
+  });
+});
+
+describe('sampleProcess', () => {
+  it('reads this very process', () => {
+    const sample = sampleProcess(process.pid);
+    expect(sample.rssKb).toBeGreaterThan(1000);
+    expect(sample.peakRssKb).toBeGreaterThanOrEqual(sample.rssKb);
+    expect(sample.cpuUserMs + sample.cpuSystemMs).toBeGreaterThan(0);
+    expect(readOpenFileLimit()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Reduces the runs to one summary per scenario, subject and figure: the median and spread over
+ * the repetitions, and the ratio of the median to the baseline's (naive `ws`) median in the same
+ * run of the bench.
+ *
+ * A per-protocol figure is compared with the baseline's figure for the same protocol; the
+ * baseline serves RFC 6455 only, so a hixie-76 figure is compared with its RFC 6455 one (the
+ * issue's targets compare both paths with naive `ws`).
+ */
+import type { ScenarioName } from '../constants.js';
+import type { RunRecord } from '../runner.js';
+import { type Spread, summarizeRepetitions } from '../stats.js';
+import { BASELINE_SUBJECT, type SubjectName } from '../subjects.js';
+
+/** One figure of one subject in one scenario. */
+export interface FigureSummary extends Spread {
+  /** median / the baseline's median; null without a baseline figure. */
+  readonly ratio: number | null;
+}
+
+/** Figures by key. */
+export type SubjectFigures = Record<string, FigureSummary>;
+
+/** Scenario -> subject -> figure key -> summary. */
+export type BenchSummary = Partial<
+  Record<ScenarioName, Partial<Record<SubjectName, SubjectFigures>>>
+>;
+
+/** The keys of the baseline's figure a key is compared with, most specific first. */
+export function baselineKeys(key: string): string[] {
+  const dot = key.indexOf('.');
+  if (dot === -1) return [key];
+  const figure = key.slice(dot + 1);
+  return [key, `rfc6455.${figure}`, figure];
+}
+
+/** Summarizes every scenario and subject that has at least one successful run. */
+export function summarizeRuns(records: readonly RunRecord[]): BenchSummary {
+  const values = new Map<string, Map<string, Map<string, number[]>>>();
+  for (const record of records) {
+    if (record.error !== undefined) continue;
+    const bySubject = values.get(record.scenario) ?? new Map<string, Map<string, number[]>>();
+    values.set(record.scenario, bySubject);
+    const byKey = bySubject.get(record.subject) ?? new Map<string, number[]>();
+    bySubject.set(record.subject, byKey);
+    for (const [key, value] of Object.entries(record.metrics)) {
+      byKey.set(key, [...(byKey.get(key) ?? []), value]);
+    }
+  }
+  const summary: BenchSummary = {};
+  for (const [scenario, bySubject] of values) {
+    const spreads = new Map<string, Map<string, Spread>>();
+    for (const [subject, byKey] of bySubject) {
+      const figures = new Map<string, Spread>();
+      for (const [key, list] of byKey) {
+        const spread = summarizeRepetitions(list);
+        if (spread !== null) figures.set(key, spread);
+      }
+      spreads.set(subject, figures);
+    }
+    const baseline = spreads.get(BASELINE_SUBJECT);
+    const scenarioSummary: Partial<Record<SubjectName, SubjectFigures>> = {};
+    for (const [subject, figures] of spreads) {
+      const out: SubjectFigures = {};
+      for (const [key, spread] of figures) {
+        const base = baselineKeys(key)
+          .map((candidate) => baseline?.get(candidate))
+          .find((found) => found !== undefined);
+        const ratio = base !== undefined && base.median !== 0 ? spread.median / base.median : null;
+        out[key] = { ...spread, ratio };
+      }
+      scenarioSummary[subject as SubjectName] = out;
+    }
+    summary[scenario as ScenarioName] = scenarioSummary;
+  }
+  return summary;
+}
