@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BASE_URL_ENV, SERVER_START_TIMEOUT_MS } from './constants.js';
+import { BASE_URL_ENV, CHROMIUM_PATH, SERVER_START_TIMEOUT_MS } from './constants.js';
 
 // The server prints "... on http://HOST:PORT" once it listens; PORT=0 lets it pick the port.
 const LISTENING = /on (http:\/\/[\d.]+:\d+)/;
@@ -49,6 +49,11 @@ function waitForUrl(child: ChildProcess): Promise<string> {
 
 /** Starts the server and returns the teardown that stops it. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
+  }
   const child = spawn(process.execPath, [resolveServerEntry()], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
