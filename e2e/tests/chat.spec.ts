@@ -103,6 +103,41 @@ test.describe('chat across both paths', () => {
     ]);
   });
 
+  test('going offline and back resumes with since and sends what was typed meanwhile', async ({
+    browser,
+  }) => {
+    const room = createRoomName('offline');
+    const ann = await openPerson(browser);
+    const bob = await openPerson(browser);
+    await joinRoom(ann, 'ann', room);
+    await joinRoom(bob, 'bob', room);
+    await setLegacy(ann, '76');
+    await send(bob, 'before the outage');
+    await expectMessageCount(ann, 1);
+
+    await ann.context().setOffline(true);
+    await expect(ann.locator('[data-status]')).toHaveAttribute('data-status', 'offline');
+    await send(ann, 'typed while offline');
+    await expect(ann.getByTestId('pending')).toHaveCount(1);
+    await send(bob, 'missed 1');
+    await send(bob, 'missed 2');
+    await expectMessageCount(bob, 3);
+
+    await ann.context().setOffline(false);
+    await expectLive(ann);
+    await expectMessageCount(ann, 4);
+    await expectMessageCount(bob, 4);
+    const annSees = await readStream(ann);
+    expect(await readStream(bob)).toEqual(annSees);
+    expectConsecutiveSeqs(annSees);
+    expect(annSees.map((m) => m.text)).toEqual([
+      'before the outage',
+      'missed 1',
+      'missed 2',
+      'typed while offline',
+    ]);
+  });
+
   test('markup in a message is shown as text, never run', async ({ browser }) => {
     const room = createRoomName('xss');
     const ann = await openPerson(browser);
