@@ -144,19 +144,11 @@ export function openConnection(
       resolve(connection);
       return true;
     };
-    const socket = process.env.BENCH_DATA_EVENTS
-      ? net.connect({ host: target.host, port: target.port })
-      : net.connect({
-          host: target.host,
-          port: target.port,
-          onread: { buffer: sharedReadBuffer, callback: onRead },
-        });
-    if (process.env.BENCH_DATA_EVENTS) {
-      socket.on('data', (data: Buffer) => {
-        data.copy(sharedReadBuffer);
-        onRead(data.length);
-      });
-    }
+    const socket = net.connect({
+      host: target.host,
+      port: target.port,
+      onread: { buffer: sharedReadBuffer, callback: onRead },
+    });
     socket.setNoDelay(true);
     const fail = (reason: string): void => {
       clearTimeout(timer);
