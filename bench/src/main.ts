@@ -43,13 +43,14 @@ if (options.help) {
 }
 
 const startedAt = new Date().toISOString();
+const notes: string[] = [];
 const loadAtStart = os.loadavg();
 if ((loadAtStart[0] ?? 0) > BUSY_LOAD_AVERAGE) {
   const note = `the machine is busy (load average ${loadAtStart[0]?.toFixed(1)} on ${os.cpus().length} cores): expect noisy figures`;
   log(note);
+  notes.push(note);
 }
 const openFileLimit = readOpenFileLimit();
-const notes: string[] = [];
 const fitted = fitPlanToFileLimit(options.plan, openFileLimit);
 if (fitted.message !== null) {
   log(fitted.message);

@@ -60,10 +60,11 @@ export function describeMachine(openFileLimit: number): MachineInfo {
 
 /** One line saying when and where, for the chart and the README. */
 export function describeRun(
-  results: Pick<BenchResults, 'startedAt' | 'machine' | 'mode' | 'plan'>,
+  results: Pick<BenchResults, 'startedAt' | 'machine' | 'mode' | 'plan' | 'loadAverage'>,
 ): string {
   const { machine } = results;
-  return `${results.startedAt.slice(0, 10)}, ${machine.hostname}: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGib} GiB, Node ${machine.node}; ${results.mode} run, ${results.plan.repetitions} repetition(s)`;
+  const load = results.loadAverage.start[0]?.toFixed(1) ?? '?';
+  return `${results.startedAt.slice(0, 10)}, ${machine.hostname}: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGib} GiB, Node ${machine.node}; ${results.mode} run, ${results.plan.repetitions} repetition(s); load average ${load} at the start`;
 }
 
 /** Writes the JSON and the SVG; returns the paths written. */
