@@ -83,15 +83,25 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   const timers = new WeakMap<Duplex, NodeJS.Timeout>();
   // Admitted sockets whose handshake is not finished: what `admit` is told as `pending`.
   const inFlight = new Set<Duplex>();
-  const fail = (failure: HandshakeFailure, request: IncomingMessage | undefined) =>
+  // Once per socket: a handshake that times out is destroyed, and the engine then reports that
+  // same socket's close as its own failure.
+  const reported = new WeakSet<Duplex>();
+  const fail = (
+    socket: Duplex,
+    failure: HandshakeFailure,
+    request: IncomingMessage | undefined,
+  ) => {
+    if (reported.has(socket)) return;
+    reported.add(socket);
     options.onFailure?.(failure, request);
+  };
 
   function arm(socket: Duplex, request?: IncomingMessage): void {
     if (timers.has(socket)) return;
     const timer = setTimeout(() => {
       timers.delete(socket);
       socket.destroy();
-      fail('handshake_timeout', request);
+      fail(socket, 'handshake_timeout', request);
     }, handshakeTimeoutMs);
     timer.unref();
     timers.set(socket, timer);
@@ -110,13 +120,13 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     if (!decision.accept) {
       disarm(socket);
       abortHandshake(socket, decision.status, decision.message, decision.headers);
-      fail(decision.reason, request);
+      fail(socket, decision.reason, request);
       return;
     }
     if (options.admit !== undefined && !options.admit(inFlight.size, request)) {
       disarm(socket);
       abortHandshake(socket, 503, 'Server full, try again later.');
-      fail('capacity', request);
+      fail(socket, 'capacity', request);
       return;
     }
     inFlight.add(socket);
@@ -134,14 +144,14 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
           onFail() {
             disarm(socket);
             socket.destroy();
-            fail('engine_error', request);
+            fail(socket, 'engine_error', request);
           },
         },
       );
     } catch {
       disarm(socket);
       abortHandshake(socket, 400, 'Bad WebSocket handshake.');
-      fail('engine_error', request);
+      fail(socket, 'engine_error', request);
     }
   }
 

@@ -1,0 +1,87 @@
+/**
+ * The router under abuse: handshakes that stall, a connection cap answered before any engine,
+ * and what is reported for each socket that never became a connection (one failure, the
+ * right one: these feed the server's `handshakes_rejected_total`).
+ */
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type EchoRouter, eventually, startEchoRouter } from './test-support/echo-router.js';
+import { connectRaw, endOfHead, requestHead } from './test-support/raw-socket.js';
+
+const hixie76 = (host: string) =>
+  requestHead('/ws', {
+    Host: host,
+    Upgrade: 'WebSocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key1': '4 @1  46546xW%0l 1 5',
+    'Sec-WebSocket-Key2': '12998 5 Y3 1  .P00',
+  });
+
+describe('router under abuse', () => {
+  let server: EchoRouter | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('reports a hixie-76 handshake whose key3 never comes once, as a timeout', async () => {
+    server = await startEchoRouter({ handshakeTimeoutMs: 200 });
+    const peer = await connectRaw(server.port);
+    peer.socket.write(hixie76(`127.0.0.1:${server.port}`));
+    peer.socket.write(Buffer.from('^n:d', 'latin1'));
+    await peer.closed(3000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.failures).toEqual(['handshake_timeout']);
+  });
+
+  it('reports one failure per refused socket, whatever the reason', async () => {
+    server = await startEchoRouter({ handshakeTimeoutMs: 200 });
+    const port = server.port;
+    const heads = [
+      'GET /ws HTTP/1.1\r\nHost: x\r\n',
+      requestHead('/ws', { Host: 'x', Upgrade: 'h2c', Connection: 'Upgrade' }),
+      requestHead('/nowhere', { Host: 'x', Upgrade: 'WebSocket', Connection: 'Upgrade' }),
+    ];
+    for (const head of heads) {
+      const peer = await connectRaw(port);
+      peer.socket.write(head);
+      await peer.closed(3000);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.failures).toEqual(['handshake_timeout', 'malformed', 'unknown_path']);
+  });
+
+  it('answers 503 before any engine when admit says no, and counts handshakes in flight', async () => {
+    const pendings: number[] = [];
+    let open = true;
+    server = await startEchoRouter({
+      admit: (pending) => {
+        pendings.push(pending);
+        return open;
+      },
+    });
+    const port = server.port;
+    const held = await connectRaw(port);
+    held.socket.write(hixie76(`127.0.0.1:${port}`));
+    await held.waitFor((d) => endOfHead(d) > 0);
+    open = false;
+    const refused = await connectRaw(port);
+    refused.socket.write(hixie76(`127.0.0.1:${port}`));
+    await refused.closed(3000);
+    expect(refused.received().toString('latin1')).toMatch(
+      /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*\r\n\r\nServer full, try again later\.\n$/,
+    );
+    expect(pendings).toEqual([0, 1]);
+    expect(server.failures).toEqual(['capacity']);
+    // Once the held handshake completes it is no longer in flight.
+    open = true;
+    held.socket.write(Buffer.from('^n:ds[4U', 'latin1'));
+    await eventually(() => server?.connections.length === 1);
+    const client = new WebSocket(server.url);
+    await once(client, 'open');
+    expect(pendings.at(-1)).toBe(0);
+    client.close();
+    held.socket.destroy();
+  });
+});
