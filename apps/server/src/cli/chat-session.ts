@@ -209,9 +209,10 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       return;
     }
     const unsent = queue.length + pending.size;
-    const code = close.code === undefined ? '' : ` with ${close.code}`;
-    const reason = close.reason === undefined ? '' : `: ${toTerminalText(close.reason)}`;
-    print(formatProblem(`disconnected: the server closed the connection${code}${reason}`));
+    const what = close.clean ? 'the server closed the connection' : 'the connection was lost';
+    const details = [close.code, close.reason && toTerminalText(close.reason)].filter(Boolean);
+    const suffix = details.length > 0 ? ` (${details.join(' ')})` : '';
+    print(formatProblem(`disconnected: ${what}${suffix}`));
     if (unsent > 0) print(formatProblem(`${unsent} line(s) not acknowledged`));
     resolveDone(EXIT_DISCONNECTED);
   }
