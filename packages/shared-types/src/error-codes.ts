@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   too_large: 'The message is too large.',
   rate_limited: 'Too many messages: slow down.',
   binary_unsupported: 'Binary frames are not supported: send text.',
+  unavailable: 'The chat is briefly unavailable and the message was not sent: send it again.',
 } as const;
 
 /** One wire error code. */

@@ -16,6 +16,10 @@
  *   for a slow reader.
  * - A session that stops itself (flood, slow reader, hub failure) takes its member out of the
  *   room at once; otherwise the member leaves when the connection reports `close`.
+ * - A hub that cannot take a `say` for now (the Redis hub with Redis down) rejects it with an
+ *   error whose `code` is a wire error code (`unavailable`): the sender gets that `error`, the
+ *   message is not acknowledged, and the connection stays open. Any other hub failure closes
+ *   the connection with 1011.
  * The oversized-frame close (1009, or the draft closing handshake) happens in the engines.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,6 +31,7 @@ import {
   DEFAULT_RATE_PER_SECOND,
   decodeClientMessage,
   type ErrorCode,
+  isErrorCode,
   type Member,
 } from '@draftbridge/shared-types';
 import { DEFAULT_SLOW_READER_BYTES } from '../constants.js';
@@ -169,6 +174,14 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     send(serializeError(code, detail));
   }
 
+  // The hub's way of refusing one `say` without failing the session.
+  function onSayRefused(error: unknown) {
+    const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (typeof code !== 'string' || !isErrorCode(code)) throw error;
+    logger.warn({ err: error, member: joined?.roomMember.member.id }, 'say refused by the hub');
+    sendError(code);
+  }
+
   function enqueue(call: () => Promise<void>) {
     queue = queue.then(call).catch((error: unknown) => {
       logger.error({ err: error, member: joined?.roomMember.member.id }, 'hub call failed');
@@ -232,7 +245,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
           sendError('not_joined');
           return;
         }
-        enqueue(() => hub.say(current.roomMember, current.room, message.id, message.text));
+        enqueue(() =>
+          hub.say(current.roomMember, current.room, message.id, message.text).catch(onSayRefused),
+        );
         return;
       }
     }

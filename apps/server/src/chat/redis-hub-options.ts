@@ -1,0 +1,135 @@
+/**
+ * Options of the Redis hub, their defaults, and the check that refuses bad ones at start.
+ */
+import { DEFAULT_RETAINED_HISTORY, DEFAULT_WELCOME_HISTORY } from '@draftbridge/shared-types';
+import type { Redis } from 'ioredis';
+import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
+import type { Logger } from '../logger.js';
+import type { CreateOutbound, RoomMember } from './hub.js';
+
+/** Default prefix of every key and channel the hub uses in Redis. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'draftbridge:';
+
+/** Default interval between two presence heartbeats of one instance, in ms. */
+export const DEFAULT_HEARTBEAT_MS = 5000;
+
+/**
+ * Default lifetime of a member's presence without a heartbeat, in ms: a crashed instance's
+ * members leave within this window plus one heartbeat of a surviving instance.
+ */
+export const DEFAULT_PRESENCE_TTL_MS = 15_000;
+
+/** Default time a Redis command may take before the hub treats Redis as unavailable, in ms. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+/** Default upper bound of the delay between two reconnection attempts, in ms. */
+export const DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS = 2000;
+
+/** The two connections an instance holds: commands and scripts, and its subscription. */
+export type RedisRole = 'commands' | 'subscriber';
+
+/** Options of the Redis hub; everything but `url` has a default. */
+export interface RedisHubOptions {
+  /** `redis://` or `rediss://` URL of the shared Redis. */
+  readonly url: string;
+  /** Prefix of every key and channel, so that several deployments can share one Redis. */
+  readonly keyPrefix?: string;
+  /** Messages retained per room (default 1000). */
+  readonly retainedHistory?: number;
+  /** Latest messages in a `welcome` without `since` (default 50). */
+  readonly welcomeHistory?: number;
+  /**
+   * How long a room's history and dedupe entries outlive the room's last activity (a message,
+   * a join, or a heartbeat of an instance with members in it), in ms; `Infinity` keeps them.
+   * The room's `seq` is never expired, so it never restarts.
+   */
+  readonly historyTtlMs?: number;
+  /** Interval between presence heartbeats, in ms (default 5000). */
+  readonly heartbeatMs?: number;
+  /** Lifetime of a member's presence without a heartbeat, in ms (default 15000). */
+  readonly presenceTtlMs?: number;
+  /** Time a command may take before Redis counts as unavailable, in ms (default 2000). */
+  readonly commandTimeoutMs?: number;
+  /** Upper bound of the delay between reconnection attempts, in ms (default 2000). */
+  readonly reconnectMaxDelayMs?: number;
+  /** Wraps each serialized message once for all its local recipients. */
+  readonly createOutbound?: CreateOutbound;
+  /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
+  readonly now?: () => number;
+  /** Told when a member's `deliver` throws; the others are delivered to regardless. */
+  readonly onDeliverError?: (error: unknown, member: RoomMember) => void;
+  /** Where the hub logs connection changes and recoveries; silent when absent. */
+  readonly logger?: Logger;
+  /**
+   * Opens one connection (default: ioredis on `url` with the options of redis-hub-connection.ts).
+   * Tests pass their own to cut an instance off Redis as a crash would.
+   */
+  readonly connect?: (role: RedisRole, defaults: () => Redis) => Redis;
+}
+
+/** RedisHubOptions with every default applied. */
+export type ResolvedRedisHubOptions = Required<
+  Omit<RedisHubOptions, 'logger' | 'onDeliverError' | 'connect'>
+> &
+  Pick<RedisHubOptions, 'logger' | 'onDeliverError' | 'connect'>;
+
+/** A Redis hub option was refused at start; `option` names it. */
+export class RedisHubOptionError extends Error {
+  /** The option at fault. */
+  readonly option: keyof RedisHubOptions;
+
+  constructor(option: keyof RedisHubOptions, accepts: string, value: unknown) {
+    super(`Redis hub option ${option} must be ${accepts}; got ${String(value)}`);
+    this.name = 'RedisHubOptionError';
+    this.option = option;
+  }
+}
+
+function requireInteger(option: keyof RedisHubOptions, value: number, min: number) {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RedisHubOptionError(option, `an integer of at least ${min}`, value);
+  }
+}
+
+/** Applies the defaults and checks every option; throws a RedisHubOptionError naming the first bad one. */
+export function resolveRedisHubOptions(options: RedisHubOptions): ResolvedRedisHubOptions {
+  const resolved: ResolvedRedisHubOptions = {
+    ...options,
+    keyPrefix: options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
+    retainedHistory: options.retainedHistory ?? DEFAULT_RETAINED_HISTORY,
+    welcomeHistory: options.welcomeHistory ?? DEFAULT_WELCOME_HISTORY,
+    historyTtlMs: options.historyTtlMs ?? DEFAULT_EMPTY_ROOM_TTL_MS,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    presenceTtlMs: options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS,
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
+    createOutbound: options.createOutbound ?? ((text) => ({ text })),
+    now: options.now ?? Date.now,
+  };
+  if (!/^rediss?:\/\//.test(resolved.url)) {
+    throw new RedisHubOptionError('url', 'a redis:// or rediss:// URL', resolved.url);
+  }
+  requireInteger('retainedHistory', resolved.retainedHistory, 1);
+  requireInteger('welcomeHistory', resolved.welcomeHistory, 0);
+  if (resolved.historyTtlMs !== Number.POSITIVE_INFINITY) {
+    requireInteger('historyTtlMs', resolved.historyTtlMs, 1);
+  }
+  requireInteger('heartbeatMs', resolved.heartbeatMs, 1);
+  requireInteger('commandTimeoutMs', resolved.commandTimeoutMs, 1);
+  requireInteger('reconnectMaxDelayMs', resolved.reconnectMaxDelayMs, 1);
+  // One missed heartbeat must not make a live member vanish.
+  if (
+    !Number.isInteger(resolved.presenceTtlMs) ||
+    resolved.presenceTtlMs < 2 * resolved.heartbeatMs
+  ) {
+    throw new RedisHubOptionError(
+      'presenceTtlMs',
+      `an integer of at least twice heartbeatMs (${2 * resolved.heartbeatMs})`,
+      resolved.presenceTtlMs,
+    );
+  }
+  return {
+    ...resolved,
+    welcomeHistory: Math.min(resolved.welcomeHistory, resolved.retainedHistory),
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * One room as one instance of the Redis hub sees it: its local members, and the ordered
+ * pipeline that turns the room's publications into deliveries (hub.ts, "Ordering rules").
+ *
+ * Everything that delivers goes through one queue per room: a join's snapshot, each
+ * publication, gap filling, duplicate answers. So:
+ * - `delivered` is the highest seq handed to the local members, and they receive every seq up
+ *   to it exactly once and in order. A publication past `delivered + 1` means publications
+ *   were missed (a Redis reconnect drops what was published meanwhile), and the gap is read
+ *   from the room's history before the publication is delivered. A message that cannot be
+ *   read now is left for the catch-up that the heartbeat and every reconnect run.
+ * - A join runs its script from the queue, after everything up to `delivered` was delivered,
+ *   so the snapshot's seq is at least `delivered`; the joiner gets the welcome first and then
+ *   only messages after the snapshot (its `cursor`). The same holds for presence, ordered by
+ *   the room's presence counter, so a joiner never hears of a change its welcome already shows.
+ */
+import type { Logger } from '../logger.js';
+import type { CreateOutbound, OutboundMessage, RoomMember } from './hub.js';
+import type { Publication } from './redis-hub-codec.js';
+import type { RoomKeys } from './redis-hub-keys.js';
+import type { RedisStore } from './redis-hub-store.js';
+import { serializePresence, serializeWelcome } from './serialize.js';
+
+/** What a room needs from its hub. */
+export interface RedisRoomContext {
+  readonly name: string;
+  readonly keys: RoomKeys;
+  readonly store: RedisStore;
+  readonly welcomeHistory: number;
+  readonly createOutbound: CreateOutbound;
+  readonly onDeliverError: ((error: unknown, member: RoomMember) => void) | undefined;
+  readonly logger: Logger;
+  /** Subscribes to the room's channel; resolves once Redis confirmed the subscription. */
+  readonly subscribe: () => Promise<void>;
+  /** Called from the queue once the room has no member and no join pending. */
+  readonly onEmpty: () => Promise<void>;
+}
+
+/** One room of this instance. */
+export interface RedisRoom {
+  readonly keys: RoomKeys;
+  /** The highest seq delivered to this instance's members; undefined before the first welcome. */
+  readonly delivered: number | undefined;
+  /** Ids of this instance's members, for the heartbeat. */
+  memberIds(): string[];
+  /** Whether `member` has joined here. */
+  has(member: RoomMember): boolean;
+  /** Adds `member`: subscribes if needed, runs the join script, delivers the welcome. */
+  join(member: RoomMember, since: number | undefined): Promise<void>;
+  /** Removes `member` locally at once; false when it was not here. */
+  leave(member: RoomMember): boolean;
+  /** Gives the room back to the hub if nobody is left in it. */
+  releaseIfEmpty(): void;
+  /** Answers a duplicate `say` with the original message, in order with the live stream. */
+  answerDuplicate(member: RoomMember, seq: number, text: string): Promise<void>;
+  /** Takes one publication of the room's channel. */
+  receive(publication: Publication): void;
+  /** Delivers whatever history holds after `delivered` (after a reconnect or a lost publication). */
+  catchUp(): void;
+  /** Puts a live member that Redis no longer lists (it was reaped) back into presence. */
+  rejoin(memberId: string): void;
+}
+
+interface LocalMember {
+  readonly roomMember: RoomMember;
+  /** The last seq this member received, in its welcome or live. */
+  cursor: number;
+  /** The last presence change this member knows of. */
+  presenceCursor: number;
+}
+
+/** Creates an empty room; the first join subscribes it. */
+export function createRedisRoom(context: RedisRoomContext): RedisRoom {
+  const { keys, store, logger, createOutbound } = context;
+  const members = new Map<RoomMember, LocalMember>();
+  const byId = new Map<string, LocalMember>();
+  let delivered: number | undefined;
+  let subscribed = false;
+  let pendingJoins = 0;
+  let released = false;
+  let queue: Promise<void> = Promise.resolve();
+
+  function enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+    const result = queue.then(task);
+    queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  // Fire-and-forget work still runs in order; its failure is logged, never thrown at anyone.
+  function enqueueLogged(what: string, task: () => void | Promise<void>) {
+    enqueue(task).catch((error: unknown) => {
+      logger.warn({ err: error, room: context.name }, `redis hub: ${what} failed`);
+    });
+  }
+
+  function deliverTo(member: RoomMember, outbound: OutboundMessage) {
+    try {
+      member.deliver(outbound);
+    } catch (error) {
+      context.onDeliverError?.(error, member);
+    }
+  }
+
+  function deliverMessage(seq: number, text: string) {
+    const outbound = createOutbound(text);
+    for (const local of members.values()) {
+      if (local.cursor >= seq) continue;
+      local.cursor = seq;
+      deliverTo(local.roomMember, outbound);
+    }
+    delivered = seq;
+  }
+
+  /** Delivers retained messages after `delivered` and up to `upTo` (everything when absent). */
+  async function fill(upTo?: number) {
+    const from = delivered;
+    if (from === undefined) return;
+    const messages = await store.range(keys, from, upTo);
+    for (const message of messages) {
+      const last = delivered ?? 0;
+      if (message.seq <= last) continue;
+      if (message.seq !== last + 1) {
+        // More messages went by while this instance was cut off than the room retains.
+        logger.warn(
+          { room: context.name, from: last + 1, to: message.seq - 1 },
+          'redis hub: messages expired from history before they could be delivered',
+        );
+      }
+      deliverMessage(message.seq, message.text);
+    }
+  }
+
+  async function onMessage(seq: number, text: string) {
+    if (delivered === undefined || seq <= delivered) return;
+    if (seq > delivered + 1) await fill(seq - 1);
+    if (seq === delivered + 1) deliverMessage(seq, text);
+  }
+
+  function onPresence(presenceSeq: number, memberId: string, text: string) {
+    let outbound: OutboundMessage | undefined;
+    for (const local of members.values()) {
+      if (local.presenceCursor >= presenceSeq) continue;
+      local.presenceCursor = presenceSeq;
+      if (local.roomMember.member.id === memberId) continue;
+      outbound ??= createOutbound(text);
+      deliverTo(local.roomMember, outbound);
+    }
+  }
+
+  function releaseIfEmpty() {
+    if (members.size > 0 || pendingJoins > 0 || released) return;
+    enqueueLogged('release', async () => {
+      if (members.size > 0 || pendingJoins > 0 || released) return;
+      released = true;
+      await context.onEmpty();
+    });
+  }
+
+  return {
+    keys,
+    get delivered() {
+      return delivered;
+    },
+    memberIds: () => [...byId.keys()],
+    has: (member) => members.has(member),
+
+    async join(member, since) {
+      pendingJoins += 1;
+      try {
+        await enqueue(async () => {
+          if (!subscribed) {
+            await context.subscribe();
+            subscribed = true;
+          }
+          const snapshot = await store.join(keys, {
+            memberId: member.member.id,
+            leaveText: serializePresence('leave', member.member),
+            joinText: serializePresence('join', member.member),
+            since,
+            welcomeCount: context.welcomeHistory,
+            seqFloor: delivered ?? 0,
+          });
+          delivered ??= snapshot.seq;
+          const welcome = serializeWelcome(
+            {
+              room: context.name,
+              self: member.member,
+              members: snapshot.members,
+              seq: snapshot.seq,
+              truncated: snapshot.truncated,
+            },
+            snapshot.history,
+          );
+          deliverTo(member, createOutbound(welcome));
+          const local: LocalMember = {
+            roomMember: member,
+            cursor: snapshot.seq,
+            presenceCursor: snapshot.presenceSeq,
+          };
+          members.set(member, local);
+          byId.set(member.member.id, local);
+        });
+      } finally {
+        pendingJoins -= 1;
+        releaseIfEmpty();
+      }
+    },
+
+    leave(member) {
+      const local = members.get(member);
+      if (local === undefined) return false;
+      members.delete(member);
+      byId.delete(member.member.id);
+      return true;
+    },
+
+    releaseIfEmpty,
+
+    answerDuplicate(member, seq, text) {
+      return enqueue(() => {
+        const local = members.get(member);
+        // A seq past the cursor is still on its way to this member, live or by catch-up.
+        if (local !== undefined && seq <= local.cursor) deliverTo(member, createOutbound(text));
+      });
+    },
+
+    receive(publication) {
+      if (publication.kind === 'message') {
+        enqueueLogged('delivery', () => onMessage(publication.seq, publication.text));
+      } else {
+        const { presenceSeq, memberId, text } = publication;
+        enqueueLogged('presence', () => onPresence(presenceSeq, memberId, text));
+      }
+    },
+
+    catchUp() {
+      enqueueLogged('catch-up', () => fill());
+    },
+
+    rejoin(memberId) {
+      enqueueLogged('rejoin', async () => {
+        const local = byId.get(memberId);
+        if (local === undefined) return;
+        const member = local.roomMember.member;
+        await store.join(keys, {
+          memberId,
+          leaveText: serializePresence('leave', member),
+          joinText: serializePresence('join', member),
+          since: undefined,
+          welcomeCount: 0,
+          seqFloor: delivered ?? 0,
+        });
+        logger.info(
+          { room: context.name, member: memberId },
+          'redis hub: member put back into presence',
+        );
+      });
+    },
+  };
+}
