@@ -74,7 +74,11 @@ export function createChatTerminal(
     },
     close() {
       closing = true;
-      if (interactive) output.write('\n');
+      if (interactive) {
+        // Erase the prompt redrawn after the last line, so the shell's prompt starts clean.
+        readline.clearLine(output, 0);
+        readline.cursorTo(output, 0);
+      }
       rl.close();
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
