@@ -84,4 +84,35 @@ describe('router under abuse', () => {
     client.close();
     held.socket.destroy();
   });
+
+  it.each([
+    ['13', '/ws'],
+    ['8', '/ws'],
+    ['7', '/ws'],
+    ['13', '/ws?engine=faye-websocket'],
+  ])(
+    'closes version %s on %s when a client frame is not masked (RFC 6455 §5.1)',
+    async (version, target) => {
+      server = await startEchoRouter();
+      const peer = await connectRaw(server.port);
+      peer.socket.write(
+        requestHead(target, {
+          Host: 'x',
+          Upgrade: 'websocket',
+          Connection: 'Upgrade',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': version,
+        }),
+      );
+      await peer.waitFor((d) => endOfHead(d) > 0);
+      const start = endOfHead(peer.received());
+      peer.socket.write(Buffer.from([0x81, 0x04, ...Buffer.from('echo')]));
+      await peer.closed(3000);
+      const frames = peer.received().subarray(start);
+      // No echo: the frame was refused, not processed. faye answers 1003, WebSocket-Node 1002.
+      expect(frames[0]).toBe(0x88);
+      expect([1002, 1003]).toContain(frames.readUInt16BE(2));
+      expect(frames.includes(Buffer.from('echo:'))).toBe(false);
+    },
+  );
 });

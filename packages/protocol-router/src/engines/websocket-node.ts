@@ -3,9 +3,12 @@
  *
  * The router has already checked the handshake, so the adapter builds a `WebSocketRequest`
  * itself rather than mounting a `WebSocketServer` (which would answer and end sockets it
- * cannot serve). Two details the library leaves to us: `handleUpgrade` ignores the bytes the
- * HTTP parser read past the headers, so they are put back with `socket.unshift` first; and its
- * message limit defaults to 1 MiB, so both limits are set to ours (over it: close 1009).
+ * cannot serve). Three details the library leaves to us: `handleUpgrade` ignores the bytes the
+ * HTTP parser read past the headers, so they are put back with `socket.unshift` first; its
+ * message limit defaults to 1 MiB, so both limits are set to ours (over it: close 1009); and
+ * it never checks that a client's frames are masked, which RFC 6455 §5.1 requires of a server
+ * ("MUST close the connection upon receiving a frame that is not masked"), so each frame is
+ * checked before the library processes it and an unmasked one closes with 1002.
  */
 import type { IncomingMessage } from 'node:http';
 import websocket from 'websocket';
@@ -69,6 +72,17 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     },
     limits.closeTimeoutMs,
   );
+  const processFrame = engineConnection.processFrame;
+  engineConnection.processFrame = function processMaskedFrame(frame) {
+    if (!frame.mask) {
+      engineConnection.drop(
+        websocket.connection.CLOSE_REASON_PROTOCOL_ERROR,
+        'Received an unmasked frame from a client.',
+      );
+      return;
+    }
+    processFrame.call(engineConnection, frame);
+  };
   engineConnection.on('message', (message) => {
     if (message.type === 'utf8') connection.receiveText(message.utf8Data);
     else connection.receiveBinary(message.binaryData);
