@@ -15,6 +15,7 @@ import {
 } from '@draftbridge/protocol-router';
 import type { Hub } from './chat/hub.js';
 import { createMemoryHub } from './chat/memory-hub.js';
+import { createRedisHub } from './chat/redis-hub.js';
 import { createChatSession } from './chat/session.js';
 import type { Config } from './config.js';
 import { createHttpHandler } from './http-handler.js';
@@ -62,14 +63,18 @@ function ownChatUrl(address: AddressInfo): string {
 export function createServer(config: Config, parts: ServerParts = {}): ChatServer {
   const logger = parts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const hub =
-    parts.hub ??
-    createMemoryHub({
-      retainedHistory: config.historyRetained,
-      welcomeHistory: config.historyWelcome,
-      // One frame per protocol family per broadcast, shared by every recipient.
-      createOutbound: (text) => new PreparedMessage(text),
-    });
+  const hubOptions = {
+    retainedHistory: config.historyRetained,
+    welcomeHistory: config.historyWelcome,
+    // One frame per protocol family per broadcast, shared by every recipient.
+    createOutbound: (text: string) => new PreparedMessage(text),
+  };
+  // With REDIS_URL, rooms are shared with every instance on that Redis (chat/redis-hub.ts).
+  const redisHub =
+    parts.hub === undefined && config.redisUrl !== undefined
+      ? createRedisHub({ ...hubOptions, url: config.redisUrl, logger })
+      : undefined;
+  const hub = parts.hub ?? redisHub ?? createMemoryHub(hubOptions);
   const connections = new Set<Connection>();
   let closing = false;
 
@@ -77,7 +82,10 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     createHttpHandler({
       webRoot: config.webRoot,
       metrics,
-      health: async () => (closing ? { ok: false, detail: 'shutting down' } : { ok: true }),
+      health: async () => {
+        if (closing) return { ok: false, detail: 'shutting down' };
+        return (await redisHub?.health()) ?? { ok: true };
+      },
     }),
   );
 
