@@ -186,24 +186,3 @@ export function hybiFrame(opcode: number, payload: Buffer, options: FrameOptions
 export function hixieFrame(payload: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from([0x00]), Buffer.from(payload), Buffer.from([0xff])]);
 }
-
-/** The close code of the first hybi close frame (unmasked, from a server) in `data`, if any. */
-export function serverCloseCode(data: Buffer): number | undefined {
-  let offset = 0;
-  while (offset + 2 <= data.length) {
-    const opcode = (data[offset] ?? 0) & 0x0f;
-    let length = (data[offset + 1] ?? 0) & 0x7f;
-    let start = offset + 2;
-    if (length === 126) {
-      length = data.readUInt16BE(offset + 2);
-      start = offset + 4;
-    } else if (length === 127) {
-      length = Number(data.readBigUInt64BE(offset + 2));
-      start = offset + 10;
-    }
-    if (start + length > data.length) return undefined;
-    if (opcode === 8) return length >= 2 ? data.readUInt16BE(start) : 1005;
-    offset = start + length;
-  }
-  return undefined;
-}
