@@ -7,8 +7,9 @@
  * SIGKILL followed by `restart()` keeps every write Redis acknowledged: that is what a test of
  * "no acknowledged message lost across a Redis restart" needs.
  *
- * Every server started here is also stopped when the test process exits, so a failing test
- * never leaves a redis-server behind.
+ * Every server started here is also stopped when the test process exits, and a small
+ * watchdog shell kills it if the test process dies without exiting (a worker killed on
+ * timeout), so no run ever leaves a redis-server behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -41,6 +42,15 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Kills `pid` once this process is gone; killed itself when the server is stopped normally. */
+function watch(pid: number): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null`;
+  const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.on('error', () => {});
+  watchdog.unref();
+  return watchdog;
+}
+
 /** Finds a free TCP port on 127.0.0.1 by binding port 0 and releasing it. */
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -60,8 +70,11 @@ async function waitForPong(port: number, child: ChildProcess): Promise<void> {
   });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (spawnError !== undefined)
-      throw new Error(`cannot start redis-server: ${spawnError.message}`);
+    if (spawnError !== undefined) {
+      throw new Error(
+        `cannot start ${REDIS_SERVER_BINARY} (${spawnError.message}): the Redis tests need a real redis-server; install it (apt-get install redis-server) or point REDIS_SERVER at one`,
+      );
+    }
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
     const answered = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
@@ -101,12 +114,14 @@ export async function startRedisServer(options: { durable?: boolean } = {}): Pro
     'warning',
   ];
   let child: ChildProcess | undefined;
+  let watchdog: ChildProcess | undefined;
 
   async function start() {
     const started = spawn(REDIS_SERVER_BINARY, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     running.add(started);
     started.once('exit', () => running.delete(started));
     child = started;
+    if (started.pid !== undefined) watchdog = watch(started.pid);
     try {
       await waitForPong(port, started);
     } catch (error) {
@@ -118,6 +133,8 @@ export async function startRedisServer(options: { durable?: boolean } = {}): Pro
   async function stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') {
     const current = child;
     child = undefined;
+    watchdog?.kill('SIGKILL');
+    watchdog = undefined;
     if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
     const exited = once(current, 'exit');
     current.kill(signal);
