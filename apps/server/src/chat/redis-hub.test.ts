@@ -1,118 +1,26 @@
 import { PreparedMessage } from '@draftbridge/protocol-router';
 import { decodeServerMessage } from '@draftbridge/shared-types';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type TestRedis } from '../test-support/redis-server.js';
+import { describe, expect, it } from 'vitest';
 import type { OutboundMessage } from './hub.js';
 import { createMemoryHub } from './memory-hub.js';
-import { createRedisHub, type RedisHub } from './redis-hub.js';
-import { HubUnavailableError } from './redis-hub-errors.js';
 import { createRoomKeys } from './redis-hub-keys.js';
-import type { RedisHubOptions, RedisRole } from './redis-hub-options.js';
 import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
-
-const NOW = 1_700_000_000_000;
-const HEARTBEAT_MS = 50;
-const PRESENCE_TTL_MS = 400;
-
-const seqs = (messages: Record<string, unknown>[]) => messages.map((m) => m.seq);
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const messageTexts = (member: RecordingMember) =>
-  member.delivered.map((m) => m.text).filter((text) => text.startsWith('{"type":"message"'));
-
-/** Retries `check` until it passes or `timeoutMs` runs out, then throws its last failure. */
-async function eventually(check: () => unknown, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
-
-function welcomeOf(member: RecordingMember) {
-  const welcome = member.receivedOf('welcome').at(-1);
-  if (welcome === undefined) throw new Error(`no welcome for ${member.member.id}`);
-  return welcome as {
-    seq: number;
-    history: Record<string, unknown>[];
-    truncated?: boolean;
-    members: { id: string }[];
-  };
-}
-
-/** One hub as one server instance would hold it, with its Redis connections in reach. */
-interface Instance {
-  readonly hub: RedisHub;
-  readonly connection: Record<RedisRole, Redis | undefined>;
-  /** Cuts the instance off Redis as a crash would: no leave, no more heartbeats. */
-  kill(): void;
-}
+import {
+  eventually,
+  messageTexts,
+  NOW,
+  range,
+  seqs,
+  useRedisHubHarness,
+  welcomeOf,
+} from './test-support/redis-hub-harness.js';
 
 describe('createRedisHub', () => {
-  let redis: TestRedis;
-  let admin: Redis;
-  let prefix: string;
-  let testNumber = 0;
-  let hubs: RedisHub[] = [];
-
-  async function instance(options: Partial<RedisHubOptions> = {}): Promise<Instance> {
-    const connection: Record<RedisRole, Redis | undefined> = {
-      commands: undefined,
-      subscriber: undefined,
-    };
-    const hub = createRedisHub({
-      url: redis.url,
-      keyPrefix: prefix,
-      heartbeatMs: HEARTBEAT_MS,
-      presenceTtlMs: PRESENCE_TTL_MS,
-      reconnectMaxDelayMs: 100,
-      now: () => NOW,
-      connect: (role, defaults) => {
-        connection[role] = defaults();
-        return connection[role];
-      },
-      ...options,
-    });
-    hubs.push(hub);
-    await eventually(async () => expect(await hub.health()).toEqual({ ok: true }));
-    return {
-      hub,
-      connection,
-      kill() {
-        connection.commands?.disconnect();
-        connection.subscriber?.disconnect();
-      },
-    };
-  }
-
-  beforeAll(async () => {
-    redis = await startRedisServer({ durable: true });
-    admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    admin.on('error', () => {});
-    await admin.connect();
-  });
-  afterAll(async () => {
-    admin.disconnect();
-    await redis.dispose();
-  });
-  beforeEach(() => {
-    testNumber += 1;
-    prefix = `test${testNumber}:`;
-    hubs = [];
-  });
-  afterEach(async () => {
-    await Promise.all(hubs.map((hub) => hub.close()));
-  });
+  const h = useRedisHubHarness();
 
   it('welcomes the joiner with the members of every instance, then tells the others', async () => {
-    const a = await instance();
-    const b = await instance();
+    const a = await h.instance();
+    const b = await h.instance();
     const ann = createRecordingMember('ann');
     const bob = createRecordingMember('bob', 'client-bob', 'hixie-76', 'faye-websocket');
     await a.hub.join(ann, 'lobby');
@@ -136,8 +44,8 @@ describe('createRedisHub', () => {
   });
 
   it('gives every member on every instance the same messages, in seq order from 1', async () => {
-    const a = await instance();
-    const b = await instance();
+    const a = await h.instance();
+    const b = await h.instance();
     const ann = createRecordingMember('ann');
     const bob = createRecordingMember('bob');
     const cid = createRecordingMember('cid');
@@ -162,7 +70,7 @@ describe('createRedisHub', () => {
 
   it('hands one outbound object per message to all the members of an instance', async () => {
     const created: OutboundMessage[] = [];
-    const a = await instance({
+    const a = await h.instance({
       createOutbound: (text) => {
         const outbound = new PreparedMessage(text);
         created.push(outbound);
@@ -181,7 +89,7 @@ describe('createRedisHub', () => {
   });
 
   it('sends a message byte for byte as the in-memory hub does', async () => {
-    const a = await instance();
+    const a = await h.instance();
     const memory = createMemoryHub({ now: () => NOW });
     const inRedis = createRecordingMember('ann', 'tab "1" ✓');
     const inMemory = createRecordingMember('ann', 'tab "1" ✓');
@@ -196,8 +104,8 @@ describe('createRedisHub', () => {
   });
 
   it('resumes on another instance with since, from the history in Redis', async () => {
-    const a = await instance({ retainedHistory: 5, welcomeHistory: 3 });
-    const b = await instance({ retainedHistory: 5, welcomeHistory: 3 });
+    const a = await h.instance({ retainedHistory: 5, welcomeHistory: 3 });
+    const b = await h.instance({ retainedHistory: 5, welcomeHistory: 3 });
     const ann = createRecordingMember('ann');
     await a.hub.join(ann, 'lobby');
     for (let i = 1; i <= 8; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
@@ -225,8 +133,8 @@ describe('createRedisHub', () => {
   });
 
   it('dedupes (client, id) across instances and answers the sender only', async () => {
-    const a = await instance();
-    const b = await instance();
+    const a = await h.instance();
+    const b = await h.instance();
     const first = createRecordingMember('ann-1', 'tab-1');
     const bob = createRecordingMember('bob');
     await a.hub.join(first, 'lobby');
@@ -247,7 +155,7 @@ describe('createRedisHub', () => {
   });
 
   it('keeps dedupe exactly as long as the message is retained, and no longer', async () => {
-    const a = await instance({ retainedHistory: 3 });
+    const a = await h.instance({ retainedHistory: 3 });
     const ann = createRecordingMember('ann');
     await a.hub.join(ann, 'lobby');
     for (let i = 1; i <= 4; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
@@ -256,203 +164,26 @@ describe('createRedisHub', () => {
     await a.hub.say(ann, 'lobby', 'm1', 'evicted, so new'); // seq 5
     await a.hub.say(ann, 'lobby', 'm4', 'retained, so a duplicate');
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 5, 4]));
-    const keys = createRoomKeys(prefix, 'lobby');
+    const keys = createRoomKeys(h.prefix, 'lobby');
     // One field and one back reference per retained message, nothing left behind.
-    expect(await admin.hlen(keys.dedupe)).toBe(6);
-    expect(await admin.zcard(keys.history)).toBe(3);
-  });
-
-  it('fills a gap from history when publications were missed', async () => {
-    // No heartbeat catch-up during the test: the gap is seen and filled on publication 5.
-    const a = await instance({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await b.hub.say(bob, 'lobby', 'm1', 'one');
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1]));
-
-    // Behind the hub's back, so that it misses publications 2 to 4 without knowing.
-    const channel = createRoomKeys(prefix, 'lobby').channel;
-    await a.connection.subscriber?.unsubscribe(channel);
-    for (let i = 2; i <= 4; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
-    await a.connection.subscriber?.subscribe(channel);
-    await b.hub.say(bob, 'lobby', 'm5', 'five');
-
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 5]));
-    expect(messageTexts(ann)).toEqual(messageTexts(bob));
-  });
-
-  it('catches up a quiet room on the next heartbeat', async () => {
-    const a = await instance({ heartbeatMs: 1000, presenceTtlMs: 5000 });
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-
-    const channel = createRoomKeys(prefix, 'lobby').channel;
-    await a.connection.subscriber?.unsubscribe(channel);
-    await b.hub.say(bob, 'lobby', 'm1', 'one');
-    await b.hub.say(bob, 'lobby', 'm2', 'two');
-    await a.connection.subscriber?.subscribe(channel);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(ann.receivedOf('message')).toEqual([]);
-
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2]), 2500);
-  });
-
-  it('resubscribes and delivers what it missed after its subscriber reconnects', async () => {
-    const a = await instance({ heartbeatMs: 5000, presenceTtlMs: 20_000 });
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-
-    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
-    for (let i = 1; i <= 5; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
-
-    // b's own subscription was killed too: both instances recover without a heartbeat.
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual(range(1, 5)));
-    await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual(range(1, 5)));
-    await b.hub.say(bob, 'lobby', 'm6', 'live again');
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual(range(1, 6)));
-  });
-
-  it('reaps the members of an instance that stopped beating, within the presence window', async () => {
-    const a = await instance();
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await eventually(() => expect(ann.receivedOf('presence')).toHaveLength(1));
-
-    const killedAt = Date.now();
-    a.kill();
-    await eventually(
-      () =>
-        expect(bob.receivedOf('presence')).toEqual([
-          { type: 'presence', event: 'leave', member: ann.member },
-        ]),
-      PRESENCE_TTL_MS + HEARTBEAT_MS + 1000,
-    );
-    expect(Date.now() - killedAt).toBeLessThanOrEqual(PRESENCE_TTL_MS + HEARTBEAT_MS + 500);
-
-    const cid = createRecordingMember('cid');
-    await b.hub.join(cid, 'lobby');
-    expect(
-      welcomeOf(cid)
-        .members.map((m) => m.id)
-        .sort(),
-    ).toEqual(['bob', 'cid']);
-    await b.hub.say(bob, 'lobby', 'still', 'here');
-    await eventually(() => expect(seqs(cid.receivedOf('message'))).toEqual([1]));
-    expect((await a.hub.health()).ok).toBe(false);
-    await expect(a.hub.say(ann, 'lobby', 'lost', 'x')).rejects.toBeInstanceOf(HubUnavailableError);
-  });
-
-  it('keeps a live member that beats, and puts one back that was reaped by mistake', async () => {
-    const a = await instance();
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await new Promise((resolve) => setTimeout(resolve, PRESENCE_TTL_MS * 2));
-    expect(bob.receivedOf('presence')).toEqual([]);
-
-    // As if another instance had reaped ann while a could not reach Redis.
-    const keys = createRoomKeys(prefix, 'lobby');
-    await admin.hdel(keys.members, 'ann');
-    await admin.zrem(keys.presence, 'ann');
-    await eventually(() =>
-      expect(bob.receivedOf('presence')).toEqual([
-        { type: 'presence', event: 'join', member: ann.member },
-      ]),
-    );
-    expect(await admin.hexists(keys.members, 'ann')).toBe(1);
-  });
-
-  it('announces a leave and a closing instance to the other instances', async () => {
-    const a = await instance();
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const dan = createRecordingMember('dan');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await a.hub.join(dan, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await a.hub.leave(ann, 'lobby');
-    await a.hub.close();
-    await eventually(() =>
-      expect(bob.receivedOf('presence')).toEqual([
-        { type: 'presence', event: 'leave', member: ann.member },
-        { type: 'presence', event: 'leave', member: dan.member },
-      ]),
-    );
-    const keys = createRoomKeys(prefix, 'lobby');
-    expect(await admin.hkeys(keys.members)).toEqual(['bob']);
+    expect(await h.admin.hlen(keys.dedupe)).toBe(6);
+    expect(await h.admin.zcard(keys.history)).toBe(3);
   });
 
   it('drops its subscription when its last member leaves', async () => {
-    const a = await instance();
+    const a = await h.instance();
     const ann = createRecordingMember('ann');
     await a.hub.join(ann, 'lobby');
-    const channel = createRoomKeys(prefix, 'lobby').channel;
-    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
+    const channel = createRoomKeys(h.prefix, 'lobby').channel;
+    expect(await h.admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
     await a.hub.leave(ann, 'lobby');
     await eventually(async () =>
-      expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]),
+      expect(await h.admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]),
     );
     // And takes the room up again on the next join.
     const bob = createRecordingMember('bob');
     await a.hub.join(bob, 'lobby');
     await a.hub.say(bob, 'lobby', 'x', 'back');
     await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
-  });
-
-  it('continues the seq after Redis lost its data instead of restarting at 1', async () => {
-    const a = await instance();
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
-    for (let i = 1; i <= 3; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3]));
-
-    await admin.flushall();
-    await a.hub.say(ann, 'lobby', 'm4', 'after the loss');
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4]));
-    const bob = createRecordingMember('bob');
-    await a.hub.join(bob, 'lobby', 2);
-    expect(welcomeOf(bob)).toMatchObject({ seq: 4, truncated: true });
-  });
-
-  it('refuses a say while Redis is down, and serves again once it is back', async () => {
-    const a = await instance();
-    const b = await instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await a.hub.say(ann, 'lobby', 'm1', 'before');
-    await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
-
-    await redis.stop('SIGKILL');
-    const refused = await a.hub.say(ann, 'lobby', 'm2', 'during').catch((error) => error);
-    expect(refused).toBeInstanceOf(HubUnavailableError);
-    expect(refused).toMatchObject({ code: 'unavailable' });
-    expect((await a.hub.health()).ok).toBe(false);
-    expect((await b.hub.health()).ok).toBe(false);
-
-    await redis.restart();
-    await eventually(async () => expect(await a.hub.health()).toEqual({ ok: true }), 5000);
-    await eventually(async () => expect(await b.hub.health()).toEqual({ ok: true }), 5000);
-    await a.hub.say(ann, 'lobby', 'm2', 'during');
-    await b.hub.say(bob, 'lobby', 'm3', 'after');
-    await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3]), 5000);
-    await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1, 2, 3]), 5000);
-    expect(messageTexts(ann)).toEqual(messageTexts(bob));
   });
 });
