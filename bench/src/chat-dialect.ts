@@ -4,8 +4,10 @@
  * connection joins the room first and waits for its `welcome`, and a `say` is broadcast to
  * every member (the sender included) as a `message` object.
  */
+
+import { randomBytes } from 'node:crypto';
 import type { BenchConnection } from './client/bench-connection.js';
-import { BENCH_ROOM, HANDSHAKE_TIMEOUT_MS } from './constants.js';
+import { BENCH_ROOM_PREFIX, HANDSHAKE_TIMEOUT_MS } from './constants.js';
 
 /** The chat dialects of the subjects. */
 export const DIALECT_KINDS = ['raw', 'draftbridge'] as const;
@@ -18,8 +20,8 @@ export interface ChatDialect {
   readonly kind: DialectKind;
   /** The WebSocket endpoint. */
   readonly path: string;
-  /** Makes the connection a member of the bench room; `name` is unique in the run. */
-  join(connection: BenchConnection, name: string): Promise<void>;
+  /** Makes the connection a member of `room`; `name` is unique in the run. */
+  join(connection: BenchConnection, name: string, room: string): Promise<void>;
   /** The text frame's content that has the server broadcast `text`. */
   say(id: string, text: string): string;
 }
@@ -53,7 +55,16 @@ export function readMessageType(payload: Buffer): string | null {
   return null;
 }
 
-function joinDraftbridgeRoom(connection: BenchConnection, name: string): Promise<void> {
+/** A room name no earlier run used: Redis keeps rooms, their history and their dedupe. */
+export function createRoomName(): string {
+  return `${BENCH_ROOM_PREFIX}${randomBytes(6).toString('hex')}`;
+}
+
+function joinDraftbridgeRoom(
+  connection: BenchConnection,
+  name: string,
+  room: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const previousDecode = connection.decode;
     const finish = (error: Error | null): void => {
@@ -73,6 +84,6 @@ function joinDraftbridgeRoom(connection: BenchConnection, name: string): Promise
       if (type === 'welcome') finish(null);
       else if (type === 'error') finish(new Error(`join answered: ${payload.toString('utf8')}`));
     };
-    connection.send(JSON.stringify({ type: 'join', room: BENCH_ROOM, nick: name, client: name }));
+    connection.send(JSON.stringify({ type: 'join', room, nick: name, client: name }));
   });
 }

@@ -63,8 +63,8 @@ export const LATENCY_SAMPLE_EVERY = 10;
 /** Handshakes in flight at once while opening connections: the same for every subject. */
 export const CONNECT_CONCURRENCY = 64;
 
-/** The room every chat connection joins on draftbridge. */
-export const BENCH_ROOM = 'bench';
+/** Rooms on draftbridge are named this plus a random suffix, fresh for every run (Redis keeps rooms). */
+export const BENCH_ROOM_PREFIX = 'bench-';
 
 /** A full run must end within this budget; repetitions that would not fit are dropped. */
 export const FULL_RUN_BUDGET_MS = 9.5 * 60_000;
@@ -84,6 +84,9 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Longest wait for a server process to answer its health check. */
 export const SERVER_START_TIMEOUT_MS = 15_000;
 
+/** Longest wait, in the Redis probe, for a message said on one instance to reach the other. */
+export const PROBE_RELAY_TIMEOUT_MS = 5_000;
+
 /** Longest wait for a server process to exit after SIGTERM before SIGKILL. */
 export const SERVER_STOP_TIMEOUT_MS = 3_000;
 
@@ -92,6 +95,12 @@ export const QUIET_PERIOD_MS = 300;
 
 /** Longest wait for that quiet period. */
 export const QUIET_TIMEOUT_MS = 20_000;
+
+/** Capacity opens connections in batches of this many, alternating protocols. */
+export const CAPACITY_BATCH = 250;
+
+/** Pause after each capacity batch before the server's memory is read. */
+export const CAPACITY_BATCH_SETTLE_MS = 150;
 
 /** How long idle connections sit before the server's memory is read. */
 export const MEMORY_SETTLE_MS = 750;

@@ -60,8 +60,10 @@ const plan = fitted.plan;
 
 const subjects: Subject[] = NAIVE_SUBJECTS.filter((s) => options.subjects.includes(s.name));
 const skipped: { name: string; reason: string }[] = [];
-if (options.subjects.includes('draftbridge')) {
-  const probe = await probeDraftbridge();
+for (const mode of ['memory', 'redis'] as const) {
+  const name = mode === 'memory' ? 'draftbridge' : 'draftbridge-redis';
+  if (!options.subjects.includes(name)) continue;
+  const probe = await probeDraftbridge(mode);
   if (probe.ok) {
     subjects.push(probe.subject);
     for (const note of probe.notes) {
@@ -69,14 +71,9 @@ if (options.subjects.includes('draftbridge')) {
       notes.push(note);
     }
   } else {
-    skipped.push({ name: 'draftbridge', reason: probe.reason });
-    log(`draftbridge skipped: ${probe.reason}`);
+    skipped.push({ name, reason: probe.reason });
+    log(`${name} skipped: ${probe.reason}`);
   }
-}
-if (process.env.REDIS_URL) {
-  const note = 'REDIS_URL is set, but the two-instance Redis subject is not in the bench yet';
-  log(note);
-  notes.push(note);
 }
 
 log(
@@ -90,7 +87,9 @@ const records = await runBench({
   log,
 });
 const summary = summarizeRuns(records);
-const targets = subjects.some((s) => s.name === 'draftbridge') ? checkTargets(summary) : [];
+const targets = subjects
+  .filter((s) => s.name === 'draftbridge' || s.name === 'draftbridge-redis')
+  .flatMap((s) => checkTargets(summary, s.name));
 const repetitions = Math.max(0, ...records.map((r) => r.repetition));
 const titles = Object.fromEntries(
   SCENARIO_NAMES.map((name) => [name, SCENARIO_FIGURES[name].title(plan)]),

@@ -11,7 +11,7 @@ import { runBurst } from './scenarios/burst.js';
 import { runCapacity } from './scenarios/capacity.js';
 import { runPaced } from './scenarios/paced.js';
 import type { RunOutcome, ScenarioContext } from './scenarios/scenario-context.js';
-import { launchServer } from './server-process.js';
+import { launchGroup, type ServerGroup } from './server-process.js';
 import type { Subject, SubjectName } from './subjects.js';
 
 /** One scenario run against one subject. */
@@ -77,9 +77,9 @@ async function runOne(
   plan: BenchPlan,
 ): Promise<RunRecord> {
   const base = { scenario, subject: subject.name, repetition };
-  let server: Awaited<ReturnType<typeof launchServer>>;
+  let server: ServerGroup;
   try {
-    server = await launchServer(subject.launch);
+    server = await launchGroup(subject.launch, subject.instances);
   } catch (error) {
     return { ...base, metrics: {}, notes: [], error: (error as Error).message };
   }

@@ -1,7 +1,7 @@
 /**
- * Starts one subject as its own child process on a free loopback port, waits for its health
- * check, samples it from /proc, and stops it: SIGTERM, then SIGKILL if it lingers, always by
- * its own pid.
+ * Starts a subject as its own child process (or, for draftbridge on Redis, several) on free
+ * loopback ports, waits for the health checks, samples them from /proc, and stops them:
+ * SIGTERM, then SIGKILL if one lingers, always by its own pid.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -9,6 +9,20 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HEALTH_PATH, SERVER_START_TIMEOUT_MS, SERVER_STOP_TIMEOUT_MS } from './constants.js';
 import { type ProcessSample, sampleProcess } from './proc-stats.js';
+
+/** One subject's processes, seen as one server: figures are summed over the instances. */
+export interface ServerGroup {
+  readonly pids: readonly number[];
+  readonly ports: readonly number[];
+  /** The port connection number `index` uses: connections alternate between instances. */
+  portFor(index: number): number;
+  /** CPU time and memory summed over the instances (the peak is the sum of the peaks). */
+  sample(): ProcessSample;
+  /** Whether any instance has exited. */
+  hasExited(): boolean;
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
 
 /** The loopback address every subject listens on. */
 export const BENCH_HOST = '127.0.0.1';
@@ -112,4 +126,41 @@ function isHealthy(port: number): Promise<boolean> {
     request.setTimeout(1000, () => request.destroy());
     request.on('error', () => resolve(false));
   });
+}
+
+/** Starts `instances` copies of the process; each gets its own port. */
+export async function launchGroup(spec: LaunchSpec, instances: number): Promise<ServerGroup> {
+  const servers: RunningServer[] = [];
+  try {
+    for (let i = 0; i < instances; i += 1) servers.push(await launchServer(spec));
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw error;
+  }
+  const ports = servers.map((server) => server.port);
+  return {
+    pids: servers.map((server) => server.pid),
+    ports,
+    portFor: (index) => ports[index % ports.length] ?? 0,
+    sample() {
+      const samples = servers.map((server) => server.sample());
+      const sum = (pick: (sample: ProcessSample) => number): number =>
+        samples.reduce((total, sample) => total + pick(sample), 0);
+      return {
+        cpuUserMs: sum((s) => s.cpuUserMs),
+        cpuSystemMs: sum((s) => s.cpuSystemMs),
+        rssKb: sum((s) => s.rssKb),
+        peakRssKb: sum((s) => s.peakRssKb),
+      };
+    },
+    hasExited: () => servers.some((server) => server.hasExited()),
+    stderrTail: () =>
+      servers
+        .map((server) => server.stderrTail())
+        .filter(Boolean)
+        .join('\n'),
+    stop: async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+    },
+  };
 }

@@ -67,6 +67,7 @@ const COLORS: Record<SubjectName, string> = {
   'websocket-node': '#4a78b0',
   'faye-websocket': '#c7822f',
   draftbridge: '#2f9a5a',
+  'draftbridge-redis': '#7b52ab',
 };
 
 const PROTOCOL_SUFFIX: Record<WireProtocol, string> = { rfc6455: 'RFC 6455', hixie76: 'hixie-76' };

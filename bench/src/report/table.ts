@@ -99,11 +99,12 @@ export function renderReport(options: {
     );
   }
   for (const { name, reason } of options.skipped) blocks.push(`${name} skipped: ${reason}`);
-  if (options.targets.length > 0) {
-    const mark = (met: boolean | null): string => (met === null ? '  ' : met ? 'ok' : '--');
-    blocks.push(
-      `Targets (draftbridge)\n${options.targets.map((t) => `${mark(t.met)} ${t.target}: ${t.measured}`).join('\n')}`,
-    );
+  const mark = (met: boolean | null): string => (met === null ? '  ' : met ? 'ok' : '--');
+  for (const subject of new Set(options.targets.map((t) => t.subject))) {
+    const lines = options.targets
+      .filter((t) => t.subject === subject)
+      .map((t) => `${mark(t.met)} ${t.target}: ${t.measured}`);
+    blocks.push(`Targets (${subject})\n${lines.join('\n')}`);
   }
   return blocks.join('\n\n');
 }

@@ -11,6 +11,7 @@ import type { BenchSummary } from './summary.js';
 
 /** One target and whether this run met it (null: not measured, or stated only). */
 export interface TargetCheck {
+  readonly subject: SubjectName;
   readonly target: string;
   readonly measured: string;
   readonly met: boolean | null;
@@ -39,10 +40,11 @@ export function checkTargets(
   ): void => {
     const found = figure(scenario, subject, key);
     if (found?.ratio == null) {
-      checks.push({ target, measured: 'not measured', met: null });
+      checks.push({ subject, target, measured: 'not measured', met: null });
       return;
     }
     checks.push({
+      subject,
       target,
       measured: `${formatFigure(found.median)} = ${formatRatio(found.ratio)} naive ws`,
       met: test(found.ratio),
@@ -58,11 +60,12 @@ export function checkTargets(
     const mine = figure(scenario, subject, key);
     const theirs = figure(other.scenario, other.subject, other.key);
     if (mine === undefined || theirs === undefined || theirs.median === 0) {
-      checks.push({ target, measured: 'not measured', met: null });
+      checks.push({ subject, target, measured: 'not measured', met: null });
       return;
     }
     const ratio = mine.median / theirs.median;
     checks.push({
+      subject,
       target,
       measured: `${formatFigure(mine.median)} vs ${formatFigure(theirs.median)} = ${formatRatio(ratio)} ${other.label}`,
       met: test === null ? null : test(ratio),

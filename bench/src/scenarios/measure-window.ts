@@ -5,7 +5,7 @@
  */
 import { now } from '../client/delivery-counter.js';
 import type { ProcessSample } from '../proc-stats.js';
-import type { RunningServer } from '../server-process.js';
+import type { ServerGroup } from '../server-process.js';
 
 /** A window that has started; `end()` reads the figures. */
 export interface MeasureWindow {
@@ -15,7 +15,7 @@ export interface MeasureWindow {
 }
 
 /** Starts measuring the server and the generator now. */
-export function startWindow(server: RunningServer): MeasureWindow {
+export function startWindow(server: ServerGroup): MeasureWindow {
   const serverStart = server.sample();
   const generatorStart = process.cpuUsage();
   const startedAt = now();

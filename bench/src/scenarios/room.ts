@@ -9,7 +9,7 @@
  * counting starts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readMessageType } from '../chat-dialect.js';
+import { createRoomName, readMessageType } from '../chat-dialect.js';
 import { type BenchConnection, openConnection } from '../client/bench-connection.js';
 import { fulfilledOrThrow, settleConcurrently } from '../client/concurrency.js';
 import { DeliveryCounter, now } from '../client/delivery-counter.js';
@@ -58,13 +58,21 @@ export interface Room {
 export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promise<Room> {
   const { subject, server } = context;
   const protocols = subject.protocols;
-  const target = { host: BENCH_HOST, port: server.port, path: subject.dialect.path };
+  const roomName = createRoomName();
   const setup = new DeliveryCounter();
-  const join = async (protocol: WireProtocol, name: string): Promise<BenchConnection> => {
+  const join = async (
+    protocol: WireProtocol,
+    name: string,
+    index: number,
+  ): Promise<BenchConnection> => {
+    // Members alternate between a subject's instances (two for draftbridge on Redis), each
+    // protocol evenly: the protocol alternates with the index, the instance with index pairs.
+    const port = server.portFor(Math.floor(index / protocols.length));
+    const target = { host: BENCH_HOST, port, path: subject.dialect.path };
     const connection = await openConnection(protocol, target);
     connection.counter = setup;
     try {
-      await subject.dialect.join(connection, name);
+      await subject.dialect.join(connection, name, roomName);
     } catch (error) {
       connection.destroy();
       throw error;
@@ -75,10 +83,10 @@ export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promis
     protocols[index % protocols.length] ?? 'rfc6455';
   const opened = [
     ...(await settleConcurrently(spec.receivers, CONNECT_CONCURRENCY, (i) =>
-      join(protocolOf(i), `r${i}`),
+      join(protocolOf(i), `r${i}`, i),
     )),
     ...(await settleConcurrently(spec.senders, CONNECT_CONCURRENCY, (i) =>
-      join(protocolOf(i), `s${i}`),
+      join(protocolOf(i), `s${i}`, i),
     )),
   ];
   let connections: BenchConnection[];

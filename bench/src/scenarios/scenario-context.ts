@@ -3,13 +3,13 @@
  * and returns flat, named figures; per-protocol figures are keyed `<protocol>.<figure>`.
  */
 import type { BenchPlan } from '../constants.js';
-import type { RunningServer } from '../server-process.js';
+import type { ServerGroup } from '../server-process.js';
 import type { Subject } from '../subjects.js';
 
 /** One scenario run's inputs. */
 export interface ScenarioContext {
   readonly subject: Subject;
-  readonly server: RunningServer;
+  readonly server: ServerGroup;
   readonly plan: BenchPlan;
 }
 
