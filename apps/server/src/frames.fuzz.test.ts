@@ -205,6 +205,25 @@ describe.each(['hixie-76', 'hixie-75'] as const)('%s', (protocol) => {
     await expectBystanderReceives();
   });
 
+  it('skips a 0x80-type frame whole, even with 0xFF among its bytes', async () => {
+    const session = await joinedSession(protocol);
+    const pong = (t: string) => (f: ServerFrame) =>
+      f.kind === 'text' && f.text === JSON.stringify({ type: 'pong', t });
+    session.sendText(JSON.stringify({ type: 'ping', t: 'first' }));
+    await session.waitForFrame(pong('first'));
+    // §5.3: read the length, then discard that many bytes, whatever they are.
+    session.sendRaw(Buffer.from([0x80, 0x04, 0x61, 0xff, 0x00, 0x62]));
+    session.sendText(JSON.stringify({ type: 'ping', t: 'second' }));
+    await session.waitForFrame(pong('second'));
+    expect(session.messages().map((m) => [m.type, m.t])).toEqual([
+      ['welcome', undefined],
+      ['pong', 'first'],
+      ['pong', 'second'],
+    ]);
+    session.peer.socket.destroy();
+    await expectBystanderReceives();
+  });
+
   it('closes a frame with no 0xFF once it passes the limit', async () => {
     const session = await joinedSession(protocol);
     session.sendRaw(

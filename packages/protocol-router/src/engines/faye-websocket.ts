@@ -8,17 +8,39 @@
  * 0.7.x (0.8 serves them only with `allowDrafts`, which faye never passes): the root
  * package.json pins it. And faye's public `close()` takes only 1000 and 3000-4999, so 1001,
  * 1008 and 1009 go through the driver, which also does the drafts' closing: `0xFF 0x00` on
- * hixie-76 (draft-hixie-76 §5.3), a plain TCP close on hixie-75.
+ * hixie-76 (draft-hixie-76 §5.3), a plain TCP close on hixie-75. Draft frames after the
+ * handshake are read by hixie-reader.ts, not by the driver (why: see there).
  */
 import type { IncomingMessage } from 'node:http';
 import FayeWebSocket from 'faye-websocket';
 import type { AcceptCallbacks, EngineAdapter, EngineContext } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
+import { createHixieReader } from './hixie-reader.js';
 
 // The driver reads `request.headers`; a child object with other headers leaves the original alone.
 function withHybiVersion13(request: IncomingMessage): IncomingMessage {
   const headers = { ...request.headers, 'sec-websocket-version': '13' };
   return Object.create(request, { headers: { value: headers } }) as IncomingMessage;
+}
+
+// The key3 body still goes through the driver, byte by byte, so that it stops at the last
+// byte of the handshake (draft-76 §5.2); every later byte goes to the reader, in any chunk.
+function readHixieFrames(ws: FayeWebSocket, draft: 75 | 76, maxMessageBytes: number): void {
+  const driver = ws._driver;
+  const handshake = driver.parse.bind(driver);
+  const read = createHixieReader(draft, maxMessageBytes, {
+    text: (data) => driver.emit('message', { data }),
+    close: () => driver.close(),
+    tooLarge: () => driver.close(),
+  });
+  driver.parse = (chunk) => {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    let offset = 0;
+    for (; driver.readyState === 0 && offset < bytes.length; offset += 1) {
+      handshake(bytes.subarray(offset, offset + 1));
+    }
+    if (driver.readyState === 1 && offset < bytes.length) read(bytes.subarray(offset));
+  };
 }
 
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
@@ -30,6 +52,9 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     // Seconds; the driver sends pings on hybi only, the drafts have no ping frame.
     ...(isHybi ? { ping: Math.max(1, Math.round(limits.keepaliveIntervalMs / 1000)) } : {}),
   });
+  if (!isHybi) {
+    readHixieFrames(ws, decision.protocol === 'hixie-76' ? 76 : 75, limits.maxMessageBytes);
+  }
   const connection = new EngineConnection(
     socket,
     decision,

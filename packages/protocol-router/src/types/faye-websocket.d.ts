@@ -7,6 +7,9 @@ declare module 'faye-websocket' {
   interface FayeDriver {
     readonly readyState: number;
     close(reason?: string, code?: number): boolean;
+    /** Where every byte from the socket goes; draft-76 passes its key3 leftovers as numbers. */
+    parse: (chunk: Buffer | readonly number[]) => void;
+    emit(event: 'message', payload: { data: string }): boolean;
   }
 
   interface FayeMessageEvent {
