@@ -42,9 +42,12 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Kills `pid` once this process is gone; killed itself when the server is stopped normally. */
-function watch(pid: number): ChildProcess {
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null`;
+/**
+ * Kills `pid` and removes `dir` once this process is gone; killed itself when the server is
+ * stopped normally.
+ */
+function watch(pid: number, dir: string): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null; rm -rf '${dir}'`;
   const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   watchdog.on('error', () => {});
   watchdog.unref();
@@ -121,7 +124,7 @@ export async function startRedisServer(options: { durable?: boolean } = {}): Pro
     running.add(started);
     started.once('exit', () => running.delete(started));
     child = started;
-    if (started.pid !== undefined) watchdog = watch(started.pid);
+    if (started.pid !== undefined) watchdog = watch(started.pid, dir);
     try {
       await waitForPong(port, started);
     } catch (error) {
