@@ -229,11 +229,11 @@ describe('createChatConnection', () => {
     expect(fake.sockets).toHaveLength(1);
   });
 
-  it('resends pending messages after rate_limited', () => {
+  it.each(['rate_limited', 'unavailable'] as const)('resends pending messages after %s', (code) => {
     start();
     goLive();
     const id = connection.say('slow down');
-    fake.latest().receive({ type: 'error', code: 'rate_limited', message: 'slow' });
+    fake.latest().receive({ type: 'error', code, message: 'slow' });
     expect(connection.getSnapshot().status).toBe('live');
     const before = fake.latest().sent.length;
     vi.advanceTimersByTime(RATE_LIMIT_RESEND_DELAY_MS);

@@ -91,6 +91,10 @@ export interface ChatConnection {
 // A join refused for these reasons would be refused again: retrying is pointless.
 const FATAL_JOIN_ERRORS: ReadonlySet<string> = new Set(['invalid_room', 'invalid_nick']);
 
+// Errors after which pending messages are sent again: too fast, or the hub could not take
+// them (Redis down). Neither was broadcast; the server dedupes a resend that races one.
+const RESEND_AFTER_ERRORS: ReadonlySet<string> = new Set(['rate_limited', 'unavailable']);
+
 /** Builds a connection; nothing happens until `start()`. */
 export function createChatConnection(options: ChatConnectionOptions): ChatConnection {
   const now = options.now ?? Date.now;
@@ -159,7 +163,8 @@ export function createChatConnection(options: ChatConnectionOptions): ChatConnec
       update({ status: 'offline', offlineReason: 'rejected', retryAt: null });
       return;
     }
-    if (error.code === 'rate_limited') {
+    // Neither was broadcast: the message stays pending and goes again with the same id.
+    if (RESEND_AFTER_ERRORS.has(error.code)) {
       clearTimeout(resendTimer);
       resendTimer = setTimeout(sendPending, RATE_LIMIT_RESEND_DELAY_MS);
     }
