@@ -76,7 +76,7 @@ export const BUSY_LOAD_AVERAGE = 1;
 export const BURST_TIMEOUT_MS = 45_000;
 
 /** Longest wait, after the last paced message is sent, for its deliveries. */
-export const PACED_DRAIN_TIMEOUT_MS = 20_000;
+export const PACED_DRAIN_TIMEOUT_MS = 10_000;
 
 /** Longest wait for one connection's handshake (and join) to complete. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -100,7 +100,7 @@ export const QUIET_TIMEOUT_MS = 20_000;
 export const CAPACITY_BATCH = 250;
 
 /** Pause after each capacity batch before the server's memory is read. */
-export const CAPACITY_BATCH_SETTLE_MS = 150;
+export const CAPACITY_BATCH_SETTLE_MS = 100;
 
 /** How long idle connections sit before the server's memory is read. */
 export const MEMORY_SETTLE_MS = 750;

@@ -25,6 +25,7 @@ import { summarizeRuns } from './report/summary.js';
 import { renderReport } from './report/table.js';
 import { checkTargets } from './report/targets.js';
 import { runBench } from './runner.js';
+import { killAllServers } from './server-process.js';
 import { NAIVE_SUBJECTS, probeDraftbridge, type Subject } from './subjects.js';
 
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
@@ -40,6 +41,14 @@ try {
 if (options.help) {
   console.log(USAGE);
   process.exit(0);
+}
+
+// Interrupted (Ctrl-C, a CI timeout): stop the servers this run started, then go.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllServers();
+    process.exit(130);
+  });
 }
 
 const startedAt = new Date().toISOString();

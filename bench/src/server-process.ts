@@ -51,6 +51,15 @@ export interface RunningServer {
 
 const STDERR_TAIL_CHARS = 2000;
 
+// Every child still running, so an interrupted bench can stop exactly the processes it started.
+const liveChildren = new Set<ChildProcess>();
+
+/** Sends SIGKILL to every server process this bench started that is still running. */
+export function killAllServers(): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+  liveChildren.clear();
+}
+
 /** A port that was free a moment ago on the bench host. */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,9 +88,11 @@ export async function launchServer(spec: LaunchSpec): Promise<RunningServer> {
     stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
   });
   let exited = false;
+  liveChildren.add(child);
   const exit = new Promise<void>((resolve) => {
     child.once('exit', () => {
       exited = true;
+      liveChildren.delete(child);
       resolve();
     });
   });

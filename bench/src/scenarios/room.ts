@@ -46,6 +46,8 @@ export interface Room {
   readonly senderErrors: Map<string, number>;
   /** Whether receiver `index` decodes for latency. */
   isSampler(index: number): boolean;
+  /** How many timestamped messages each sampling receiver has received since measuring began. */
+  samplerCounts(): { readonly protocol: WireProtocol; readonly received: number }[];
   /** Resets counters and starts counting deliveries and sampling latency. */
   startMeasuring(): void;
   /** What went wrong with members during the run: closes by the server, broken streams. */
@@ -104,6 +106,7 @@ export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promis
   const byProtocol = new Map(protocols.map((p) => [p, new DeliveryCounter(total)] as const));
   const latency = new Map(protocols.map((p) => [p, new SampleList()] as const));
   const senderErrors = new Map<string, number>();
+  const sampled = new Map<BenchConnection, number>();
   const isSampler = (index: number): boolean =>
     Math.floor(index / protocols.length) % LATENCY_SAMPLE_EVERY === 0;
 
@@ -115,6 +118,8 @@ export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promis
     latency,
     senderErrors,
     isSampler,
+    samplerCounts: () =>
+      [...sampled].map(([receiver, received]) => ({ protocol: receiver.protocol, received })),
     startMeasuring() {
       total.reset();
       for (const counter of byProtocol.values()) counter.reset();
@@ -122,10 +127,13 @@ export async function openRoom(context: ScenarioContext, spec: RoomSpec): Promis
         receiver.counter = byProtocol.get(receiver.protocol) ?? null;
         if (!isSampler(index)) return;
         const samples = latency.get(receiver.protocol);
+        sampled.set(receiver, 0);
         receiver.decode = true;
         receiver.onMessage = (payload, at) => {
           const sentAt = readSentAt(payload);
-          if (sentAt !== null) samples?.push(at - sentAt);
+          if (sentAt === null) return;
+          samples?.push(at - sentAt);
+          sampled.set(receiver, (sampled.get(receiver) ?? 0) + 1);
         };
       });
       for (const sender of senders) {
