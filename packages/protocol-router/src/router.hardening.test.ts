@@ -4,8 +4,11 @@
  * right one: these feed the server's `handshakes_rejected_total`).
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { createProtocolRouter } from './router.js';
 import { type EchoRouter, eventually, startEchoRouter } from './test-support/echo-router.js';
 import { connectRaw, endOfHead, requestHead } from './test-support/raw-socket.js';
 
@@ -115,4 +118,42 @@ describe('router under abuse', () => {
       expect(frames.includes(Buffer.from('echo:'))).toBe(false);
     },
   );
+
+  it('sheds slow headers on a keep-alive socket after a plain HTTP request, too', async () => {
+    const http = createServer((_req, res) => res.end('plain http\n'));
+    // Node's keep-alive wait, then the handshake timeout: 200 + 300 ms here.
+    http.keepAliveTimeout = 200;
+    const failures: string[] = [];
+    createProtocolRouter({
+      paths: ['/ws'],
+      handshakeTimeoutMs: 300,
+      onConnection: () => {},
+      onFailure: (failure) => failures.push(failure),
+    }).attach(http);
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    try {
+      const peer = await connectRaw((http.address() as AddressInfo).port);
+      peer.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await peer.waitFor((d) => d.includes('plain http'));
+      const head = 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n';
+      let sent = 0;
+      const dribble = setInterval(() => {
+        if (!peer.socket.destroyed) peer.socket.write(head.charAt(sent++));
+      }, 100);
+      try {
+        // Node's own headersTimeout is 60 s, checked every 30 s: only the router's timer is quick.
+        const elapsed = await peer.closed(3000);
+        expect(elapsed).toBeGreaterThanOrEqual(400);
+        expect(sent).toBeLessThan(head.length);
+        // Closing a keep-alive socket is no handshake failure.
+        expect(failures).toEqual([]);
+      } finally {
+        clearInterval(dribble);
+      }
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
 });

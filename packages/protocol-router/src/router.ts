@@ -16,7 +16,7 @@
  * `admit` is told how many admitted handshakes are still in flight (a hixie-76 client may hold
  * its key3 until the timeout), so that many slow handshakes cannot slip past the cap together.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { abortHandshake } from './abort-handshake.js';
@@ -96,15 +96,24 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     options.onFailure?.(failure, request);
   };
 
-  function arm(socket: Duplex, request?: IncomingMessage): void {
+  const watched = new WeakSet<Duplex>();
+
+  // `idleMs` is set for a keep-alive socket between requests: Node closes it when idle, and
+  // the timer, later, only if slow headers of a next request keep it open.
+  function arm(socket: Duplex, request?: IncomingMessage, idleMs?: number): void {
     if (timers.has(socket)) return;
-    const timer = setTimeout(() => {
-      timers.delete(socket);
-      socket.destroy();
-      fail(socket, 'handshake_timeout', request);
-    }, handshakeTimeoutMs);
+    const timer = setTimeout(
+      () => {
+        timers.delete(socket);
+        socket.destroy();
+        if (idleMs === undefined) fail(socket, 'handshake_timeout', request);
+      },
+      (idleMs ?? 0) + handshakeTimeoutMs,
+    );
     timer.unref();
     timers.set(socket, timer);
+    if (watched.has(socket)) return;
+    watched.add(socket);
     socket.once('close', () => disarm(socket));
   }
 
@@ -159,8 +168,16 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     handleUpgrade,
     attach(server) {
       server.on('connection', (socket: Socket) => arm(socket));
-      // A plain HTTP request is not a handshake: Node's own timeouts govern it.
-      server.on('request', (request: IncomingMessage) => disarm(request.socket));
+      // A plain HTTP request is not a handshake: Node's own timeouts govern it until its
+      // response is sent. Then a keep-alive socket may carry the next request, an upgrade among
+      // them, and once its first bytes arrive Node checks slow headers only every 30 s (60 s
+      // allowed): the timer runs again, for Node's keep-alive wait plus the handshake timeout.
+      server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+        disarm(request.socket);
+        response.once('finish', () => {
+          if (!request.socket.destroyed) arm(request.socket, undefined, server.keepAliveTimeout);
+        });
+      });
       server.on('upgrade', handleUpgrade);
     },
   };
