@@ -44,7 +44,10 @@ function dedupeKey(client: string, id: string): string {
 
 /** Creates an empty history that retains at most `capacity` messages. */
 export function createRoomHistory(capacity: number): RoomHistory {
-  const ring: (RetainedMessage | undefined)[] = new Array(capacity);
+  // Grown one message at a time (until full, every append lands at the end), not allocated at
+  // its capacity: a room that holds one message would otherwise cost 8 KiB at the default 1000,
+  // and rooms are kept for their empty-room TTL, however many are opened.
+  const ring: (RetainedMessage | undefined)[] = [];
   const byKey = new Map<string, RetainedMessage>();
   let start = 0;
   let size = 0;
