@@ -16,7 +16,7 @@ import {
   rawUpgrade,
   rfc6455Head,
 } from './test-support/hostile-peer.js';
-import { measureMemory, mib } from './test-support/memory.js';
+import { measureMemory, mib } from './soak/measure-memory.js';
 import { openSession, type RawSession } from './test-support/raw-session.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 

@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { measureMemory, mib } from './test-support/memory.js';
+import { measureMemory, mib } from './soak/measure-memory.js';
 import { openSession, type RawSession } from './test-support/raw-session.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 

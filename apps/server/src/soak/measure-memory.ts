@@ -1,7 +1,7 @@
 /**
- * Memory figures for the hardening tests: the heap and resident size of this process (the
- * server runs in it), measured after a full garbage collection so that two figures compare
- * what is live, not what the collector has not yet reached.
+ * Memory figures for the soak and the hardening tests: the heap and resident size of this
+ * process (the server runs in it), measured after a full garbage collection so that two
+ * figures compare what is live, not what the collector has not yet reached.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
