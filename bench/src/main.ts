@@ -19,6 +19,7 @@ import {
   type BenchResults,
   describeMachine,
   describeRun,
+  describeSource,
   writeResults,
 } from './report/results-file.js';
 import { summarizeRuns } from './report/summary.js';
@@ -52,6 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const startedAt = new Date().toISOString();
+const source = describeSource(path.resolve(resultsDir, '../..'));
 const notes: string[] = [];
 const loadAtStart = os.loadavg();
 if ((loadAtStart[0] ?? 0) > BUSY_LOAD_AVERAGE) {
@@ -110,6 +112,7 @@ const results: BenchResults = {
   mode: options.mode,
   machine: describeMachine(openFileLimit),
   plan: { ...plan, repetitions },
+  source,
   loadAverage: { start: loadAtStart, end: os.loadavg() },
   subjects: subjects.map(({ name, description, protocols }) => ({ name, description, protocols })),
   skipped,

@@ -4,6 +4,7 @@
  * `results/latest.{json,svg}`; a quick or partial run (fewer subjects, scenarios or repetitions)
  * only to `results/local/`, which is not committed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,8 @@ export interface BenchResults {
   readonly mode: RunMode;
   readonly machine: MachineInfo;
   readonly plan: BenchPlan;
+  /** The commit the servers were built from; `dirty` when the work tree had changes on top. */
+  readonly source: SourceInfo;
   /** The machine's 1, 5 and 15 minute load averages at the start and the end: others share it. */
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly subjects: readonly Pick<Subject, 'name' | 'description' | 'protocols'>[];
@@ -42,6 +45,30 @@ export interface BenchResults {
   readonly runs: readonly RunRecord[];
   readonly summary: BenchSummary;
   readonly targets: readonly TargetCheck[];
+}
+
+/** Which code was measured. */
+export interface SourceInfo {
+  readonly commit: string;
+  readonly dirty: boolean;
+}
+
+/** The repository's HEAD and whether the work tree differs from it (unknown outside git). */
+export function describeSource(repoRoot: string): SourceInfo {
+  try {
+    const git = (args: string[]): string =>
+      execFileSync('git', args, {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    return {
+      commit: git(['rev-parse', '--short', 'HEAD']),
+      dirty: git(['status', '--porcelain']) !== '',
+    };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
 }
 
 /** Describes this machine. */
@@ -60,11 +87,12 @@ export function describeMachine(openFileLimit: number): MachineInfo {
 
 /** One line saying when and where, for the chart and the README. */
 export function describeRun(
-  results: Pick<BenchResults, 'startedAt' | 'machine' | 'mode' | 'plan' | 'loadAverage'>,
+  results: Pick<BenchResults, 'startedAt' | 'machine' | 'mode' | 'plan' | 'loadAverage' | 'source'>,
 ): string {
-  const { machine } = results;
+  const { machine, source } = results;
   const load = results.loadAverage.start[0]?.toFixed(1) ?? '?';
-  return `${results.startedAt.slice(0, 10)}, ${machine.hostname}: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGib} GiB, Node ${machine.node}; ${results.mode} run, ${results.plan.repetitions} repetition(s); load average ${load} at the start`;
+  const commit = `${source.commit}${source.dirty ? '+changes' : ''}`;
+  return `${results.startedAt.slice(0, 10)}, ${machine.hostname}: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGib} GiB, Node ${machine.node}; code ${commit}; ${results.mode} run, ${results.plan.repetitions} repetition(s); load average ${load} at the start`;
 }
 
 /** Writes the JSON and the SVG; returns the paths written. */
