@@ -174,13 +174,14 @@ export class SoakClient {
     return transport;
   }
 
-  #say(transport: SoakTransport): void {
+  // Without a transport the message is lost on the way, as into a socket that just died.
+  #say(transport: SoakTransport | undefined): void {
     const id = `${this.options.id}-${this.#next}`;
     this.#next += 1;
     this.sent.push(id);
     this.#pending.add(id);
     this.stats.said += 1;
-    transport.send(JSON.stringify({ type: 'say', id, text: `text of ${id}` }));
+    transport?.send(JSON.stringify({ type: 'say', id, text: `text of ${id}` }));
   }
 
   /** Churns until `deadline`: connect, chat, drop or close, again. */
@@ -203,9 +204,12 @@ export class SoakClient {
         this.#say(transport);
       }
       if (random() < this.options.dropShare) {
-        // Half the drops cut a message in flight: it may or may not have reached the room, and
-        // only the resend after the next join settles which.
-        if (!closed && random() < 0.5) this.#say(transport);
+        // Some drops cut a message in flight: written just before the socket dies, it may or may
+        // not reach the room; or lost with the socket, never written. Only the resend after the
+        // next join settles which.
+        const fate = random();
+        if (!closed && fate < 0.4) this.#say(transport);
+        else if (!closed && fate < 0.6) this.#say(undefined);
         this.stats.drops += 1;
         transport.drop();
       } else {

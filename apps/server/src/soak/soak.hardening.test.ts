@@ -21,7 +21,9 @@ describe('the soak, short', () => {
     expect(report.connections).toBeGreaterThan(report.clients * 3);
     expect(report.drops).toBeGreaterThan(report.clients);
     expect(report.said).toBeGreaterThan(200);
-    expect(report.resent).toBeGreaterThan(0);
+    // Resends of both kinds: some the room had (answered with the original), some it did not.
+    expect(report.repeats).toBeGreaterThan(0);
+    expect(report.resent).toBeGreaterThan(report.repeats);
     // Nothing lost, nothing twice, every view the same full sequence.
     expect(report).toMatchObject({
       lost: 0,
