@@ -109,18 +109,19 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     const untrack = trackConnection(metrics, connection);
     const isRelayLeg =
       path === '/ws' && relay.isRelayLeg(connection.headers, connection.remoteAddress);
-    const log = logger.child({
+    // Plain fields, not a child logger per connection: bindings cost memory on every handshake.
+    const fields = {
       protocol,
       engine,
       path,
       remote: `${connection.remoteAddress}:${connection.remotePort}`,
       ...(isRelayLeg ? { relay: true } : {}),
-    });
-    log.info('connection open');
+    };
+    logger.info(fields, 'connection open');
     connection.on('close', (code, reason) => {
       connections.delete(connection);
       untrack();
-      log.info({ code, reason }, 'connection closed');
+      logger.info({ ...fields, code, reason }, 'connection closed');
     });
     if (path === '/relay') {
       relay.relay(connection);
@@ -131,7 +132,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       hub,
       relay: isRelayLeg,
       metrics,
-      logger: log,
+      logger,
       limits: {
         ratePerSecond: config.ratePerSecond,
         rateBurst: config.rateBurst,

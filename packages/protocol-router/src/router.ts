@@ -30,7 +30,7 @@ import {
 } from './constants.js';
 import { ENGINE_ADAPTERS } from './engines/index.js';
 import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
-import { guardDestroy } from './write-batcher.js';
+import { guardSocket } from './write-batcher.js';
 
 /** Why a socket did not become a connection: a refusal, a timeout, or an engine failure. */
 export type HandshakeFailure = RejectReason | 'capacity' | 'handshake_timeout' | 'engine_error';
@@ -140,7 +140,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     }
     inFlight.add(socket);
     const tcp = socket as Socket;
-    guardDestroy(tcp);
+    guardSocket(tcp);
     tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
     try {
       ENGINE_ADAPTERS[decision.engine].accept(

@@ -2,58 +2,90 @@
  * One write system call per socket per event-loop turn.
  *
  * Design note. A broadcast server spends most of its CPU in the kernel's write call, one per
- * recipient per message. Corking a socket on its first write of a turn and uncorking every
- * corked socket once, in `setImmediate`, turns a burst of N messages into one `writev` per
- * recipient. Engine writes (close, ping, pong frames) pass through the same corked socket, so
- * their order against chat frames never changes and a control frame never lands inside one.
- * The one hazard is an engine destroying a socket while it is corked (WebSocket-Node's
- * `drop()`, faye-websocket's `_beginClose`): corked bytes, its own close frame among them,
- * would be thrown away. `guardDestroy` flushes first.
+ * recipient per message, and the rest largely in stream bookkeeping, one `socket.write()` per
+ * frame. So chat frames are not written as they are sent: each socket collects the frames of
+ * the current turn in a list (the frames themselves are shared by every recipient, see
+ * PreparedMessage), and once per turn, in `setImmediate`, every list is written as one buffer:
+ * a burst of N messages costs each recipient one `write()` and one system call.
+ *
+ * Engines write their own frames (close, ping, pong, the handshake) straight to the socket. To
+ * keep their order against chat frames, `guardSocket` makes the socket's own `write`, `end` and
+ * `destroy` hand the pending list to the kernel first: a control frame can never overtake a
+ * chat frame sent before it, never land inside one, and a socket an engine destroys (WebSocket-
+ * Node's `drop()`, faye-websocket's `_beginClose`) sends what was queued before it goes.
  */
 import type { Socket } from 'node:net';
 
-// Corked sockets and the bytes batched on each this turn.
-const corked = new Map<Socket, number>();
+interface Batch {
+  readonly frames: Buffer[];
+  bytes: number;
+}
+
+type Write = Socket['write'];
+
+const batches = new Map<Socket, Batch>();
+// The socket's own write, saved by guardSocket so a flush does not re-enter the guard.
+const originalWrites = new WeakMap<Socket, Write>();
 let flushScheduled = false;
+
+function flushBatch(socket: Socket, batch: Batch): void {
+  batches.delete(socket);
+  if (socket.destroyed || !socket.writable) return;
+  const [only] = batch.frames;
+  const data =
+    batch.frames.length === 1 && only !== undefined
+      ? only
+      : Buffer.concat(batch.frames, batch.bytes);
+  const write = originalWrites.get(socket) ?? socket.write;
+  write.call(socket, data);
+}
 
 function flushAll(): void {
   flushScheduled = false;
-  for (const socket of corked.keys()) socket.uncork();
-  corked.clear();
+  for (const [socket, batch] of batches) flushBatch(socket, batch);
 }
 
-/** Writes bytes to a socket, batched with every other write to it in this event-loop turn. */
-export function writeBatched(socket: Socket, bytes: Buffer): boolean {
+/** Queues one frame for a socket; every frame queued in this turn goes out in one write. */
+export function writeBatched(socket: Socket, frame: Buffer): boolean {
   if (socket.destroyed || !socket.writable) return false;
-  const batched = corked.get(socket);
-  if (batched === undefined) {
-    socket.cork();
+  const batch = batches.get(socket);
+  if (batch === undefined) {
+    batches.set(socket, { frames: [frame], bytes: frame.length });
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flushAll);
     }
+  } else {
+    batch.frames.push(frame);
+    batch.bytes += frame.length;
   }
-  corked.set(socket, (batched ?? 0) + bytes.length);
-  socket.write(bytes);
   return true;
 }
 
-/**
- * Bytes batched for a socket in this turn and not yet handed to the kernel. They are not a
- * backlog: a reader is slow only if bytes are still queued after the batch is flushed.
- */
+/** Bytes queued for a socket in this turn, not yet handed to the socket. */
 export function batchedBytes(socket: Socket): number {
-  return corked.get(socket) ?? 0;
+  return batches.get(socket)?.bytes ?? 0;
 }
 
-/** Hands a socket's batched bytes to the kernel now. */
+/** Hands a socket's queued frames to the socket now. */
 export function flushSocket(socket: Socket): void {
-  if (corked.delete(socket)) socket.uncork();
+  const batch = batches.get(socket);
+  if (batch !== undefined) flushBatch(socket, batch);
 }
 
-/** Makes `socket.destroy()` flush batched bytes first, whoever calls it. */
-export function guardDestroy(socket: Socket): void {
-  const destroy = socket.destroy;
+/** Makes every other `write`, `end` and `destroy` of the socket flush the queued frames first. */
+export function guardSocket(socket: Socket): void {
+  if (originalWrites.has(socket)) return;
+  const { write, end, destroy } = socket;
+  originalWrites.set(socket, write);
+  socket.write = function writeAfterFlush(this: Socket, ...args: Parameters<Write>) {
+    flushSocket(this);
+    return write.apply(this, args);
+  } as Write;
+  socket.end = function endAfterFlush(this: Socket, ...args: Parameters<Socket['end']>) {
+    flushSocket(this);
+    return end.apply(this, args);
+  } as Socket['end'];
   socket.destroy = function destroyAfterFlush(this: Socket, error?: Error) {
     flushSocket(this);
     return destroy.call(this, error);

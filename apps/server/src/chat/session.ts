@@ -106,7 +106,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   const limits = withDefaults(options.limits);
   const { protocol, engine } = connection;
   silentLogger ??= createLogger('silent');
-  const logger = (options.logger ?? silentLogger).child({ protocol, engine });
+  // No child logger per connection: its bindings cost memory and time on every handshake.
+  const logger = options.logger ?? silentLogger;
+  const where = { protocol, engine };
   const metrics = options.metrics;
   const messagesIn = metrics?.messagesIn.labels({ protocol });
   const messagesOut = metrics?.messagesOut.labels({ protocol });
@@ -136,7 +138,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     if (closing) return;
     closing = true;
     leaveRoom();
-    logger.warn({ member: joined?.roomMember.member.id, reason }, 'closing connection');
+    logger.warn({ ...where, member: joined?.roomMember.member.id, reason }, 'closing connection');
     if (reason === 'flood') {
       connection.close(CLOSE_CODES.policyViolation, 'rate limit exceeded');
     } else if (reason === 'slow-reader') {
@@ -156,21 +158,38 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     }
   }
 
+  // Once per turn, after the router has written the turn's frames (both use setImmediate,
+  // first come first served, and the router's comes first): count what was sent and look at
+  // the backlog the kernel did not take. Per message, both would cost more than the write.
+  let sentThisTurn = 0;
+  let turnScheduled = false;
+  function settleTurn() {
+    turnScheduled = false;
+    if (sentThisTurn > 0) messagesOut?.inc(sentThisTurn);
+    sentThisTurn = 0;
+    if (!closing) checkBacklog();
+  }
+
   function send(message: OutboundMessage | string, isWelcome = false) {
     if (closing) return;
-    const bufferedBefore = connection.bufferedAmount;
     // A PreparedMessage carries frames shared by every recipient; anything else goes as text.
     const payload =
       typeof message === 'string' || message instanceof PreparedMessage ? message : message.text;
     if (!connection.send(payload)) return;
-    messagesOut?.inc();
-    if (isWelcome) welcomeAllowance = Math.max(0, connection.bufferedAmount - bufferedBefore);
-    checkBacklog();
+    sentThisTurn += 1;
+    if (isWelcome) {
+      welcomeAllowance =
+        typeof payload === 'string' ? Buffer.byteLength(payload) : payload.payload.length;
+    }
+    if (!turnScheduled) {
+      turnScheduled = true;
+      setImmediate(settleTurn);
+    }
   }
 
   function sendError(code: ErrorCode, detail?: string) {
     metrics?.errorsSent.inc({ code });
-    logger.debug({ member: joined?.roomMember.member.id, code, detail }, 'error sent');
+    logger.debug({ ...where, member: joined?.roomMember.member.id, code, detail }, 'error sent');
     send(serializeError(code, detail));
   }
 
@@ -178,13 +197,19 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   function onSayRefused(error: unknown) {
     const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
     if (typeof code !== 'string' || !isErrorCode(code)) throw error;
-    logger.warn({ err: error, member: joined?.roomMember.member.id }, 'say refused by the hub');
+    logger.warn(
+      { ...where, err: error, member: joined?.roomMember.member.id },
+      'say refused by the hub',
+    );
     sendError(code);
   }
 
   function enqueue(call: () => Promise<void>) {
     queue = queue.then(call).catch((error: unknown) => {
-      logger.error({ err: error, member: joined?.roomMember.member.id }, 'hub call failed');
+      logger.error(
+        { ...where, err: error, member: joined?.roomMember.member.id },
+        'hub call failed',
+      );
       stop('hub-failure');
     });
   }
@@ -227,7 +252,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     };
     joined = { room: message.room, roomMember };
     awaitingWelcome = true;
-    logger.debug({ member: member.id, room: message.room, since: message.since }, 'join');
+    logger.debug({ ...where, member: member.id, room: message.room, since: message.since }, 'join');
     enqueue(() => hub.join(roomMember, message.room, message.since));
   }
 
@@ -266,7 +291,10 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   connection.on('error', (error) => {
     // The engine closes the connection after an error; the `close` handler does the rest.
-    logger.debug({ err: error, member: joined?.roomMember.member.id }, 'connection error');
+    logger.debug(
+      { ...where, err: error, member: joined?.roomMember.member.id },
+      'connection error',
+    );
   });
 
   connection.once('close', () => {

@@ -10,7 +10,7 @@ import type { Accepted } from '../classify.js';
 import type { Connection, ConnectionEvents } from '../connection.js';
 import { type FrameFamily, PreparedMessage } from '../prepared-message.js';
 import type { Engine, Protocol } from '../protocols.js';
-import { batchedBytes, writeBatched } from '../write-batcher.js';
+import { writeBatched } from '../write-batcher.js';
 
 /** What an adapter tells the shared connection about its engine. */
 export interface EngineHooks {
@@ -66,8 +66,8 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
   }
 
   get bufferedAmount(): number {
-    const backlog = this.#socket.writableLength - batchedBytes(this.#socket);
-    return Math.max(0, backlog) + this.#hooks.engineBuffered();
+    // Frames queued for this turn's write are not a backlog; what the socket still holds is.
+    return this.#socket.writableLength + this.#hooks.engineBuffered();
   }
 
   send(message: string | PreparedMessage): boolean {
