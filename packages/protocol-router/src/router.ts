@@ -114,7 +114,12 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     timers.set(socket, timer);
     if (watched.has(socket)) return;
     watched.add(socket);
-    socket.once('close', () => disarm(socket));
+    socket.once('close', disarmOnClose);
+  }
+
+  // One listener for every socket, not a closure each.
+  function disarmOnClose(this: Duplex): void {
+    disarm(this);
   }
 
   function disarm(socket: Duplex): void {

@@ -14,7 +14,7 @@
  * chat frame sent before it, never land inside one, and a socket an engine destroys (WebSocket-
  * Node's `drop()`, faye-websocket's `_beginClose`) sends what was queued before it goes.
  */
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 
 interface Batch {
   readonly frames: Buffer[];
@@ -24,8 +24,6 @@ interface Batch {
 type Write = Socket['write'];
 
 const batches = new Map<Socket, Batch>();
-// The socket's own write, saved by guardSocket so a flush does not re-enter the guard.
-const originalWrites = new WeakMap<Socket, Write>();
 let flushScheduled = false;
 
 function flushBatch(socket: Socket, batch: Batch): void {
@@ -36,8 +34,8 @@ function flushBatch(socket: Socket, batch: Batch): void {
     batch.frames.length === 1 && only !== undefined
       ? only
       : Buffer.concat(batch.frames, batch.bytes);
-  const write = originalWrites.get(socket) ?? socket.write;
-  write.call(socket, data);
+  // The socket's own write: the guarded one would come back here.
+  Socket.prototype.write.call(socket, data);
 }
 
 function flushAll(): void {
@@ -73,21 +71,25 @@ export function flushSocket(socket: Socket): void {
   if (batch !== undefined) flushBatch(socket, batch);
 }
 
+// Shared by every guarded socket, so guarding costs no closure per connection.
+function writeAfterFlush(this: Socket, ...args: Parameters<Write>): boolean {
+  flushSocket(this);
+  return (Socket.prototype.write as (...a: Parameters<Write>) => boolean).apply(this, args);
+}
+
+function endAfterFlush(this: Socket, ...args: Parameters<Socket['end']>): Socket {
+  flushSocket(this);
+  return (Socket.prototype.end as (...a: Parameters<Socket['end']>) => Socket).apply(this, args);
+}
+
+function destroyAfterFlush(this: Socket, error?: Error): Socket {
+  flushSocket(this);
+  return Socket.prototype.destroy.call(this, error);
+}
+
 /** Makes every other `write`, `end` and `destroy` of the socket flush the queued frames first. */
 export function guardSocket(socket: Socket): void {
-  if (originalWrites.has(socket)) return;
-  const { write, end, destroy } = socket;
-  originalWrites.set(socket, write);
-  socket.write = function writeAfterFlush(this: Socket, ...args: Parameters<Write>) {
-    flushSocket(this);
-    return write.apply(this, args);
-  } as Write;
-  socket.end = function endAfterFlush(this: Socket, ...args: Parameters<Socket['end']>) {
-    flushSocket(this);
-    return end.apply(this, args);
-  } as Socket['end'];
-  socket.destroy = function destroyAfterFlush(this: Socket, error?: Error) {
-    flushSocket(this);
-    return destroy.call(this, error);
-  };
+  socket.write = writeAfterFlush as Write;
+  socket.end = endAfterFlush as Socket['end'];
+  socket.destroy = destroyAfterFlush;
 }

@@ -27,11 +27,12 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
   readonly protocol: Protocol;
   readonly engine: Engine;
   readonly path: string;
-  readonly query: URLSearchParams;
   readonly origin: string | undefined;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly headers: IncomingHttpHeaders;
+  readonly #search: string;
+  #query: URLSearchParams | undefined;
   readonly #socket: Socket;
   readonly #family: FrameFamily;
   readonly #hooks: EngineHooks;
@@ -50,7 +51,8 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
     this.protocol = decision.protocol;
     this.engine = decision.engine;
     this.path = decision.path;
-    this.query = decision.query;
+    // The query string, parsed only if someone asks: most connections never do.
+    this.#search = decision.query.toString();
     this.origin = decision.origin;
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
@@ -59,6 +61,11 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
     this.#family = decision.protocol.startsWith('hixie') ? 'hixie' : 'hybi';
     this.#hooks = hooks;
     this.#closeTimeoutMs = closeTimeoutMs;
+  }
+
+  get query(): URLSearchParams {
+    this.#query ??= new URLSearchParams(this.#search);
+    return this.#query;
   }
 
   get isOpen(): boolean {

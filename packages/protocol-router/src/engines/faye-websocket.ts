@@ -68,10 +68,14 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     },
     limits.closeTimeoutMs,
   );
-  let opened = false;
+  const { protocol } = decision;
+  // Held only until the outcome is known, so an open connection does not keep the router's
+  // handshake state (request, head, the parsed URL) alive for its whole life.
+  let pending: AcceptCallbacks | undefined = callbacks;
   ws.on('open', () => {
-    opened = true;
-    callbacks.onOpen(connection);
+    const opened = pending;
+    pending = undefined;
+    opened?.onOpen(connection);
   });
   ws.on('message', (event) => {
     if (typeof event.data === 'string') connection.receiveText(event.data);
@@ -81,14 +85,15 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     connection.receiveError(new Error(event.message ?? 'faye-websocket error')),
   );
   ws.on('close', (event) => {
-    if (!opened) {
-      callbacks.onFail(new Error('The handshake did not complete.'));
+    if (pending !== undefined) {
+      pending.onFail(new Error('The handshake did not complete.'));
+      pending = undefined;
       return;
     }
     // The drafts carry no close code: an orderly close reports 1000. hixie-75 has no closing
     // handshake at all, so the end of the TCP connection is its orderly close.
     const code =
-      decision.protocol === 'hixie-75' && event.code === 1006
+      protocol === 'hixie-75' && event.code === 1006
         ? 1000
         : (event.code ?? (isHybi ? 1005 : 1000));
     connection.closed(code, event.reason ?? '');

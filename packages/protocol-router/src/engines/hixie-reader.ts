@@ -42,6 +42,9 @@ type State = 'type' | 'length' | 'skip' | 'text' | 'discard' | 'done';
 // An idle connection does not keep a large buffer from its last message.
 const KEPT_CAPACITY = 4096;
 
+// Shared by every reader that holds no unfinished frame: nothing is ever written into it.
+const EMPTY = Buffer.alloc(0);
+
 /** Returns a function that takes every chunk after the handshake, split anywhere. */
 export function createHixieReader(
   draft: 75 | 76,
@@ -53,12 +56,12 @@ export function createHixieReader(
   let length = 0;
   let groups = 0;
   let remaining = 0;
-  let buffer = Buffer.alloc(0);
+  let buffer = EMPTY;
   let used = 0;
 
   function fail(): void {
     state = 'done';
-    buffer = Buffer.alloc(0);
+    buffer = EMPTY;
     on.tooLarge();
   }
 
@@ -81,7 +84,7 @@ export function createHixieReader(
   function endText(): void {
     const text = buffer.toString('utf8', 0, used);
     used = 0;
-    if (buffer.length > KEPT_CAPACITY) buffer = Buffer.alloc(0);
+    if (buffer.length > KEPT_CAPACITY) buffer = EMPTY;
     on.text(text);
   }
 
