@@ -6,10 +6,10 @@
  * and none keeps what it receives: the soak client does.
  */
 import { once } from 'node:events';
-import net from 'node:net';
 import { connectHixie } from '@draftbridge/protocol-router';
 import websocket from 'websocket';
 import { WebSocket } from 'ws';
+import { connectRawHybi07 } from '../test-support/raw-hybi07.js';
 
 /** Every way a soak client can reach the server. */
 export const SOAK_KINDS = [
@@ -88,77 +88,16 @@ async function viaHixie(url: string, draft: 75 | 76, on: SoakTransportEvents) {
   };
 }
 
-function maskedText(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const length = payload.length;
-  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
-  const frame = Buffer.alloc(header + 4 + length);
-  frame[0] = 0x81;
-  if (length < 126) frame[1] = 0x80 | length;
-  else if (length < 0x10000) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  // A zero mask: still a masked frame (RFC 6455 §5.3), and the payload stays as it is.
-  payload.copy(frame, header + 4);
-  return frame;
-}
-
-// No maintained client speaks hybi-07: a raw socket, reading the server's unmasked frames.
+// No maintained client speaks hybi-07: the raw one the tests use.
 async function viaHybi07(url: string, on: SoakTransportEvents): Promise<SoakTransport> {
-  const target = new URL(url);
-  const socket = net.connect(Number(target.port), target.hostname);
-  await once(socket, 'connect');
-  socket.write(
-    `GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n\r\n`,
-  );
-  let buffer = Buffer.alloc(0);
-  let open = false;
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk) => {
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      if (!open) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end === -1) return;
-        if (!buffer.subarray(0, 12).toString('latin1').includes(' 101')) {
-          reject(new Error('hybi-07 handshake refused'));
-          return;
-        }
-        open = true;
-        buffer = buffer.subarray(end + 4);
-        resolve();
-      }
-      while (buffer.length >= 2) {
-        const opcode = (buffer[0] ?? 0) & 0x0f;
-        let length = (buffer[1] ?? 0) & 0x7f;
-        let offset = 2;
-        if (length === 126) {
-          if (buffer.length < 4) return;
-          length = buffer.readUInt16BE(2);
-          offset = 4;
-        } else if (length === 127) {
-          if (buffer.length < 10) return;
-          length = Number(buffer.readBigUInt64BE(2));
-          offset = 10;
-        }
-        if (buffer.length < offset + length) return;
-        const payload = buffer.subarray(offset, offset + length);
-        buffer = buffer.subarray(offset + length);
-        if (opcode === 1) on.onText(payload.toString('utf8'));
-        else if (opcode === 8) socket.end();
-      }
-    });
+  const raw = await connectRawHybi07(url, {
+    onText: (text) => on.onText(text),
+    onClose: () => on.onClose(),
   });
-  socket.on('error', () => {});
-  socket.on('close', () => on.onClose());
-  await opened;
   return {
-    send: (text) => socket.write(maskedText(text)),
-    close: () => socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8])),
-    drop: () => socket.destroy(),
+    send: (text: string) => raw.send(text),
+    close: () => raw.close(),
+    drop: () => raw.socket.destroy(),
   };
 }
 

@@ -5,11 +5,11 @@
  * Every client collects the parsed server messages and reports how it was closed.
  */
 import { once } from 'node:events';
-import net from 'node:net';
 import { connectHixie, type HixieClient } from '@draftbridge/protocol-router';
 import type { ServerMessage } from '@draftbridge/shared-types';
 import websocket from 'websocket';
 import { WebSocket } from 'ws';
+import { connectRawHybi07 } from './raw-hybi07.js';
 
 /** The ways a test client can reach the server. */
 export type ClientKind =
@@ -131,90 +131,29 @@ async function connectWebSocketNode(
   return client;
 }
 
-function maskedFrame(opcode: number, payload: Buffer): Buffer {
-  const length = payload.length;
-  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
-  const frame = Buffer.alloc(header + 4 + length);
-  frame[0] = 0x80 | opcode;
-  if (length < 126) frame[1] = 0x80 | length;
-  else if (length < 0x10000) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  // A zero mask keeps the payload readable in captures; it is still a masked frame.
-  payload.copy(frame, header + 4);
-  return frame;
-}
-
-// hybi-07 over a raw socket: handshake, masked frames out, unmasked frames in.
+// hybi-07 over a raw socket (raw-hybi07.ts): no maintained client speaks it.
 async function connectHybi07(url: string): Promise<ChatTestClient> {
-  const target = new URL(url);
-  const socket = net.connect(Number(target.port), target.hostname);
-  await once(socket, 'connect');
-  socket.write(
-    `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n\r\n`,
-  );
-  let buffer = Buffer.alloc(0);
-  let handshaken = false;
-  let closeCode = 1006;
   let resolveClosed: (close: ClientClose) => void = () => {};
   const closed = new Promise<ClientClose>((resolve) => {
     resolveClosed = resolve;
   });
-  const { client, receive } = createCollector(
+  let receive: (text: string) => void = () => {};
+  const raw = await connectRawHybi07(url, {
+    onText: (text) => receive(text),
+    onClose: (code) => resolveClosed({ code, clean: code !== 1006 }),
+  });
+  const collector = createCollector(
     'hybi-07',
     {
-      send: (text) => socket.write(maskedFrame(1, Buffer.from(text))),
-      sendBinary: (data) => socket.write(maskedFrame(2, data)),
-      close: () => socket.write(maskedFrame(8, Buffer.from([0x03, 0xe8]))),
-      pause: () => socket.pause(),
+      send: (text) => raw.send(text),
+      sendBinary: (data) => raw.sendBinary(data),
+      close: () => raw.close(),
+      pause: () => raw.socket.pause(),
     },
     closed,
   );
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      if (!handshaken) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end === -1) return;
-        if (!buffer.subarray(0, 12).toString().includes('101'))
-          reject(new Error(buffer.toString()));
-        handshaken = true;
-        buffer = buffer.subarray(end + 4);
-        resolve();
-      }
-      for (;;) {
-        if (buffer.length < 2) return;
-        const opcode = (buffer[0] ?? 0) & 0x0f;
-        let length = (buffer[1] ?? 0) & 0x7f;
-        let offset = 2;
-        if (length === 126) {
-          if (buffer.length < 4) return;
-          length = buffer.readUInt16BE(2);
-          offset = 4;
-        } else if (length === 127) {
-          if (buffer.length < 10) return;
-          length = Number(buffer.readBigUInt64BE(2));
-          offset = 10;
-        }
-        if (buffer.length < offset + length) return;
-        const payload = buffer.subarray(offset, offset + length);
-        buffer = buffer.subarray(offset + length);
-        if (opcode === 1) receive(payload.toString('utf8'));
-        else if (opcode === 8) {
-          closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-          socket.end(maskedFrame(8, payload.subarray(0, 2)));
-        } else if (opcode === 9) socket.write(maskedFrame(10, payload));
-      }
-    });
-  });
-  socket.on('error', () => {});
-  socket.on('close', () => resolveClosed({ code: closeCode, clean: closeCode !== 1006 }));
-  await opened;
-  return client;
+  receive = collector.receive;
+  return collector.client;
 }
 
 async function connectDraft(
