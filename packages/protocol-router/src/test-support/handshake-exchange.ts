@@ -56,7 +56,16 @@ export async function runHandshake(
   testCase: HandshakeCase,
   closeWithinMs: number,
 ): Promise<HandshakeOutcome> {
-  const peer = await connectRaw(port);
+  // A connection that is not even accepted in time is a finding, not a hang of the test.
+  const peer = await Promise.race([
+    connectRaw(port),
+    new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no TCP connection in ${closeWithinMs} ms`)),
+        closeWithinMs,
+      ),
+    ),
+  ]);
   const problems: string[] = [];
   try {
     for (const chunk of testCase.chunks) {
