@@ -81,6 +81,25 @@ const rows: [string, IncomingHttpHeaders, string | undefined, Expected][] = [
     '400 malformed',
   ],
   ['a key with no version', { ...base, 'sec-websocket-key': KEY }, '/ws', '400 malformed'],
+  [
+    'draft-76 keys and a hybi key with no version',
+    { ...hixie76, 'sec-websocket-key': KEY },
+    '/ws',
+    '400 malformed',
+  ],
+  [
+    'an Upgrade list on a draft (faye-websocket takes `websocket` alone)',
+    { ...hixie75, upgrade: 'WebSocket, h2c' },
+    '/ws',
+    '400 malformed',
+  ],
+  ['an Upgrade list on hybi-07', { ...hybi07, upgrade: 'websocket, h2c' }, '/ws', '400 malformed'],
+  [
+    'an Upgrade list on RFC 6455 (WebSocket-Node takes it)',
+    { ...rfc6455, upgrade: 'h2c, websocket' },
+    '/ws',
+    'rfc6455/websocket',
+  ],
   ['only Key1', { ...hixie76, 'sec-websocket-key2': undefined }, '/ws', '400 malformed'],
   [
     'a draft-76 key with no spaces',

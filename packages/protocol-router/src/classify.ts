@@ -130,6 +130,11 @@ function recognise(request: UpgradeRequest): Protocol | Rejected {
     return VERSION_PROTOCOLS[version];
   }
 
+  // A hybi key without a version is malformed, keys 1 and 2 or not: faye-websocket's driver
+  // would take it for hybi and refuse it itself.
+  if (header(headers, 'sec-websocket-key') !== undefined) {
+    return malformed('Sec-WebSocket-Key without Sec-WebSocket-Version.');
+  }
   const key1 = header(headers, 'sec-websocket-key1');
   const key2 = header(headers, 'sec-websocket-key2');
   if (key1 !== undefined || key2 !== undefined) {
@@ -143,19 +148,27 @@ function recognise(request: UpgradeRequest): Protocol | Rejected {
     }
     return 'hixie-76';
   }
-  if (header(headers, 'sec-websocket-key') !== undefined) {
-    return malformed('Sec-WebSocket-Key without Sec-WebSocket-Version.');
-  }
   return 'hixie-75';
 }
 
-function chooseEngine(protocol: Protocol, query: URLSearchParams): Engine | Rejected {
+function chooseEngine(
+  protocol: Protocol,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): Engine | Rejected {
   const forced = query.get('engine');
-  if (forced === null) return DEFAULT_ENGINE[protocol];
-  const engine = ENGINES.find((name) => name === forced);
+  const engine =
+    forced === null ? DEFAULT_ENGINE[protocol] : ENGINES.find((name) => name === forced);
   if (engine === undefined) return malformed(`Unknown engine; use one of: ${ENGINES.join(', ')}.`);
-  if (!ENGINE_SERVES[engine].has(protocol))
+  if (!ENGINE_SERVES[engine].has(protocol)) {
     return malformed(`${engine} does not serve ${protocol}.`);
+  }
+  // RFC 6455 lets Upgrade list other protocols too; websocket-driver takes `websocket` alone
+  // and would refuse the rest itself, so the router refuses them first, with the same answer.
+  const upgrade = header(headers, 'upgrade')?.trim().toLowerCase();
+  if (engine === 'faye-websocket' && upgrade !== 'websocket') {
+    return malformed('faye-websocket needs `Upgrade: websocket` and nothing else.');
+  }
   return engine;
 }
 
@@ -178,7 +191,7 @@ export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOption
   } catch {
     return malformed('The request target is not a valid path.');
   }
-  const engine = chooseEngine(protocol, url.searchParams);
+  const engine = chooseEngine(protocol, url.searchParams, request.headers);
   if (typeof engine !== 'string') return engine;
 
   const origin = readOrigin(request.headers);
