@@ -179,6 +179,26 @@ describe('the drafts, on the wire', () => {
     peer.socket.destroy();
   });
 
+  it('reads bytes after a draft-75 handshake as frames: a stray type byte swallows up to 0xFF', async () => {
+    // The fuzz test's counterexample: a draft-76 key3 left behind a request that lost its keys.
+    const serverSide = server.nextConnection();
+    const peer = await connectRaw(server.port);
+    const head = requestHead('/ws', { Upgrade: 'WebSocket', Connection: 'Upgrade', Host: host() });
+    peer.socket.write(
+      Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from('^n:ds[4U', 'latin1')]),
+    );
+    const data = await peer.waitFor((d) => endOfHead(d) > 0);
+    expect((await serverSide).protocol).toBe('hixie-75');
+    const start = endOfHead(data);
+    // '^' (0x5E, high bit clear) opened a frame: this text frame's bytes belong to it, and its
+    // 0xFF ends it; the next frame is read as text again (draft-hixie-76 §5.3).
+    peer.socket.write(Buffer.from([0x00, ...Buffer.from('swallowed'), 0xff]));
+    peer.socket.write(Buffer.from([0x00, ...Buffer.from('read'), 0xff]));
+    await peer.waitFor((d) => d.subarray(start).includes(Buffer.from('echo:read')));
+    expect(peer.received().subarray(start).toString('latin1')).not.toContain('swallowed');
+    peer.socket.destroy();
+  });
+
   it('serves hixie-75 and closes it with a plain TCP close', async () => {
     const serverSide = server.nextConnection();
     const peer = await connectRaw(server.port);
