@@ -60,13 +60,8 @@ export function writeBatched(socket: Socket, frame: Buffer): boolean {
   return true;
 }
 
-/** Bytes queued for a socket in this turn, not yet handed to the socket. */
-export function batchedBytes(socket: Socket): number {
-  return batches.get(socket)?.bytes ?? 0;
-}
-
 /** Hands a socket's queued frames to the socket now. */
-export function flushSocket(socket: Socket): void {
+function flushSocket(socket: Socket): void {
   const batch = batches.get(socket);
   if (batch !== undefined) flushBatch(socket, batch);
 }
