@@ -232,6 +232,26 @@ describe('the drafts, on the wire', () => {
   });
 });
 
+// A raw hybi handshake at `version`; resolves once the 101 is in, with where frames start.
+async function openRawHybi(version: string) {
+  const peer = await connectRaw(server.port);
+  peer.socket.write(
+    requestHead('/ws', {
+      Host: host(),
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version': version,
+    }),
+  );
+  await peer.waitFor((d) => endOfHead(d) > 0);
+  return { peer, start: endOfHead(peer.received()) };
+}
+
+// True once the bytes from `start` begin with a close frame carrying `code`.
+const closeFrameWith = (code: number, start: number) => (d: Buffer) =>
+  d.length >= start + 4 && d[start] === 0x88 && d.readUInt16BE(start + 2) === code;
+
 describe('limits enforced inside the engines', () => {
   it('closes RFC 6455 with 1009 past 64 KiB', async () => {
     const { connection, closed } = await websocketNodeClient(13);
@@ -240,22 +260,9 @@ describe('limits enforced inside the engines', () => {
   });
 
   it('closes hybi-07 with 1009 past 64 KiB', async () => {
-    const peer = await connectRaw(server.port);
-    peer.socket.write(
-      requestHead('/ws', {
-        Host: host(),
-        Upgrade: 'websocket',
-        Connection: 'Upgrade',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version': '7',
-      }),
-    );
-    await peer.waitFor((d) => endOfHead(d) > 0);
-    const start = endOfHead(peer.received());
+    const { peer, start } = await openRawHybi('7');
     peer.socket.write(maskedFrame(1, Buffer.alloc(64 * 1024 + 1, 0x61)));
-    await peer.waitFor(
-      (d) => d.length >= start + 4 && d[start] === 0x88 && d.readUInt16BE(start + 2) === 1009,
-    );
+    await peer.waitFor(closeFrameWith(1009, start));
   });
 
   it('closes hixie-76 with 0xFF 0x00 past 64 KiB', async () => {
@@ -280,22 +287,9 @@ describe('limits enforced inside the engines', () => {
   });
 
   it('closes RFC 6455 with 1007 on invalid UTF-8', async () => {
-    const peer = await connectRaw(server.port);
-    peer.socket.write(
-      requestHead('/ws', {
-        Host: host(),
-        Upgrade: 'websocket',
-        Connection: 'Upgrade',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version': '13',
-      }),
-    );
-    await peer.waitFor((d) => endOfHead(d) > 0);
-    const start = endOfHead(peer.received());
+    const { peer, start } = await openRawHybi('13');
     peer.socket.write(maskedFrame(1, Buffer.from([0xc3, 0x28])));
-    await peer.waitFor(
-      (d) => d.length >= start + 4 && d[start] === 0x88 && d.readUInt16BE(start + 2) === 1007,
-    );
+    await peer.waitFor(closeFrameWith(1007, start));
   });
 });
 
