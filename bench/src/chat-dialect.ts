@@ -1,6 +1,6 @@
 /**
  * How the generator talks to a subject. The naive peers need nothing: every text frame is
- * re-sent to every connection. draftbridge speaks the JSON contract of shared/PROTOCOL.md: a
+ * re-sent to every connection. draftbridge speaks the JSON contract of docs/PROTOCOL.md: a
  * connection joins the room first and waits for its `welcome`, and a `say` is broadcast to
  * every member (the sender included) as a `message` object.
  */

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics for /metrics (PROTOCOL.md, "Endpoints"), on a registry of their own so
+ * Prometheus metrics for /metrics (docs/PROTOCOL.md, "Endpoints"), on a registry of their own so
  * that two servers in one process (the tests) never share or clash over a series.
  *
  * Who moves what: the chat session counts messages in and out, errors sent, rate-limited

@@ -1,5 +1,5 @@
 /**
- * The legacy relay (PROTOCOL.md, `/relay`): a browser speaks RFC 6455 to `/relay?draft=76`,
+ * The legacy relay (docs/PROTOCOL.md, `/relay`): a browser speaks RFC 6455 to `/relay?draft=76`,
  * and the server opens a genuine hixie-76 (or hixie-75) connection to its own `/ws` over
  * loopback, with the router package's hixie client, and pipes chat frames both ways.
  *

@@ -6,7 +6,7 @@
  * answers an unknown version with its own 426 and a hixie request with a 400, and
  * WebSocketServer then ends the socket: mounted first on mixed traffic it would kill the
  * draft clients that faye-websocket could have served. So no engine is asked "can you take
- * this?"; each is handed only what it is known to serve (see PROTOCOL.md, "Protocols and
+ * this?"; each is handed only what it is known to serve (see docs/PROTOCOL.md, "Protocols and
  * engines"). When several refusals apply, the first of version, malformed, origin, path wins.
  *
  * Recognition:

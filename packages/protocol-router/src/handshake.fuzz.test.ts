@@ -35,7 +35,7 @@ const TEST_TIMEOUT_MS = 60_000;
 // test's timeout, hiding the counterexample; report the first failing batch as it is instead.
 const FUZZ_OPTIONS = { endOnFailure: true } as const;
 
-// Every answer a request can correctly get: ours (PROTOCOL.md) and Node's own parser errors.
+// Every answer a request can correctly get: ours (docs/PROTOCOL.md) and Node's own parser errors.
 const ALLOWED_STATUSES = new Set([101, 200, 400, 403, 404, 414, 426, 431, 505]);
 
 let server: http.Server;

@@ -1,5 +1,5 @@
 /**
- * The protocols the router recognises and the engine that serves each (PROTOCOL.md,
+ * The protocols the router recognises and the engine that serves each (docs/PROTOCOL.md,
  * "Protocols and engines"). The chat's copy of these names lives in @draftbridge/shared-types;
  * the router moves frames, not chat messages, so it keeps its own.
  */

@@ -1,5 +1,5 @@
 /**
- * Client-to-server messages (PROTOCOL.md, "Client to server"): one zod schema each, so that
+ * Client-to-server messages (docs/PROTOCOL.md, "Client to server"): one zod schema each, so that
  * every frame from the network is `unknown` until one of these has accepted it.
  */
 import { z } from 'zod';

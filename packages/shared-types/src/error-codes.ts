@@ -1,5 +1,5 @@
 /**
- * The `code` of every `error` message the server may send (PROTOCOL.md, "Messages").
+ * The `code` of every `error` message the server may send (docs/PROTOCOL.md, "Messages").
  */
 
 /** Every wire error code, each with the sentence a client may show. */

@@ -1,5 +1,5 @@
 /**
- * @draftbridge/shared-types: the draftbridge wire contract (PROTOCOL.md) as TypeScript types,
+ * @draftbridge/shared-types: the draftbridge wire contract (docs/PROTOCOL.md) as TypeScript types,
  * zod schemas and decoders. Imports nothing of ours; runs in Node and in the browser.
  */
 export * from './client-messages.js';

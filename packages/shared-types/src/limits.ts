@@ -1,5 +1,5 @@
 /**
- * Limits and defaults of the wire contract (PROTOCOL.md, "Limits and defaults").
+ * Limits and defaults of the wire contract (docs/PROTOCOL.md, "Limits and defaults").
  * Every package reads them from here; none repeats them as literals.
  */
 

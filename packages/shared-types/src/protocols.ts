@@ -1,5 +1,5 @@
 /**
- * The protocol and engine names a member carries on the wire (PROTOCOL.md, "Protocols and engines").
+ * The protocol and engine names a member carries on the wire (docs/PROTOCOL.md, "Protocols and engines").
  */
 
 /** Every protocol the server speaks, newest first. */

@@ -1,5 +1,5 @@
 /**
- * Server-to-client messages (PROTOCOL.md, "Server to client"), as schemas so that a client
+ * Server-to-client messages (docs/PROTOCOL.md, "Server to client"), as schemas so that a client
  * can validate what it receives, and as the types the server builds.
  */
 import { z } from 'zod';

@@ -6,7 +6,7 @@
  * a Redis hub will implement the same interface to share rooms between processes, which is why
  * every method is async.
  *
- * Ordering rules every implementation keeps (PROTOCOL.md, "Guarantees"):
+ * Ordering rules every implementation keeps (docs/PROTOCOL.md, "Guarantees"):
  * - a room's `seq` starts at 1 and grows by exactly 1 per `message`, and never restarts while a
  *   client could still resume with `since`;
  * - the `welcome` is the first thing delivered to a member, before any `message` or `presence`;

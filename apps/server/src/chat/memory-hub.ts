@@ -1,5 +1,5 @@
 /**
- * The in-memory hub: rooms of one process (PROTOCOL.md, "Guarantees").
+ * The in-memory hub: rooms of one process (docs/PROTOCOL.md, "Guarantees").
  *
  * Every method does its work synchronously before its promise settles, so the order in which
  * sessions call the hub is the order in which members see the results.

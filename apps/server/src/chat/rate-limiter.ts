@@ -1,5 +1,5 @@
 /**
- * A token bucket (PROTOCOL.md, "Limits and defaults": rate). The bucket starts full with
+ * A token bucket (docs/PROTOCOL.md, "Limits and defaults": rate). The bucket starts full with
  * `burst` tokens and refills at `ratePerSecond`; each incoming message takes one. Refill is
  * computed from the clock when a token is asked for, so an idle connection costs no timer.
  */

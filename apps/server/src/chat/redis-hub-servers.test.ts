@@ -1,6 +1,6 @@
 /**
  * Two (or three) real server instances on one real Redis, with real clients over every path:
- * the scale-out guarantees of PROTOCOL.md ("Guarantees") end to end.
+ * the scale-out guarantees of docs/PROTOCOL.md ("Guarantees") end to end.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * The Redis hub: rooms shared by several server instances through one Redis (PROTOCOL.md,
+ * The Redis hub: rooms shared by several server instances through one Redis (docs/PROTOCOL.md,
  * "Guarantees"; the ordering rules are hub.ts's).
  *
  * - A `say` is one Lua script: dedupe of `(client, id)`, the next `seq`, the append to the

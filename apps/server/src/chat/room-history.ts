@@ -2,7 +2,7 @@
  * One room's retained messages, as the JSON text every member received, in a ring buffer of
  * fixed capacity, plus the `(client, id)` index that dedupes a `say` sent again after a
  * reconnect. An entry leaves the index exactly when it leaves the buffer, so dedupe holds as
- * long as the message is retained (PROTOCOL.md, "Limits and defaults": history).
+ * long as the message is retained (docs/PROTOCOL.md, "Limits and defaults": history).
  */
 
 /** One retained message. */

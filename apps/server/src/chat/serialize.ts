@@ -1,5 +1,5 @@
 /**
- * Serializing server messages (PROTOCOL.md, "Server to client"). Every hub implementation uses
+ * Serializing server messages (docs/PROTOCOL.md, "Server to client"). Every hub implementation uses
  * these, so that one message has one JSON text however many members receive it.
  */
 import {

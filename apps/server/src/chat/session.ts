@@ -1,6 +1,6 @@
 /**
  * One chat session per connection: turns frames into hub calls and hub deliveries into frames
- * (PROTOCOL.md, "Messages", "Limits and defaults", "Guarantees").
+ * (docs/PROTOCOL.md, "Messages", "Limits and defaults", "Guarantees").
  *
  * - Every incoming frame, text or binary, valid or not, takes a token from the connection's
  *   bucket first; a frame over the limit is dropped with `rate_limited`, and the configured

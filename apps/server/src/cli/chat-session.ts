@@ -2,7 +2,7 @@
  * One terminal chat over an open transport: joins, shows what the server sends, sends the
  * user's lines as `say`, keeps the connection alive with JSON pings, and closes.
  *
- * Design notes (PROTOCOL.md, "Messages" and "Guarantees"):
+ * Design notes (docs/PROTOCOL.md, "Messages" and "Guarantees"):
  * - Every frame is validated with `decodeServerMessage`; one that fails is reported and skipped.
  * - The server echoes each `say` to its sender, and that echo is the acknowledgement: a line
  *   stays pending until its `message` with our `client` and its `id` comes back.

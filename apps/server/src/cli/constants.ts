@@ -35,7 +35,7 @@ export const PING_INTERVAL_MS = 20_000;
 export const DRAIN_TIMEOUT_MS = 5000;
 
 /**
- * The client paces its own `say`s a little under the server's default token bucket (PROTOCOL.md,
+ * The client paces its own `say`s a little under the server's default token bucket (docs/PROTOCOL.md,
  * "Limits and defaults": rate), so that a pasted block of lines arrives whole instead of being
  * answered with `rate_limited`. The margin leaves room for the `join` and the pings.
  */

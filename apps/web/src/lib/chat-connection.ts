@@ -8,7 +8,7 @@
  * Nothing typed is lost across a drop or a switch of path: each `say` stays pending until the
  * server echoes it, and after every `welcome` the pending ones are sent again with the same id,
  * which the server dedupes per `(client, id)`. The `join` carries `since` (the last seq seen),
- * so the `welcome` history holds exactly what was missed (PROTOCOL.md, "Guarantees"). The
+ * so the `welcome` history holds exactly what was missed (docs/PROTOCOL.md, "Guarantees"). The
  * hixie drafts have no ping frames, so liveness is a JSON `ping` every 20 s.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Which path a tab's connection takes to the chat: straight to `/ws` over RFC 6455, or
  * through the server's legacy relay (`/relay?draft=76|75`), which speaks RFC 6455 to the
- * browser and a genuine hixie draft to the server (PROTOCOL.md, "Endpoints"). Browsers dropped
+ * browser and a genuine hixie draft to the server (docs/PROTOCOL.md, "Endpoints"). Browsers dropped
  * the drafts, so the relay is the only way a page can put itself on the legacy path.
  */
 import type { ProtocolId } from '@draftbridge/shared-types';

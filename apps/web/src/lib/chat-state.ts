@@ -4,7 +4,7 @@
  * Messages are keyed by `seq`, so a message seen twice (history after a resume overlapping
  * what was already shown, or the server's answer to a resent `say`) is shown once. A `say`
  * stays pending until the server's `message` with this client's id and the same message id
- * comes back: that copy is the acknowledgement (PROTOCOL.md, "Server to client").
+ * comes back: that copy is the acknowledgement (docs/PROTOCOL.md, "Server to client").
  */
 import type {
   ChatMessage,

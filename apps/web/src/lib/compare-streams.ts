@@ -1,7 +1,7 @@
 /**
  * The compare view's verdict: do two members of one room, one on RFC 6455 and one on
  * draft-76 through the relay, see the same stream? The contract promises the same messages
- * in the same order whatever the protocol (PROTOCOL.md, "Guarantees"), so on the seq range
+ * in the same order whatever the protocol (docs/PROTOCOL.md, "Guarantees"), so on the seq range
  * both have seen, every seq must be present in both with the same id, client and text, and
  * neither stream may skip a seq. One stream being a few messages ahead is not a difference:
  * it is still catching up.
