@@ -45,6 +45,15 @@ describe('parseConfig', () => {
       maxConnections: DEFAULT_MAX_CONNECTIONS,
       webRoot: path.resolve(import.meta.dirname, '../../web/dist'),
       redisUrl: undefined,
+      maxFragments: 1024,
+      inboundBytesPerSecond: 256 * 1024,
+      inboundBurstBytes: 512 * 1024,
+      historyPageBytes: 256 * 1024,
+      historyRoomBytes: 1024 * 1024,
+      historyTotalBytes: 64 * 1024 * 1024,
+      maxRoomMembers: 2000,
+      joinTimeoutMs: 10_000,
+      idleTimeoutMs: 60_000,
     });
     expect(config).toEqual(CONFIG_DEFAULTS);
   });
@@ -65,6 +74,15 @@ describe('parseConfig', () => {
       MAX_CONNECTIONS: '50',
       WEB_ROOT: 'some/folder',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
+      MAX_FRAGMENTS: '16',
+      INBOUND_BYTES_PER_SECOND: '10000',
+      INBOUND_BURST_BYTES: '20000',
+      HISTORY_PAGE_BYTES: '32768',
+      HISTORY_ROOM_BYTES: '100000',
+      HISTORY_TOTAL_BYTES: '1000000',
+      MAX_ROOM_MEMBERS: '7',
+      JOIN_TIMEOUT_MS: '3000',
+      IDLE_TIMEOUT_MS: '30000',
     });
     expect(config).toEqual({
       port: 9000,
@@ -81,7 +99,23 @@ describe('parseConfig', () => {
       maxConnections: 50,
       webRoot: path.resolve('some/folder'),
       redisUrl: 'redis://127.0.0.1:6379/0',
+      maxFragments: 16,
+      inboundBytesPerSecond: 10000,
+      inboundBurstBytes: 20000,
+      historyPageBytes: 32768,
+      historyRoomBytes: 100000,
+      historyTotalBytes: 1000000,
+      maxRoomMembers: 7,
+      joinTimeoutMs: 3000,
+      idleTimeoutMs: 30000,
     });
+  });
+
+  it('shrinks the default history page to half the slow-reader bound, and refuses a larger one', () => {
+    expect(parseConfig({ SLOW_READER_BYTES: '65536' }).historyPageBytes).toBe(32768);
+    const error = errorOf({ SLOW_READER_BYTES: '65536', HISTORY_PAGE_BYTES: '40000' });
+    expect(error.options).toEqual(['HISTORY_PAGE_BYTES']);
+    expect(error.message).toContain('at most half of SLOW_READER_BYTES');
   });
 
   it('lets a flag override its variable, in both flag forms', () => {
@@ -133,6 +167,14 @@ describe('parseConfig', () => {
     ['HISTORY_WELCOME', '--history-welcome', 'x', 'from 0 to HISTORY_RETAINED'],
     ['HANDSHAKE_TIMEOUT_MS', '--handshake-timeout-ms', '1e3', 'milliseconds'],
     ['SLOW_READER_BYTES', '--slow-reader-bytes', '1MiB', 'bytes'],
+    ['SLOW_READER_BYTES', '--slow-reader-bytes', '4096', 'from 32768'],
+    ['MAX_FRAGMENTS', '--max-fragments', '0', 'from 1'],
+    ['INBOUND_BYTES_PER_SECOND', '--inbound-bytes-per-second', '10', 'from 1024'],
+    ['HISTORY_PAGE_BYTES', '--history-page-bytes', '100', 'from 16384'],
+    ['HISTORY_TOTAL_BYTES', '--history-total-bytes', 'lots', 'bytes'],
+    ['MAX_ROOM_MEMBERS', '--max-room-members', '0', 'from 1'],
+    ['JOIN_TIMEOUT_MS', '--join-timeout-ms', '0', 'milliseconds'],
+    ['IDLE_TIMEOUT_MS', '--idle-timeout-ms', '10', 'from 1000'],
     ['MAX_CONNECTIONS', '--max-connections', '0', 'from 1'],
     ['REDIS_URL', '--redis-url', 'http://localhost:6379', 'redis://'],
     ['ALLOWED_ORIGINS', '--allowed-origins', 'chat.example.org', 'origins'],

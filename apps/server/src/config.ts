@@ -7,8 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_INBOUND_BURST_BYTES,
+  DEFAULT_INBOUND_BYTES_PER_SECOND,
+  DEFAULT_MAX_FRAGMENTS,
+} from '@draftbridge/protocol-router';
+import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_HISTORY_PAGE_BYTES,
+  DEFAULT_JOIN_TIMEOUT_MS,
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_ROOM_MEMBERS,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_PER_SECOND,
   DEFAULT_RETAINED_HISTORY,
@@ -20,7 +29,9 @@ import {
   DEFAULT_LOG_LEVEL,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
+  DEFAULT_ROOM_HISTORY_BYTES,
   DEFAULT_SLOW_READER_BYTES,
+  DEFAULT_TOTAL_HISTORY_BYTES,
   LOG_LEVELS,
   type LogLevel,
 } from './constants.js';
@@ -37,6 +48,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Largest frame and reassembled message, in bytes. */
   readonly maxMessageBytes: number;
+  /** Most frames one message may arrive in. */
+  readonly maxFragments: number;
+  /** Sustained inbound bytes a second per connection; past it the connection is read slower. */
+  readonly inboundBytesPerSecond: number;
+  /** How much inbound a quiet connection may send at once, in bytes. */
+  readonly inboundBurstBytes: number;
   /** Sustained messages a second per connection. */
   readonly ratePerSecond: number;
   /** Burst of the per-connection token bucket. */
@@ -45,8 +62,20 @@ export interface Config {
   readonly historyRetained: number;
   /** Latest messages in a `welcome` without `since`. */
   readonly historyWelcome: number;
+  /** Most bytes of history in one `welcome` or `history` answer. */
+  readonly historyPageBytes: number;
+  /** Most bytes of history one room retains. */
+  readonly historyRoomBytes: number;
+  /** Most bytes of history all rooms retain together. */
+  readonly historyTotalBytes: number;
+  /** Most members in one room. */
+  readonly maxRoomMembers: number;
   /** Time allowed from the first byte to a complete handshake, in ms. */
   readonly handshakeTimeoutMs: number;
+  /** Time a connection has to `join`, in ms. */
+  readonly joinTimeoutMs: number;
+  /** Time a connection may make no progress before it is closed, in ms. */
+  readonly idleTimeoutMs: number;
   /** Send-buffer bound past which a connection is dropped as a slow reader, in bytes. */
   readonly slowReaderBytes: number;
   /** Open WebSocket connections allowed at once. */
@@ -124,6 +153,9 @@ const redisUrl = z
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+// A page must hold the largest message: 2000 code points, JSON-escaped, and its envelope.
+const MIN_HISTORY_PAGE_BYTES = 16 * 1024;
+
 /** Every option: its variable, what it accepts and its default. */
 export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config[K]> } = {
   port: {
@@ -156,6 +188,24 @@ export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config
     schema: integer(1024, 64 * 1024 * 1024),
     fallback: DEFAULT_MAX_MESSAGE_BYTES,
   },
+  maxFragments: {
+    env: 'MAX_FRAGMENTS',
+    accepts: 'an integer number of frames from 1 to 1000000',
+    schema: integer(1, 1_000_000),
+    fallback: DEFAULT_MAX_FRAGMENTS,
+  },
+  inboundBytesPerSecond: {
+    env: 'INBOUND_BYTES_PER_SECOND',
+    accepts: 'an integer number of bytes a second from 1024 to 1073741824',
+    schema: integer(1024, 1024 * 1024 * 1024),
+    fallback: DEFAULT_INBOUND_BYTES_PER_SECOND,
+  },
+  inboundBurstBytes: {
+    env: 'INBOUND_BURST_BYTES',
+    accepts: 'an integer number of bytes from 1024 to 1073741824',
+    schema: integer(1024, 1024 * 1024 * 1024),
+    fallback: DEFAULT_INBOUND_BURST_BYTES,
+  },
   ratePerSecond: {
     env: 'RATE_PER_SECOND',
     accepts: 'a number of messages a second above 0, at most 1000000',
@@ -180,16 +230,53 @@ export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config
     schema: integer(0, 1_000_000),
     fallback: DEFAULT_WELCOME_HISTORY,
   },
+  historyPageBytes: {
+    env: 'HISTORY_PAGE_BYTES',
+    accepts: 'an integer number of bytes from 16384 to half of SLOW_READER_BYTES',
+    schema: integer(MIN_HISTORY_PAGE_BYTES, 512 * 1024 * 1024),
+    fallback: DEFAULT_HISTORY_PAGE_BYTES,
+  },
+  historyRoomBytes: {
+    env: 'HISTORY_ROOM_BYTES',
+    accepts: 'an integer number of bytes from 16384 to 1073741824',
+    schema: integer(16 * 1024, 1024 * 1024 * 1024),
+    fallback: DEFAULT_ROOM_HISTORY_BYTES,
+  },
+  historyTotalBytes: {
+    env: 'HISTORY_TOTAL_BYTES',
+    accepts: 'an integer number of bytes from 65536 to 17179869184',
+    schema: integer(64 * 1024, 16 * 1024 * 1024 * 1024),
+    fallback: DEFAULT_TOTAL_HISTORY_BYTES,
+  },
+  maxRoomMembers: {
+    env: 'MAX_ROOM_MEMBERS',
+    accepts: 'an integer from 1 to 1000000',
+    schema: integer(1, 1_000_000),
+    fallback: DEFAULT_MAX_ROOM_MEMBERS,
+  },
   handshakeTimeoutMs: {
     env: 'HANDSHAKE_TIMEOUT_MS',
     accepts: 'an integer number of milliseconds from 1 to 600000',
     schema: integer(1, 600_000),
     fallback: DEFAULT_HANDSHAKE_TIMEOUT_MS,
   },
+  joinTimeoutMs: {
+    env: 'JOIN_TIMEOUT_MS',
+    accepts: 'an integer number of milliseconds from 1 to 3600000',
+    schema: integer(1, 3_600_000),
+    fallback: DEFAULT_JOIN_TIMEOUT_MS,
+  },
+  idleTimeoutMs: {
+    env: 'IDLE_TIMEOUT_MS',
+    accepts: 'an integer number of milliseconds from 1000 to 86400000',
+    schema: integer(1000, 86_400_000),
+    fallback: DEFAULT_IDLE_TIMEOUT_MS,
+  },
   slowReaderBytes: {
     env: 'SLOW_READER_BYTES',
-    accepts: 'an integer number of bytes from 1024 to 1073741824',
-    schema: integer(1024, 1024 * 1024 * 1024),
+    // Below two pages of history, a welcome alone would be a slow reader.
+    accepts: 'an integer number of bytes from 32768 to 1073741824',
+    schema: integer(2 * MIN_HISTORY_PAGE_BYTES, 1024 * 1024 * 1024),
     fallback: DEFAULT_SLOW_READER_BYTES,
   },
   maxConnections: {
@@ -286,6 +373,20 @@ export function parseConfig(
     problems.push({
       option: 'HISTORY_WELCOME',
       message: `HISTORY_WELCOME (--history-welcome) must be at most HISTORY_RETAINED (${config.historyRetained}); got ${config.historyWelcome}`,
+    });
+  }
+  // A welcome page larger than the slow-reader bound would drop every reader that resumes: the
+  // default page shrinks to half the bound, a page asked for explicitly must fit.
+  const pageAsked = (flags[flagOf('HISTORY_PAGE_BYTES')] ?? env.HISTORY_PAGE_BYTES)?.trim();
+  if (problems.length === 0 && (pageAsked === undefined || pageAsked === '')) {
+    values.historyPageBytes = Math.max(
+      MIN_HISTORY_PAGE_BYTES,
+      Math.min(config.historyPageBytes, Math.floor(config.slowReaderBytes / 2)),
+    );
+  } else if (problems.length === 0 && config.historyPageBytes * 2 > config.slowReaderBytes) {
+    problems.push({
+      option: 'HISTORY_PAGE_BYTES',
+      message: `HISTORY_PAGE_BYTES (--history-page-bytes) must be at most half of SLOW_READER_BYTES (${config.slowReaderBytes}); got ${config.historyPageBytes}`,
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);

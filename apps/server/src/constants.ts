@@ -21,6 +21,18 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 /** Default bound, in bytes, on what may wait in one connection's send buffer before it is dropped. */
 export const DEFAULT_SLOW_READER_BYTES = 1024 * 1024;
 
+/** Default most bytes of history one room retains. */
+export const DEFAULT_ROOM_HISTORY_BYTES = 1024 * 1024;
+
+/** Default most bytes of history all rooms of a process retain together, their own cost included. */
+export const DEFAULT_TOTAL_HISTORY_BYTES = 64 * 1024 * 1024;
+
+/** What a room with history costs to exist besides its messages (measured: about 2.3 KiB). */
+export const ROOM_OVERHEAD_BYTES = 2048;
+
+/** Default number of forgotten rooms whose last seq is kept, so that their seq continues. */
+export const DEFAULT_MAX_FORGOTTEN_ROOMS = 100_000;
+
 /** Default cap on open WebSocket connections per process. */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 

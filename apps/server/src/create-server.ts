@@ -11,11 +11,10 @@ import {
   type Connection,
   createOriginPolicy,
   createProtocolRouter,
-  PreparedMessage,
 } from '@draftbridge/protocol-router';
 import type { Hub } from './chat/hub.js';
 import { createMemoryHub } from './chat/memory-hub.js';
-import { createRedisHub } from './chat/redis-hub.js';
+import { createRedisHub } from './chat/redis/redis-hub.js';
 import { createChatSession } from './chat/session.js';
 import type { Config } from './config.js';
 import { createHttpHandler } from './http-handler.js';
@@ -66,15 +65,25 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
   const hubOptions = {
     retainedHistory: config.historyRetained,
     welcomeHistory: config.historyWelcome,
-    // One frame per protocol family per broadcast, shared by every recipient.
-    createOutbound: (text: string) => new PreparedMessage(text),
+    historyPageBytes: config.historyPageBytes,
+    maxRoomMembers: config.maxRoomMembers,
   };
-  // With REDIS_URL, rooms are shared with every instance on that Redis (chat/redis-hub.ts).
-  const redisHub =
-    parts.hub === undefined && config.redisUrl !== undefined
-      ? createRedisHub({ ...hubOptions, url: config.redisUrl, logger })
-      : undefined;
-  const hub = parts.hub ?? redisHub ?? createMemoryHub(hubOptions);
+  // With REDIS_URL, rooms are shared with every instance on that Redis (chat/redis/).
+  const hub =
+    parts.hub ??
+    (config.redisUrl === undefined
+      ? createMemoryHub({
+          ...hubOptions,
+          roomHistoryBytes: config.historyRoomBytes,
+          totalHistoryBytes: config.historyTotalBytes,
+          metrics,
+        })
+      : createRedisHub({ ...hubOptions, url: config.redisUrl, logger }));
+  const chatLimits = {
+    ratePerSecond: config.ratePerSecond,
+    rateBurst: config.rateBurst,
+    joinTimeoutMs: config.joinTimeoutMs,
+  };
   const connections = new Set<Connection>();
   let closing = false;
 
@@ -84,7 +93,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       metrics,
       health: async () => {
         if (closing) return { ok: false, detail: 'shutting down' };
-        return (await redisHub?.health()) ?? { ok: true };
+        return (await hub.health?.()) ?? { ok: true };
       },
     }),
   );
@@ -133,11 +142,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       relay: isRelayLeg,
       metrics,
       logger,
-      limits: {
-        ratePerSecond: config.ratePerSecond,
-        rateBurst: config.rateBurst,
-        slowReaderBytes: config.slowReaderBytes,
-      },
+      limits: chatLimits,
     });
   }
 
@@ -146,6 +151,11 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     originPolicy: createOriginPolicy(config.allowedOrigins),
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     maxMessageBytes: config.maxMessageBytes,
+    maxFragments: config.maxFragments,
+    maxBufferedBytes: config.slowReaderBytes,
+    idleTimeoutMs: config.idleTimeoutMs,
+    inboundBytesPerSecond: config.inboundBytesPerSecond,
+    inboundBurstBytes: config.inboundBurstBytes,
     // The cap is answered with 503 before any engine; handshakes in flight count against it.
     admit: (pending) => connections.size + pending < config.maxConnections,
     onConnection,

@@ -32,6 +32,14 @@ export interface Metrics {
   readonly rateLimited: Counter<'protocol'>;
   /** `error` messages sent, by code. */
   readonly errorsSent: Counter<'code'>;
+  /** Retained messages dropped, by why: `count`, `room_budget`, `total_budget`. */
+  readonly historyEvicted: Counter<'reason'>;
+  /** Rooms forgotten with their history, by why: `ttl`, `total_budget`. */
+  readonly roomsForgotten: Counter<'reason'>;
+  /** Bytes the in-memory hub's rooms count against the total history budget. */
+  readonly historyBytes: Gauge;
+  /** Rooms the in-memory hub holds. */
+  readonly rooms: Gauge;
 }
 
 /** Creates every metric, plus Node's default process metrics, on a fresh registry. */
@@ -96,6 +104,28 @@ export function createMetrics(): Metrics {
       labelNames: ['code'] as const,
       registers,
     }),
+    historyEvicted: new Counter({
+      name: name('history_evicted_messages_total'),
+      help: 'Retained messages dropped from history, by reason (count, room_budget, total_budget).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    roomsForgotten: new Counter({
+      name: name('rooms_forgotten_total'),
+      help: 'Rooms forgotten with their history, by reason (ttl, total_budget).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    historyBytes: new Gauge({
+      name: name('history_bytes'),
+      help: 'Bytes the rooms in memory count against the total history budget.',
+      registers,
+    }),
+    rooms: new Gauge({
+      name: name('rooms'),
+      help: 'Rooms held in memory.',
+      registers,
+    }),
   };
 
   // Series that exist from the start read 0 on the first scrape instead of being absent,
@@ -107,6 +137,10 @@ export function createMetrics(): Metrics {
     metrics.rateLimited.inc({ protocol }, 0);
   }
   for (const code of Object.keys(ERROR_CODES)) metrics.errorsSent.inc({ code }, 0);
+  for (const reason of ['count', 'room_budget', 'total_budget']) {
+    metrics.historyEvicted.inc({ reason }, 0);
+  }
+  for (const reason of ['ttl', 'total_budget']) metrics.roomsForgotten.inc({ reason }, 0);
   return metrics;
 }
 

@@ -13,6 +13,12 @@
  *   a `wire` message holding its exact bytes, so a page can show `00 ... FF` on the wire.
  * - Closing either side closes the other; text the browser sends before the hixie leg is open
  *   waits in a short queue.
+ * - Backpressure crosses the relay. The leg reads as fast as its server writes, so a browser
+ *   that stops reading would otherwise have everything the room says piled up in the server
+ *   for it. When the browser's backlog passes `LEG_PAUSE_BYTES` the leg stops reading (and
+ *   the server's side of the leg, which then cannot write, is bounded like every connection);
+ *   it reads again when the browser drains. Past the slow-reader bound the router drops the
+ *   browser, and the leg goes with it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -24,6 +30,7 @@ import {
   type HixieDraft,
 } from '@draftbridge/protocol-router';
 import type { WireMessage } from '@draftbridge/shared-types';
+import { serializeError } from './chat/serialize.js';
 import type { Logger } from './logger.js';
 
 /** The header that carries the relay secret on the `/ws` leg. */
@@ -34,6 +41,9 @@ export const RELAY_LEG_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 // Text the browser may send before the hixie leg is open; more is refused with a close.
 const MAX_EARLY_MESSAGES = 64;
+
+/** The browser's backlog past which the leg stops reading until the browser drains. */
+export const LEG_PAUSE_BYTES = 64 * 1024;
 
 /** What a relay needs. */
 export interface RelayOptions {
@@ -98,19 +108,22 @@ export function createRelay(options: RelayOptions): Relay {
     browser.on('text', onBrowserText);
     // The drafts have no binary frames; the chat answers binary with an error itself, but the
     // relay cannot carry it, so it says so the same way.
-    browser.on('binary', () =>
-      browser.send(
-        JSON.stringify({
-          type: 'error',
-          code: 'binary_unsupported',
-          message: 'Binary frames are not supported: send text.',
-        }),
-      ),
-    );
+    browser.on('binary', () => browser.send(serializeError('binary_unsupported')));
     browser.on('error', () => {});
     browser.on('close', () => {
       browserClosed = true;
       leg?.close();
+    });
+    let legPaused = false;
+    browser.on('flush', () => {
+      if (leg === undefined || legPaused || browser.bufferedAmount < LEG_PAUSE_BYTES) return;
+      legPaused = true;
+      leg.socket.pause();
+    });
+    browser.on('drain', () => {
+      if (!legPaused) return;
+      legPaused = false;
+      leg?.socket.resume();
     });
 
     connectHixie({

@@ -25,6 +25,9 @@ beforeAll(async () => {
     historyWelcome: 10,
     ratePerSecond: 100_000,
     rateBurst: 100_000,
+    // The sender is meant to flood: its inbound budget must not slow it down.
+    inboundBytesPerSecond: 1024 * 1024 * 1024,
+    inboundBurstBytes: 1024 * 1024 * 1024,
   });
 });
 afterAll(() => t.stop());

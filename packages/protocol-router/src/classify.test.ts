@@ -3,11 +3,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { classifyUpgrade, type Decision } from './classify.js';
 import { RFC6455_GUID } from './constants.js';
+import { ENGINE_ADAPTERS } from './engines/index.js';
 import { createOriginPolicy } from './origin-policy.js';
 
 const options = {
   paths: ['/ws', '/relay'],
   isOriginAllowed: createOriginPolicy(['http://allowed.example']),
+  engines: ENGINE_ADAPTERS,
 };
 
 // RFC 6455 §1.3's example key.
@@ -189,6 +191,30 @@ describe('classifyUpgrade', () => {
     expect(
       summarize(classifyUpgrade({ method: 'POST', url: '/ws', headers: rfc6455 }, options)),
     ).toBe('400 malformed');
+  });
+
+  it.each([
+    ['1.0', '400 malformed'],
+    ['0.9', '400 malformed'],
+    ['1.1', 'accepted'],
+    ['2.0', 'accepted'],
+  ])('answers an upgrade over HTTP/%s: %s (RFC 6455 §4.2.1)', (httpVersion, expected) => {
+    for (const headers of [rfc6455, hixie76, hixie75]) {
+      const decision = classifyUpgrade(
+        { method: 'GET', url: '/ws', httpVersion, headers },
+        options,
+      );
+      expect(decision.accept ? 'accepted' : summarize(decision)).toBe(expected);
+    }
+  });
+
+  it('routes to an engine added to the table alone, for the protocols it serves', () => {
+    const engines = { ...ENGINE_ADAPTERS, fake: { serves: ['hybi-08'] as const } };
+    const ask = (url: string, headers: IncomingHttpHeaders) =>
+      summarize(classifyUpgrade({ method: 'GET', url, headers }, { ...options, engines }));
+    expect(ask('/ws?engine=fake', hybi08)).toBe('hybi-08/fake');
+    expect(ask('/ws?engine=fake', rfc6455)).toBe('400 malformed');
+    expect(ask('/ws?engine=nope', rfc6455)).toBe('400 malformed');
   });
 
   it('lists the served versions with a 426 (RFC 6455 §4.2.2)', () => {

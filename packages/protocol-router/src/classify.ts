@@ -15,16 +15,28 @@
  *   no version, no keys, Upgrade: WebSocket -> hixie-75 (draft-hixie-75 §4.1)
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { SUPPORTED_VERSIONS } from './constants.js';
 import { parseDraft76Key } from './hixie/draft76-key.js';
 import { type OriginPolicy, readOrigin } from './origin-policy.js';
-import { DEFAULT_ENGINE, ENGINES, type Engine, type Protocol } from './protocols.js';
+import {
+  type Engine,
+  PROTOCOL_TABLE,
+  type Protocol,
+  protocolOfVersion,
+  SUPPORTED_VERSIONS,
+} from './protocols.js';
 
 /** What classification reads of an HTTP upgrade request. */
 export interface UpgradeRequest {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
+  /** `1.1` and so on; absent means it is not known (and not checked). */
+  readonly httpVersion?: string | undefined;
   readonly headers: IncomingHttpHeaders;
+}
+
+/** What an engine tells the classifier: the protocols it can serve. */
+export interface EngineServes {
+  readonly serves: readonly Protocol[];
 }
 
 /** What the server allows. */
@@ -33,6 +45,8 @@ export interface ClassifyOptions {
   readonly paths: readonly string[];
   /** Decides on the request's origin. */
   readonly isOriginAllowed: OriginPolicy;
+  /** The engines by name (engines/index.ts). */
+  readonly engines: Readonly<Record<string, EngineServes>>;
 }
 
 /** Why a request is refused, in the order the checks run. */
@@ -68,18 +82,6 @@ export interface Rejected {
 /** The router's decision about one upgrade request. */
 export type Decision = Accepted | Rejected;
 
-const VERSION_PROTOCOLS: Readonly<Record<(typeof SUPPORTED_VERSIONS)[number], Protocol>> = {
-  '13': 'rfc6455',
-  '8': 'hybi-08',
-  '7': 'hybi-07',
-};
-
-// WebSocket-Node serves only hybi-08 and RFC 6455; faye-websocket serves everything.
-const ENGINE_SERVES: Readonly<Record<Engine, ReadonlySet<Protocol>>> = {
-  websocket: new Set<Protocol>(['rfc6455', 'hybi-08']),
-  'faye-websocket': new Set<Protocol>(['rfc6455', 'hybi-08', 'hybi-07', 'hixie-76', 'hixie-75']),
-};
-
 // RFC 6455 §4.1: the key is 16 random bytes, base64: 22 characters and "==".
 const HYBI_KEY = /^[A-Za-z0-9+/]{22}==$/;
 
@@ -104,8 +106,11 @@ function reject(
 
 const malformed = (message: string) => reject('malformed', 400, message);
 
-function isSupportedVersion(version: string): version is (typeof SUPPORTED_VERSIONS)[number] {
-  return (SUPPORTED_VERSIONS as readonly string[]).includes(version);
+// RFC 6455 §4.2.1 (and the drafts' own handshakes): "An HTTP/1.1 or higher GET request".
+function isHttp11OrHigher(httpVersion: string | undefined): boolean {
+  if (httpVersion === undefined) return true;
+  const [major = 0, minor = 0] = httpVersion.split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 1);
 }
 
 // Which protocol the headers speak, or why they are malformed.
@@ -113,6 +118,9 @@ function recognise(request: UpgradeRequest): Protocol | Rejected {
   const { headers } = request;
   const version = header(headers, 'sec-websocket-version')?.trim();
   if (request.method !== 'GET') return malformed('A WebSocket handshake is a GET request.');
+  if (!isHttp11OrHigher(request.httpVersion)) {
+    return malformed('A WebSocket handshake needs HTTP/1.1 or higher.');
+  }
   if (!hasToken(header(headers, 'upgrade'), 'websocket')) {
     return malformed('The request does not ask to upgrade to WebSocket.');
   }
@@ -122,12 +130,13 @@ function recognise(request: UpgradeRequest): Protocol | Rejected {
   if (header(headers, 'host') === undefined) return malformed('The request has no Host header.');
 
   if (version !== undefined) {
-    if (!isSupportedVersion(version)) return malformed('Unsupported version.');
+    const protocol = protocolOfVersion(version);
+    if (protocol === undefined) return malformed('Unsupported version.');
     const key = header(headers, 'sec-websocket-key')?.trim();
     if (key === undefined || !HYBI_KEY.test(key)) {
       return malformed('Sec-WebSocket-Key must be 16 bytes in base64.');
     }
-    return VERSION_PROTOCOLS[version];
+    return protocol;
   }
 
   // A hybi key without a version is malformed, keys 1 and 2 or not: faye-websocket's driver
@@ -155,12 +164,14 @@ function chooseEngine(
   protocol: Protocol,
   query: URLSearchParams,
   headers: IncomingHttpHeaders,
+  engines: ClassifyOptions['engines'],
 ): Engine | Rejected {
-  const forced = query.get('engine');
-  const engine =
-    forced === null ? DEFAULT_ENGINE[protocol] : ENGINES.find((name) => name === forced);
-  if (engine === undefined) return malformed(`Unknown engine; use one of: ${ENGINES.join(', ')}.`);
-  if (!ENGINE_SERVES[engine].has(protocol)) {
+  const engine = query.get('engine') ?? PROTOCOL_TABLE[protocol].defaultEngine;
+  const adapter = Object.hasOwn(engines, engine) ? engines[engine] : undefined;
+  if (adapter === undefined) {
+    return malformed(`Unknown engine; use one of: ${Object.keys(engines).join(', ')}.`);
+  }
+  if (!adapter.serves.includes(protocol)) {
     return malformed(`${engine} does not serve ${protocol}.`);
   }
   // RFC 6455 lets Upgrade list other protocols too; websocket-driver takes `websocket` alone
@@ -176,7 +187,7 @@ function chooseEngine(
 export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOptions): Decision {
   // RFC 6455 §4.2.2: an unsupported version gets 426 and the versions we do serve.
   const version = header(request.headers, 'sec-websocket-version')?.trim();
-  if (version !== undefined && !isSupportedVersion(version)) {
+  if (version !== undefined && protocolOfVersion(version) === undefined) {
     return reject('unsupported_version', 426, 'Unsupported WebSocket version.', {
       'Sec-WebSocket-Version': SUPPORTED_VERSIONS.join(', '),
     });
@@ -191,7 +202,7 @@ export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOption
   } catch {
     return malformed('The request target is not a valid path.');
   }
-  const engine = chooseEngine(protocol, url.searchParams, request.headers);
+  const engine = chooseEngine(protocol, url.searchParams, request.headers, options.engines);
   if (typeof engine !== 'string') return engine;
 
   const origin = readOrigin(request.headers);

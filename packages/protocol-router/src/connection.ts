@@ -30,6 +30,12 @@ export interface ConnectionEvents {
   close: [code: number, reason: string];
   /** An engine or socket error; a `close` follows. */
   error: [error: Error];
+  /** This turn's frames were handed to the socket (or kept while it drains): the end of a turn. */
+  flush: [];
+  /** The backlog passed the slow-reader bound; the socket is destroyed next (close 1006). */
+  overflow: [bufferedBytes: number];
+  /** The socket drained after frames had to wait for it. */
+  drain: [];
 }
 
 /** What is known about a connection from its handshake. */

@@ -1,6 +1,6 @@
 /**
- * Defaults and fixed values of the router. Every one of them is an option of
- * `createProtocolRouter` except the protocol constants.
+ * Defaults and fixed values of the router. Every default is an option of
+ * `createProtocolRouter`; the protocol facts themselves are in protocols.ts.
  */
 
 /** From the first byte until the handshake is complete, hixie-76's key3 body included. */
@@ -9,14 +9,33 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
 /** Largest frame and largest reassembled message, in bytes, on every engine. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
+/**
+ * Most frames one message may arrive in. An empty continuation frame adds nothing to a
+ * message's size, so without a count a message never ends and never passes the size limit.
+ * `ws` allows 16 384 and closes with 1008 beyond; a chat client never needs more than a few.
+ */
+export const DEFAULT_MAX_FRAGMENTS = 1024;
+
 /** How often the engines ping hybi and RFC 6455 clients (the drafts have no ping frame). */
 export const DEFAULT_KEEPALIVE_INTERVAL_MS = 20_000;
 
 /** How long a closing handshake may take before the socket is destroyed. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
 
-/** The versions the router serves, for the `Sec-WebSocket-Version` header of a 426 (RFC 6455 §4.2.2). */
-export const SUPPORTED_VERSIONS = ['13', '8', '7'] as const;
+/** How long a connection may make no progress (nothing read, backlog not drained). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** Backlog (queued and not yet in the kernel) past which a connection is dropped as a slow reader. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Sustained inbound budget of one connection, in bytes a second (frames cost extra, below). */
+export const DEFAULT_INBOUND_BYTES_PER_SECOND = 256 * 1024;
+
+/** How much of the inbound budget a quiet connection may spend at once. */
+export const DEFAULT_INBOUND_BURST_BYTES = 512 * 1024;
+
+/** What one inbound frame costs on top of its bytes: parsing a frame costs more than a byte. */
+export const FRAME_COST_BYTES = 1024;
 
 /** The GUID RFC 6455 §1.3 appends to Sec-WebSocket-Key to compute Sec-WebSocket-Accept. */
 export const RFC6455_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

@@ -6,6 +6,7 @@ export * from './abort-handshake.js';
 export * from './classify.js';
 export * from './connection.js';
 export * from './constants.js';
+export * from './engines/index.js';
 export * from './hixie/draft76-key.js';
 export * from './hixie/hixie-client.js';
 export * from './hixie/hixie-errors.js';

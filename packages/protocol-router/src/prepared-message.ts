@@ -7,8 +7,7 @@
  * `0x00 <utf-8> 0xFF` (draft-hixie-76 §5.3, the same in draft-75).
  */
 
-/** The two ways a text frame is laid out on the wire. */
-export type FrameFamily = 'hybi' | 'hixie';
+import type { FrameFamily } from './protocols.js';
 
 /** Lays out one unmasked, unfragmented text frame (RFC 6455 §5.2). */
 export function encodeHybiTextFrame(payload: Buffer): Buffer {
@@ -26,6 +25,16 @@ export function encodeHybiTextFrame(payload: Buffer): Buffer {
     frame.writeBigUInt64BE(BigInt(length), 2);
   }
   payload.copy(frame, headerLength);
+  return frame;
+}
+
+/** Lays out an unmasked pong echoing `payload`, which a ping keeps within 125 bytes (RFC 6455 §5.5.3). */
+export function encodeHybiPongFrame(payload: Buffer): Buffer {
+  const length = Math.min(payload.length, 125);
+  const frame = Buffer.allocUnsafe(2 + length);
+  frame[0] = 0x8a; // FIN + opcode 0xA (pong)
+  frame[1] = length;
+  payload.copy(frame, 2, 0, length);
   return frame;
 }
 

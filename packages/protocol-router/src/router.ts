@@ -25,12 +25,19 @@ import type { Connection } from './connection.js';
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_INBOUND_BURST_BYTES,
+  DEFAULT_INBOUND_BYTES_PER_SECOND,
   DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_FRAGMENTS,
   DEFAULT_MAX_MESSAGE_BYTES,
 } from './constants.js';
-import { ENGINE_ADAPTERS } from './engines/index.js';
+import type { EngineLimits } from './engines/engine.js';
+import { IdleSweep } from './engines/engine-connection.js';
+import { ENGINE_ADAPTERS, type EngineRegistry } from './engines/index.js';
 import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
-import { guardSocket } from './write-batcher.js';
+import { destroySocketNow, guardSocket } from './outbox.js';
 
 /** Why a socket did not become a connection: a refusal, a timeout, or an engine failure. */
 export type HandshakeFailure = RejectReason | 'capacity' | 'handshake_timeout' | 'engine_error';
@@ -45,10 +52,22 @@ export interface RouterOptions {
   readonly handshakeTimeoutMs?: number;
   /** Largest frame and message in bytes, default 65536; over it: 1009, or the drafts' close. */
   readonly maxMessageBytes?: number;
+  /** Most frames in one message, default 1024; beyond: 1008. */
+  readonly maxFragments?: number;
   /** Ping interval on hybi and RFC 6455, default 20000. */
   readonly keepaliveIntervalMs?: number;
-  /** How long a closing handshake may take, default 5000. */
+  /** How long a closing handshake may take, and a closed socket keeps reading, default 5000. */
   readonly closeTimeoutMs?: number;
+  /** Backlog past which a connection is dropped as a slow reader, default 1 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** How long a connection may make no progress before it is closed (1001), default 60000. */
+  readonly idleTimeoutMs?: number;
+  /** Inbound budget per connection, default 256 KiB a second; `Infinity` turns it off. */
+  readonly inboundBytesPerSecond?: number;
+  /** How much of the budget a quiet connection may spend at once, default 512 KiB. */
+  readonly inboundBurstBytes?: number;
+  /** The engines by name; default the built-in ones (engines/index.ts). */
+  readonly engines?: EngineRegistry;
   /**
    * Asked for every request that classification accepted, before any engine sees it; false
    * answers `503`. `pending` counts handshakes admitted earlier that are not open yet.
@@ -71,14 +90,22 @@ export interface ProtocolRouter {
 /** Builds a router. */
 export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
-  const limits = {
+  // One object for every connection of this router: engines cache what they build from it.
+  const limits: EngineLimits = Object.freeze({
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
-  };
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    inboundBytesPerSecond: options.inboundBytesPerSecond ?? DEFAULT_INBOUND_BYTES_PER_SECOND,
+    inboundBurstBytes: options.inboundBurstBytes ?? DEFAULT_INBOUND_BURST_BYTES,
+  });
+  const engines: EngineRegistry = options.engines ?? ENGINE_ADAPTERS;
+  const sweep = new IdleSweep(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   const classifyOptions = {
     paths: options.paths,
     isOriginAllowed: options.originPolicy ?? createOriginPolicy(),
+    engines,
   };
   const timers = new WeakMap<Duplex, NodeJS.Timeout>();
   // Admitted sockets whose handshake is not finished: what `admit` is told as `pending`.
@@ -105,7 +132,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     const timer = setTimeout(
       () => {
         timers.delete(socket);
-        socket.destroy();
+        destroySocketNow(socket as Socket);
         if (idleMs === undefined) fail(socket, 'handshake_timeout', request);
       },
       (idleMs ?? 0) + handshakeTimeoutMs,
@@ -145,11 +172,13 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     }
     inFlight.add(socket);
     const tcp = socket as Socket;
-    guardSocket(tcp);
+    const outbox = guardSocket(tcp, limits.closeTimeoutMs);
     tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
+    const adapter = engines[decision.engine];
     try {
-      ENGINE_ADAPTERS[decision.engine].accept(
-        { request, socket: tcp, head, decision, limits },
+      if (adapter === undefined) throw new Error(`No engine ${decision.engine}.`);
+      adapter.accept(
+        { request, socket: tcp, head, decision, limits, outbox, sweep },
         {
           onOpen(connection) {
             disarm(socket);
@@ -157,7 +186,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
           },
           onFail() {
             disarm(socket);
-            socket.destroy();
+            destroySocketNow(tcp);
             fail(socket, 'engine_error', request);
           },
         },

@@ -6,15 +6,26 @@ import { z } from 'zod';
 import {
   CLIENT_ID_MAX_CODE_POINTS,
   countCodePoints,
+  fitsText,
   MESSAGE_ID_MAX_CODE_POINTS,
   NICK_MAX_CODE_POINTS,
   PING_TOKEN_MAX_LENGTH,
   ROOM_PATTERN,
+  TEXT_MAX_BYTES,
   TEXT_MAX_CODE_POINTS,
 } from './limits.js';
 
 // Unicode "Cc" is C0, DEL and C1: the characters a terminal or a list would act on.
 const CONTROL_CHARACTER = /\p{Cc}/u;
+
+// What a nick may not hold because it cannot be seen or changes how text around it reads:
+// format characters (Cf: zero-width space U+200B, joiners, bidi overrides such as U+202E),
+// line and paragraph separators, every space but U+0020, and the letters and symbols that
+// render blank (Hangul fillers U+115F, U+1160, U+3164, U+FFA0; Braille blank U+2800).
+const INVISIBLE_CHARACTER = /[\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]|(?! )\p{Zs}/u;
+
+// A nick must show something: a letter, digit, punctuation mark or symbol.
+const VISIBLE_CHARACTER = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const hasCodePoints = (min: number, max: number) => (value: string) => {
   const count = countCodePoints(value);
@@ -24,11 +35,16 @@ const hasCodePoints = (min: number, max: number) => (value: string) => {
 /** A room name as the contract allows it. */
 export const roomSchema = z.string().regex(ROOM_PATTERN);
 
-/** A nick: 1 to 24 code points after trimming, no control characters; decoded trimmed. */
+/**
+ * A nick: 1 to 24 code points after trimming, no control, format or blank characters, at least
+ * one visible one; decoded trimmed. Two members may still share a nick: clients tell them
+ * apart by member id.
+ */
 export const nickSchema = z
   .string()
   .refine((nick) => hasCodePoints(1, NICK_MAX_CODE_POINTS)(nick.trim()))
-  .refine((nick) => !CONTROL_CHARACTER.test(nick))
+  .refine((nick) => !CONTROL_CHARACTER.test(nick) && !INVISIBLE_CHARACTER.test(nick))
+  .refine((nick) => VISIBLE_CHARACTER.test(nick.replace(/[\u115F\u1160\u2800\u3164\uFFA0]/gu, '')))
   .transform((nick) => nick.trim());
 
 /** A client id, stable for one tab or one terminal client across reconnects. */
@@ -39,12 +55,14 @@ export const messageIdSchema = z.string().refine(hasCodePoints(1, MESSAGE_ID_MAX
 
 /**
  * `say` text. Empty after trimming is `bad_message`; over the limit is `too_large` (the issue
- * carries that code in its params). Accepted text is kept exactly as sent, never trimmed.
+ * carries that code in its params). The limit is on the text as sent, because accepted text
+ * is kept and broadcast exactly as sent, never trimmed: one letter and 60 KB of spaces is
+ * 60 KB in every member's history.
  */
 export const sayTextSchema = z
   .string()
   .refine((text) => text.trim().length > 0)
-  .refine((text) => countCodePoints(text.trim()) <= TEXT_MAX_CODE_POINTS, {
+  .refine((text) => fitsText(text, TEXT_MAX_CODE_POINTS, TEXT_MAX_BYTES), {
     params: { code: 'too_large' },
   });
 
@@ -64,6 +82,12 @@ export const saySchema = z.object({
   text: sayTextSchema,
 });
 
+/** `history`: asks for retained messages older than `before`, a page at a time. */
+export const historyRequestSchema = z.object({
+  type: z.literal('history'),
+  before: z.number().int().positive(),
+});
+
 /** `ping`: answered with a `pong` carrying the same `t`. */
 export const pingSchema = z.object({
   type: z.literal('ping'),
@@ -74,6 +98,7 @@ export const pingSchema = z.object({
 export const clientMessageSchema = z.discriminatedUnion('type', [
   joinSchema,
   saySchema,
+  historyRequestSchema,
   pingSchema,
 ]);
 
@@ -81,6 +106,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 export type JoinMessage = z.output<typeof joinSchema>;
 /** A `say` after validation. */
 export type SayMessage = z.output<typeof saySchema>;
+/** A `history` request after validation. */
+export type HistoryRequest = z.output<typeof historyRequestSchema>;
 /** A `ping` after validation. */
 export type PingMessage = z.output<typeof pingSchema>;
 /** Any client-to-server message after validation. */

@@ -66,6 +66,14 @@ describe('decodeClientMessage', () => {
     ['a 25-character nick', { nick: 'n'.repeat(25) }, 'invalid_nick'],
     ['a nick with a control character', { nick: 'an\u0007n' }, 'invalid_nick'],
     ['a nick with a C1 control', { nick: 'an\u0085n' }, 'invalid_nick'],
+    ['a nick with a zero-width space (U+200B)', { nick: 'an\u200Bn' }, 'invalid_nick'],
+    ['a nick with a right-to-left override (U+202E)', { nick: 'ann\u202Enimda' }, 'invalid_nick'],
+    ['a nick with a zero-width joiner (U+200D)', { nick: 'a\u200Dn' }, 'invalid_nick'],
+    ['a nick of Braille blanks (U+2800)', { nick: '\u2800\u2800' }, 'invalid_nick'],
+    ['a nick of a Hangul filler (U+3164)', { nick: '\u3164' }, 'invalid_nick'],
+    ['a nick with a no-break space (U+00A0)', { nick: 'a\u00A0n' }, 'invalid_nick'],
+    ['a nick with a line separator (U+2028)', { nick: 'a\u2028n' }, 'invalid_nick'],
+    ['a nick of combining marks only', { nick: '\u0301\u0301' }, 'invalid_nick'],
     ['a number for a nick', { nick: 42 }, 'invalid_nick'],
     ['a bad room and a bad nick', { room: 'X', nick: '' }, 'invalid_room'],
     ['an empty client', { client: '' }, 'bad_message'],
@@ -81,6 +89,9 @@ describe('decodeClientMessage', () => {
   it('accepts the boundaries of a join', () => {
     expect(codeOf(join({ room: `a${'_'.repeat(31)}`, nick: 'n'.repeat(24) }))).toBe('ok');
     expect(codeOf(join({ nick: '😀'.repeat(24), client: '😀'.repeat(64) }))).toBe('ok');
+    expect(codeOf(join({ nick: 'Zoë de la Cruz' }))).toBe('ok');
+    expect(codeOf(join({ nick: 'José 🎉' }))).toBe('ok');
+    expect(codeOf(join({ nick: '李小龍' }))).toBe('ok');
     expect(codeOf(join({ since: 0 }))).toBe('ok');
   });
 
@@ -105,8 +116,26 @@ describe('decodeClientMessage', () => {
     expect(codeOf(say({ text: `${'x'.repeat(TEXT_MAX_CODE_POINTS)}😀` }))).toBe('too_large');
   });
 
-  it('measures text after trimming', () => {
-    expect(codeOf(say({ text: `  ${'x'.repeat(TEXT_MAX_CODE_POINTS)}  ` }))).toBe('ok');
+  it('measures text as sent, since it is kept and broadcast untrimmed', () => {
+    expect(codeOf(say({ text: `  ${'x'.repeat(TEXT_MAX_CODE_POINTS - 4)}  ` }))).toBe('ok');
+    expect(codeOf(say({ text: `  ${'x'.repeat(TEXT_MAX_CODE_POINTS)}  ` }))).toBe('too_large');
+    // One letter and 60 KB of spaces: the padding attack on history.
+    expect(codeOf(say({ text: `x${' '.repeat(60_000)}` }))).toBe('too_large');
+  });
+
+  it('bounds the bytes too: 2000 four-byte code points fit, one more byte does not', () => {
+    expect(codeOf(say({ text: '😀'.repeat(TEXT_MAX_CODE_POINTS) }))).toBe('ok');
+    expect(codeOf(say({ text: `${'😀'.repeat(TEXT_MAX_CODE_POINTS - 1)}é` }))).toBe('ok');
+    // A lone surrogate is one code point, three bytes once encoded.
+    expect(codeOf(say({ text: '\ud800'.repeat(TEXT_MAX_CODE_POINTS) }))).toBe('ok');
+    expect(codeOf(say({ text: '\ud800'.repeat(TEXT_MAX_CODE_POINTS + 1) }))).toBe('too_large');
+  });
+
+  it('asks for a history page before a seq', () => {
+    expect(codeOf('{"type":"history","before":10}')).toBe('ok');
+    expect(codeOf('{"type":"history","before":0}')).toBe('bad_message');
+    expect(codeOf('{"type":"history","before":1.5}')).toBe('bad_message');
+    expect(codeOf('{"type":"history"}')).toBe('bad_message');
   });
 
   it('refuses a ping whose t is neither number nor short string', () => {

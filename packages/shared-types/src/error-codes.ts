@@ -7,13 +7,15 @@ export const ERROR_CODES = {
   bad_json: 'The frame is not valid JSON.',
   bad_message: 'The message is not one the server understands.',
   invalid_room: 'A room is 1 to 32 of a-z, 0-9, _ and -, starting with a letter or digit.',
-  invalid_nick: 'A nick is 1 to 24 characters after trimming, with no control characters.',
+  invalid_nick:
+    'A nick is 1 to 24 characters after trimming, visible, with no control, format or blank characters.',
   not_joined: 'Join a room first.',
   already_joined: 'This connection has joined a room already.',
   too_large: 'The message is too large.',
   rate_limited: 'Too many messages: slow down.',
   binary_unsupported: 'Binary frames are not supported: send text.',
   unavailable: 'The chat is briefly unavailable and the message was not sent: send it again.',
+  room_full: 'The room is full: try another room, or later.',
 } as const;
 
 /** One wire error code. */

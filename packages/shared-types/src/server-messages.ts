@@ -40,6 +40,15 @@ export const welcomeSchema = z.object({
   truncated: z.literal(true).optional(),
 });
 
+/** The answer to a `history` request: retained messages before its `before`, oldest first. */
+export const historyPageSchema = z.object({
+  type: z.literal('history'),
+  room: z.string(),
+  messages: z.array(chatMessageSchema),
+  /** True when older retained messages remain: ask again with `before` the first seq here. */
+  more: z.boolean(),
+});
+
 /** A member joined or left. */
 export const presenceSchema = z.object({
   type: z.literal('presence'),
@@ -72,6 +81,7 @@ export const wireSchema = z.object({
 export const serverMessageSchema = z.discriminatedUnion('type', [
   welcomeSchema,
   chatMessageSchema,
+  historyPageSchema,
   presenceSchema,
   errorSchema,
   pongSchema,
@@ -84,6 +94,8 @@ export type Member = z.output<typeof memberSchema>;
 export type ChatMessage = z.output<typeof chatMessageSchema>;
 /** A `welcome`. */
 export type WelcomeMessage = z.output<typeof welcomeSchema>;
+/** A `history` answer. */
+export type HistoryPage = z.output<typeof historyPageSchema>;
 /** A `presence`. */
 export type PresenceMessage = z.output<typeof presenceSchema>;
 /** An `error`. */

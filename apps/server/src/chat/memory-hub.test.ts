@@ -6,7 +6,7 @@ import {
 } from '@draftbridge/shared-types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
-import type { Hub, OutboundMessage } from './hub.js';
+import type { Hub } from './hub.js';
 import { createMemoryHub } from './memory-hub.js';
 import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
 
@@ -33,7 +33,7 @@ function welcomeOf(member: RecordingMember) {
 describe('createMemoryHub', () => {
   let hub: Hub;
   beforeEach(() => {
-    hub = createMemoryHub({ now: () => 1_700_000_000_000 });
+    hub = createMemoryHub({ now: () => 1_700_000_000_000, presenceWindowMs: 0 });
   });
   afterEach(() => hub.close());
 
@@ -112,28 +112,22 @@ describe('createMemoryHub', () => {
     ]);
   });
 
-  it('serializes a message once and hands the same object to every member', async () => {
-    const created: OutboundMessage[] = [];
+  it('serializes a message once and hands the same frames to every member', async () => {
     const stringify = vi.spyOn(JSON, 'stringify');
-    const shared = createMemoryHub({
-      createOutbound: (text) => {
-        const outbound = new PreparedMessage(text);
-        created.push(outbound);
-        return outbound;
-      },
-    });
+    const shared = createMemoryHub({ presenceWindowMs: 0 });
     const members = ['a', 'b', 'c', 'd'].map((id) => createRecordingMember(id));
     for (const member of members) await shared.join(member, 'lobby');
-    created.length = 0;
     stringify.mockClear();
 
     await shared.say(members[0] as RecordingMember, 'lobby', 'x', 'once');
 
     expect(stringify).toHaveBeenCalledTimes(1);
-    expect(created).toHaveLength(1);
-    const [outbound] = created;
+    const outbound = members[0]?.delivered.at(-1);
     expect(outbound).toBeInstanceOf(PreparedMessage);
-    for (const member of members) expect(member.delivered.at(-1)).toBe(outbound);
+    for (const member of members) {
+      expect(member.delivered.at(-1)).toBe(outbound);
+      expect(member.kinds.at(-1)).toBe('message');
+    }
     stringify.mockRestore();
     await shared.close();
   });
@@ -307,7 +301,10 @@ describe('createMemoryHub', () => {
 
   it('keeps delivering to the others when one deliver throws', async () => {
     const errors: unknown[] = [];
-    const tolerant = createMemoryHub({ onDeliverError: (error) => errors.push(error) });
+    const tolerant = createMemoryHub({
+      onDeliverError: (error) => errors.push(error),
+      presenceWindowMs: 0,
+    });
     const broken = createRecordingMember('broken');
     const ann = createRecordingMember('ann');
     await tolerant.join(broken, 'lobby');

@@ -4,30 +4,48 @@
  * Every method does its work synchronously before its promise settles, so the order in which
  * sessions call the hub is the order in which members see the results.
  *
+ * What a room may hold. History is bounded three ways: by count per room (`retainedHistory`),
+ * by bytes per room (`roomHistoryBytes`) and by bytes in all (`totalHistoryBytes`, each room
+ * also counting what it costs to exist). Past the room's bounds its oldest messages go; past
+ * the total, the least recently active room gives up its history first: all of it when the
+ * room is empty (the room is forgotten), oldest message first when it has members. A member
+ * resuming past what was dropped gets `truncated: true`. A `welcome` and a `history` answer
+ * carry at most `historyPageBytes` of history each, the newest that fit; the rest is paged back
+ * with `history` requests, each costing the sender a token of its rate limit.
+ *
  * Room lifetime. A room that never had a message is dropped as soon as its last member leaves:
  * there is nothing to resume. A room with messages keeps its history while empty for
- * `emptyRoomTtlMs` (default one hour), so members who reconnect can resume with `since`. After
- * that its history is freed but its last `seq` is kept as a tombstone of a few bytes, so that
- * if the room fills again its `seq` continues instead of restarting at 1: a client resuming
- * with an old `since` then gets `truncated: true` rather than a silently wrong stream.
- * A `since` beyond the room's `seq` can only come from before a restart of this process; it is
- * answered with the latest messages and `truncated: true` so that the client resets its view.
+ * `emptyRoomTtlMs` (default one hour, less when the total budget needs the room), so members
+ * who reconnect can resume with `since`. Then the room is forgotten but its last `seq` is kept
+ * as a tombstone of a few bytes, so that if the room fills again its `seq` continues instead of
+ * restarting at 1, and a client resuming with an old `since` gets `truncated: true` rather than
+ * a silently wrong stream. Tombstones are bounded too (`maxForgottenRooms`, oldest first):
+ * a room forgotten past that starts again at seq 1, and a client resuming into it with a `since`
+ * beyond the new seq gets the latest messages and `truncated: true` (as after a restart).
  */
-import { DEFAULT_RETAINED_HISTORY, DEFAULT_WELCOME_HISTORY } from '@draftbridge/shared-types';
-import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
+import { PreparedMessage } from '@draftbridge/protocol-router';
 import {
-  type CreateOutbound,
-  createPlainOutbound,
-  type Hub,
-  type OutboundMessage,
-  type RoomMember,
-} from './hub.js';
-import { createRoomHistory, type HistorySlice, type RoomHistory } from './room-history.js';
+  DEFAULT_HISTORY_PAGE_BYTES,
+  DEFAULT_MAX_ROOM_MEMBERS,
+  DEFAULT_RETAINED_HISTORY,
+  DEFAULT_WELCOME_HISTORY,
+} from '@draftbridge/shared-types';
+import {
+  DEFAULT_EMPTY_ROOM_TTL_MS,
+  DEFAULT_MAX_FORGOTTEN_ROOMS,
+  DEFAULT_ROOM_HISTORY_BYTES,
+  DEFAULT_TOTAL_HISTORY_BYTES,
+  ROOM_OVERHEAD_BYTES,
+} from '../constants.js';
+import type { Metrics } from '../metrics.js';
+import { type DeliveryKind, type Hub, HubRefusal, type RoomMember } from './hub.js';
+import { deliverPresence, PRESENCE_WINDOW_MS, PresenceBatch } from './presence-batch.js';
+import { createRoomHistory, type RoomHistory } from './room-history.js';
 import {
   serializeChatMessage,
+  serializeHistoryPage,
   serializePresence,
   serializeWelcome,
-  type WelcomeFields,
 } from './serialize.js';
 
 /** Options of the in-memory hub; every one has a default. */
@@ -36,22 +54,45 @@ export interface MemoryHubOptions {
   readonly retainedHistory?: number;
   /** Latest messages in a `welcome` without `since` (default 50). */
   readonly welcomeHistory?: number;
-  /** Wraps each serialized message once for all its recipients (default: a plain `{ text }`). */
-  readonly createOutbound?: CreateOutbound;
+  /** Most bytes of history in one `welcome` or `history` answer (default 256 KiB). */
+  readonly historyPageBytes?: number;
+  /** Most bytes of history one room retains (default 1 MiB). */
+  readonly roomHistoryBytes?: number;
+  /** Most bytes all rooms retain together, their own cost included (default 64 MiB). */
+  readonly totalHistoryBytes?: number;
+  /** Most members in one room (default 2000). */
+  readonly maxRoomMembers?: number;
+  /** How many forgotten rooms keep their last seq (default 100 000). */
+  readonly maxForgottenRooms?: number;
+  /** How long presence changes wait to go out together, in ms (default 100). */
+  readonly presenceWindowMs?: number;
   /** How long an empty room keeps its history, in ms; `Infinity` keeps it for good. */
   readonly emptyRoomTtlMs?: number;
   /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
   /** Told when a member's `deliver` throws; the others are delivered to regardless. */
   readonly onDeliverError?: (error: unknown, member: RoomMember) => void;
+  /** Where evictions and sizes are counted. */
+  readonly metrics?: Metrics;
+}
+
+interface MemberState {
+  /** The member as JSON, made once: every welcome of the room lists it. */
+  readonly json: string;
+  /** The presence order its view is built up to. */
+  known: number;
 }
 
 interface Room {
   readonly name: string;
   seq: number;
-  readonly members: Set<RoomMember>;
+  readonly members: Map<RoomMember, MemberState>;
   readonly history: RoomHistory;
+  presenceOrder: number;
+  readonly presence: PresenceBatch;
   evictTimer: NodeJS.Timeout | undefined;
+  /** What the room counts against the total budget now. */
+  counted: number;
 }
 
 /** Creates a hub that keeps every room in this process's memory. */
@@ -61,33 +102,47 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     options.welcomeHistory ?? DEFAULT_WELCOME_HISTORY,
     retainedHistory,
   );
-  const createOutbound = options.createOutbound ?? createPlainOutbound;
+  const pageBytes = options.historyPageBytes ?? DEFAULT_HISTORY_PAGE_BYTES;
+  const roomBudget = options.roomHistoryBytes ?? DEFAULT_ROOM_HISTORY_BYTES;
+  const totalBudget = options.totalHistoryBytes ?? DEFAULT_TOTAL_HISTORY_BYTES;
+  const maxMembers = options.maxRoomMembers ?? DEFAULT_MAX_ROOM_MEMBERS;
+  const maxForgotten = options.maxForgottenRooms ?? DEFAULT_MAX_FORGOTTEN_ROOMS;
+  const presenceWindowMs = options.presenceWindowMs ?? PRESENCE_WINDOW_MS;
   const emptyRoomTtlMs = options.emptyRoomTtlMs ?? DEFAULT_EMPTY_ROOM_TTL_MS;
   const now = options.now ?? Date.now;
+  const { metrics } = options;
+  // In order of last activity, least recent first: what the total budget takes first.
   const rooms = new Map<string, Room>();
-  const lastSeqOfEvicted = new Map<string, number>();
+  const lastSeqOfForgotten = new Map<string, number>();
+  let total = 0;
   let closed = false;
 
   const assertOpen = () => {
     if (closed) throw new Error('The hub is closed.');
   };
 
-  const deliver = (member: RoomMember, text: string) => {
-    deliverToAll([member], createOutbound(text));
-  };
-
-  function deliverToAll(members: Iterable<RoomMember>, outbound: OutboundMessage) {
-    for (const member of members) {
-      try {
-        member.deliver(outbound);
-      } catch (error) {
-        options.onDeliverError?.(error, member);
-      }
+  function deliver(member: RoomMember, kind: DeliveryKind, message: PreparedMessage) {
+    try {
+      member.deliver({ kind, message });
+    } catch (error) {
+      options.onDeliverError?.(error, member);
     }
   }
 
-  function* othersThan(room: Room, member: RoomMember) {
-    for (const other of room.members) if (other !== member) yield other;
+  function account(room: Room) {
+    const counted = ROOM_OVERHEAD_BYTES + room.history.bytes;
+    total += counted - room.counted;
+    room.counted = counted;
+  }
+
+  function reportSizes() {
+    metrics?.historyBytes.set(total);
+    metrics?.rooms.set(rooms.size);
+  }
+
+  function touch(room: Room) {
+    rooms.delete(room.name);
+    rooms.set(room.name, room);
   }
 
   function openRoom(name: string): Room {
@@ -95,40 +150,106 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     if (existing !== undefined) {
       clearTimeout(existing.evictTimer);
       existing.evictTimer = undefined;
+      touch(existing);
       return existing;
     }
+    const seq = lastSeqOfForgotten.get(name) ?? 0;
+    lastSeqOfForgotten.delete(name);
     const room: Room = {
       name,
-      seq: lastSeqOfEvicted.get(name) ?? 0,
-      members: new Set(),
-      history: createRoomHistory(retainedHistory),
+      seq,
+      members: new Map(),
+      history: createRoomHistory(retainedHistory, seq + 1),
+      presenceOrder: 0,
+      presence: new PresenceBatch(presenceWindowMs, () => flushPresence(room)),
       evictTimer: undefined,
+      counted: 0,
     };
-    lastSeqOfEvicted.delete(name);
     rooms.set(name, room);
+    account(room);
     return room;
   }
 
-  function evict(room: Room) {
+  function forget(room: Room, reason: 'ttl' | 'total_budget' | 'unused') {
+    clearTimeout(room.evictTimer);
+    room.presence.take();
     rooms.delete(room.name);
-    if (room.seq > 0) lastSeqOfEvicted.set(room.name, room.seq);
+    total -= room.counted;
+    if (room.seq > 0) {
+      lastSeqOfForgotten.set(room.name, room.seq);
+      if (lastSeqOfForgotten.size > maxForgotten) {
+        const oldest = lastSeqOfForgotten.keys().next().value;
+        if (oldest !== undefined) lastSeqOfForgotten.delete(oldest);
+      }
+    }
+    if (reason !== 'unused') metrics?.roomsForgotten.inc({ reason });
+    reportSizes();
   }
 
   function onEmpty(room: Room) {
+    room.presence.take();
     if (room.seq === 0 || emptyRoomTtlMs <= 0) {
-      evict(room);
+      forget(room, room.seq === 0 ? 'unused' : 'ttl');
     } else if (Number.isFinite(emptyRoomTtlMs)) {
-      room.evictTimer = setTimeout(() => evict(room), emptyRoomTtlMs);
+      room.evictTimer = setTimeout(() => forget(room, 'ttl'), emptyRoomTtlMs);
       // A quiet room must not keep the process alive.
       room.evictTimer.unref();
     }
   }
 
-  function historyFor(room: Room, since: number | undefined): HistorySlice {
-    if (since === undefined)
-      return { texts: room.history.latest(welcomeHistory), truncated: false };
-    if (since > room.seq) return { texts: room.history.latest(welcomeHistory), truncated: true };
-    return room.history.after(since, room.seq);
+  function evicted(reason: 'count' | 'room_budget' | 'total_budget', messages: number) {
+    if (messages > 0) metrics?.historyEvicted.inc({ reason }, messages);
+  }
+
+  // Past the total, the least recently active rooms give up their history first.
+  function enforceTotalBudget() {
+    if (total <= totalBudget) return;
+    let dropped = 0;
+    for (const room of rooms.values()) {
+      while (total > totalBudget) {
+        if (room.members.size === 0) {
+          forget(room, 'total_budget');
+          break;
+        }
+        if (!room.history.dropOldest()) break;
+        dropped += 1;
+        account(room);
+      }
+      if (total <= totalBudget) break;
+    }
+    evicted('total_budget', dropped);
+  }
+
+  function flushPresence(room: Room) {
+    const pending = room.presence.take();
+    deliverPresence(
+      pending,
+      room.members.entries(),
+      ([member, state]) => ({ known: state.known, selfId: member.member.id }),
+      ([member], change) => deliver(member, 'presence', change.message),
+    );
+    for (const state of room.members.values()) state.known = room.presenceOrder;
+  }
+
+  function addPresence(room: Room, event: 'join' | 'leave', member: RoomMember) {
+    room.presenceOrder += 1;
+    room.presence.add({
+      event,
+      memberId: member.member.id,
+      message: new PreparedMessage(serializePresence(event, member.member)),
+      order: room.presenceOrder,
+    });
+  }
+
+  function welcomeHistoryOf(room: Room, since: number | undefined) {
+    const { history } = room;
+    if (since === undefined || since > room.seq) {
+      // A since beyond the room's seq comes from before a restart: the client resets its view.
+      const latest = history.slice(0, Number.POSITIVE_INFINITY, welcomeHistory, pageBytes);
+      return { texts: latest.texts, truncated: since !== undefined };
+    }
+    const after = history.slice(since, room.seq + 1, Number.POSITIVE_INFINITY, pageBytes);
+    return { texts: after.texts, truncated: !after.whole || since + 1 < history.firstSeq };
   }
 
   function memberOf(name: string, member: RoomMember): Room {
@@ -142,21 +263,22 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
   return {
     async join(member, name, since) {
       assertOpen();
+      const existing = rooms.get(name);
+      if (existing !== undefined && existing.members.size >= maxMembers) {
+        throw new HubRefusal('room_full', `Room ${name} has ${maxMembers} members.`);
+      }
       const room = openRoom(name);
-      room.members.add(member);
-      const history = historyFor(room, since);
-      const fields: WelcomeFields = {
-        room: name,
-        self: member.member,
-        members: [...room.members].map((each) => each.member),
-        seq: room.seq,
-        truncated: history.truncated,
-      };
-      deliver(member, serializeWelcome(fields, history.texts));
-      deliverToAll(
-        othersThan(room, member),
-        createOutbound(serializePresence('join', member.member)),
+      addPresence(room, 'join', member);
+      room.members.set(member, { json: JSON.stringify(member.member), known: room.presenceOrder });
+      const history = welcomeHistoryOf(room, since);
+      const memberJsons = Array.from(room.members.values(), (state) => state.json);
+      const welcome = serializeWelcome(
+        { room: name, self: member.member, seq: room.seq, truncated: history.truncated },
+        memberJsons,
+        history.texts,
       );
+      deliver(member, 'welcome', new PreparedMessage(welcome));
+      reportSizes();
     },
 
     async say(member, name, id, text) {
@@ -164,9 +286,11 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       const room = memberOf(name, member);
       const original = room.history.find(member.client, id);
       if (original !== undefined) {
-        deliver(member, original.text);
+        deliver(member, 'duplicate', new PreparedMessage(original.text));
         return;
       }
+      // Whoever joined before this message is heard of before it.
+      if (room.presence.size > 0) flushPresence(room);
       room.seq += 1;
       const serialized = serializeChatMessage({
         type: 'message',
@@ -178,22 +302,49 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
         ts: now(),
         from: member.member,
       });
-      room.history.append({ seq: room.seq, client: member.client, id, text: serialized });
-      deliverToAll(room.members, createOutbound(serialized));
+      const { history } = room;
+      evicted(
+        'count',
+        history.append({ seq: room.seq, client: member.client, id, text: serialized }),
+      );
+      let overRoomBudget = 0;
+      while (history.bytes > roomBudget && history.dropOldest()) overRoomBudget += 1;
+      evicted('room_budget', overRoomBudget);
+      account(room);
+      touch(room);
+      enforceTotalBudget();
+      reportSizes();
+      const message = new PreparedMessage(serialized);
+      for (const each of room.members.keys()) deliver(each, 'message', message);
+    },
+
+    async history(member, name, before) {
+      assertOpen();
+      const room = memberOf(name, member);
+      const page = room.history.slice(0, before, Number.POSITIVE_INFINITY, pageBytes);
+      const more = page.firstSeq !== undefined && page.firstSeq > room.history.firstSeq;
+      deliver(member, 'history', new PreparedMessage(serializeHistoryPage(name, page.texts, more)));
     },
 
     async leave(member, name) {
       const room = rooms.get(name);
       if (closed || room === undefined || !room.members.delete(member)) return;
-      deliverToAll(room.members, createOutbound(serializePresence('leave', member.member)));
-      if (room.members.size === 0) onEmpty(room);
+      if (room.members.size === 0) {
+        onEmpty(room);
+        return;
+      }
+      addPresence(room, 'leave', member);
     },
 
     async close() {
       closed = true;
-      for (const room of rooms.values()) clearTimeout(room.evictTimer);
+      for (const room of rooms.values()) {
+        clearTimeout(room.evictTimer);
+        room.presence.take();
+      }
       rooms.clear();
-      lastSeqOfEvicted.clear();
+      lastSeqOfForgotten.clear();
+      total = 0;
     },
   };
 }

@@ -9,25 +9,67 @@ const message = (seq: number, client = 'c', id = `m${seq}`): RetainedMessage => 
 });
 
 describe('createRoomHistory', () => {
+  const all = Number.POSITIVE_INFINITY;
+
   it('keeps the latest messages in order as the ring wraps', () => {
     const history = createRoomHistory(3);
-    for (let seq = 1; seq <= 7; seq += 1) history.append(message(seq));
+    let evicted = 0;
+    for (let seq = 1; seq <= 7; seq += 1) evicted += history.append(message(seq));
+    expect(evicted).toBe(4);
     expect(history.size).toBe(3);
-    expect(history.latest(10)).toEqual(['{"seq":5}', '{"seq":6}', '{"seq":7}']);
-    expect(history.latest(2)).toEqual(['{"seq":6}', '{"seq":7}']);
-    expect(history.latest(0)).toEqual([]);
+    expect(history.firstSeq).toBe(5);
+    expect(history.slice(0, all, 10, all).texts).toEqual(['{"seq":5}', '{"seq":6}', '{"seq":7}']);
+    expect(history.slice(0, all, 2, all).texts).toEqual(['{"seq":6}', '{"seq":7}']);
+    expect(history.slice(0, all, 0, all).texts).toEqual([]);
   });
 
-  it('slices after a seq and says when the slice no longer reaches back', () => {
+  it('slices a range of seqs and says whether it holds all of it', () => {
     const history = createRoomHistory(3);
     for (let seq = 1; seq <= 7; seq += 1) history.append(message(seq));
-    expect(history.after(5, 7)).toEqual({ texts: ['{"seq":6}', '{"seq":7}'], truncated: false });
-    expect(history.after(4, 7).truncated).toBe(false);
-    expect(history.after(3, 7)).toEqual({
-      texts: ['{"seq":5}', '{"seq":6}', '{"seq":7}'],
-      truncated: true,
+    expect(history.slice(5, 8, all, all)).toEqual({
+      texts: ['{"seq":6}', '{"seq":7}'],
+      firstSeq: 6,
+      whole: true,
     });
-    expect(history.after(7, 7)).toEqual({ texts: [], truncated: false });
+    // Seqs 4 and below are gone: the slice holds what is retained of the range.
+    expect(history.slice(3, 8, all, all).firstSeq).toBe(5);
+    expect(history.slice(7, 8, all, all)).toEqual({ texts: [], firstSeq: undefined, whole: true });
+    expect(history.slice(0, 6, all, all).texts).toEqual(['{"seq":5}']);
+  });
+
+  it('keeps the newest of a range that fit a byte budget', () => {
+    const history = createRoomHistory(100);
+    for (let seq = 1; seq <= 10; seq += 1) history.append(message(seq));
+    // Each text is 9 bytes ({"seq":N}) or 10 ({"seq":10}).
+    const slice = history.slice(0, all, all, 30);
+    expect(slice.texts).toEqual(['{"seq":8}', '{"seq":9}', '{"seq":10}']);
+    expect(slice.whole).toBe(false);
+    expect(slice.firstSeq).toBe(8);
+  });
+
+  it('counts the bytes it holds and gives them back as the oldest go', () => {
+    const history = createRoomHistory(100);
+    expect(history.bytes).toBe(0);
+    history.append(message(1));
+    const one = history.bytes;
+    expect(one).toBeGreaterThan('{"seq":1}'.length);
+    history.append(message(2));
+    expect(history.bytes).toBe(2 * one);
+    expect(history.dropOldest()).toBe(true);
+    expect(history.bytes).toBe(one);
+    expect(history.firstSeq).toBe(2);
+    expect(history.find('c', 'm1')).toBeUndefined();
+    expect(history.dropOldest()).toBe(true);
+    expect(history.dropOldest()).toBe(false);
+    expect(history.bytes).toBe(0);
+    expect(history.firstSeq).toBe(3);
+  });
+
+  it('continues a seq it was created after', () => {
+    const history = createRoomHistory(10, 41);
+    expect(history.firstSeq).toBe(41);
+    history.append(message(41));
+    expect(history.slice(40, 42, all, all).texts).toEqual(['{"seq":41}']);
   });
 
   it('never confuses two (client, id) pairs that concatenate alike', () => {

@@ -3,6 +3,10 @@
  * fixed capacity, plus the `(client, id)` index that dedupes a `say` sent again after a
  * reconnect. An entry leaves the index exactly when it leaves the buffer, so dedupe holds as
  * long as the message is retained (docs/PROTOCOL.md, "Limits and defaults": history).
+ *
+ * Retained seqs are consecutive: every message gets the next seq and only the oldest ever
+ * leaves (by count, or when a byte budget takes it), so the message at index `i` has seq
+ * `firstSeq + i` and any range of seqs is two subtractions away.
  */
 
 /** One retained message. */
@@ -14,27 +18,39 @@ export interface RetainedMessage {
   readonly text: string;
 }
 
-/** What a room still holds after some `seq`. */
+/** What a history holds of a range of seqs, within a byte budget. */
 export interface HistorySlice {
-  /** Serialized messages, oldest first. */
+  /** Serialized messages, oldest first: the newest of the range that fit. */
   readonly texts: string[];
-  /** True when some message after the given `seq` is no longer retained. */
-  readonly truncated: boolean;
+  /** The seq of the first text; undefined when there is none. */
+  readonly firstSeq: number | undefined;
+  /** True when every retained message of the range is in `texts`. */
+  readonly whole: boolean;
 }
 
 /** A room's retained messages. */
 export interface RoomHistory {
-  /** Retains a message with the next `seq`, evicting the oldest when full. */
-  append(message: RetainedMessage): void;
+  /** Retains a message with the next `seq`; returns the messages evicted for count (0 or 1). */
+  append(message: RetainedMessage): number;
+  /** Evicts the oldest message; false when there is none. */
+  dropOldest(): boolean;
   /** The retained message a `(client, id)` produced, if any. */
   find(client: string, id: string): RetainedMessage | undefined;
-  /** The latest `count` messages, oldest first. */
-  latest(count: number): string[];
-  /** Every retained message with a `seq` greater than `since`, given the room's latest `seq`. */
-  after(since: number, lastSeq: number): HistorySlice;
+  /**
+   * The newest retained messages with `after < seq < before`, at most `maxCount` of them and
+   * `maxBytes` of text, oldest first.
+   */
+  slice(after: number, before: number, maxCount: number, maxBytes: number): HistorySlice;
   /** How many messages are retained. */
   readonly size: number;
+  /** Bytes of retained text, counted as UTF-8 plus what keeping one costs. */
+  readonly bytes: number;
+  /** The seq of the oldest retained message; one past the newest when empty. */
+  readonly firstSeq: number;
 }
+
+/** What keeping one message costs besides its text: the entry, its dedupe key, two map slots. */
+export const RETAINED_MESSAGE_OVERHEAD_BYTES = 160;
 
 // `client` and `id` may hold any character, so the key carries the client's length rather
 // than a separator that could appear inside either.
@@ -42,56 +58,92 @@ function dedupeKey(client: string, id: string): string {
   return `${client.length}:${client}${id}`;
 }
 
-/** Creates an empty history that retains at most `capacity` messages. */
-export function createRoomHistory(capacity: number): RoomHistory {
+/** Bytes one retained message counts for against a budget. */
+export function retainedBytes(message: RetainedMessage): number {
+  return (
+    Buffer.byteLength(message.text) +
+    2 * (message.client.length + message.id.length) +
+    RETAINED_MESSAGE_OVERHEAD_BYTES
+  );
+}
+
+/** Creates an empty history that retains at most `capacity` messages, next seq `nextSeq`. */
+export function createRoomHistory(capacity: number, nextSeq = 1): RoomHistory {
   // Grown one message at a time (until full, every append lands at the end), not allocated at
   // its capacity: a room that holds one message would otherwise cost 8 KiB at the default 1000,
   // and rooms are kept for their empty-room TTL, however many are opened.
   const ring: (RetainedMessage | undefined)[] = [];
+  const sizes: number[] = [];
   const byKey = new Map<string, RetainedMessage>();
   let start = 0;
   let size = 0;
+  let bytes = 0;
+  let firstSeq = nextSeq;
 
-  const at = (index: number) => ring[(start + index) % capacity];
-  const textsFrom = (index: number) => {
-    const texts: string[] = [];
-    for (let i = Math.max(0, index); i < size; i += 1) {
-      const message = at(i);
-      if (message !== undefined) texts.push(message.text);
-    }
-    return texts;
-  };
+  const slot = (index: number) => (start + index) % capacity;
+
+  function dropOldest(): boolean {
+    if (size === 0) return false;
+    const oldest = ring[start];
+    if (oldest !== undefined) byKey.delete(dedupeKey(oldest.client, oldest.id));
+    bytes -= sizes[start] ?? 0;
+    ring[start] = undefined;
+    start = (start + 1) % capacity;
+    size -= 1;
+    firstSeq += 1;
+    return true;
+  }
 
   return {
     append(message) {
-      if (capacity === 0) return;
-      if (size === capacity) {
-        const oldest = ring[start];
-        if (oldest !== undefined) byKey.delete(dedupeKey(oldest.client, oldest.id));
-        ring[start] = message;
-        start = (start + 1) % capacity;
-      } else {
-        ring[(start + size) % capacity] = message;
-        size += 1;
+      if (capacity === 0) {
+        firstSeq = message.seq + 1;
+        return 1;
       }
+      if (size === 0) firstSeq = message.seq;
+      const evicted = size === capacity && dropOldest() ? 1 : 0;
+      const at = slot(size);
+      ring[at] = message;
+      const cost = retainedBytes(message);
+      sizes[at] = cost;
+      bytes += cost;
+      size += 1;
       byKey.set(dedupeKey(message.client, message.id), message);
+      return evicted;
     },
+    dropOldest,
     find(client, id) {
       return byKey.get(dedupeKey(client, id));
     },
-    latest(count) {
-      return textsFrom(size - count);
-    },
-    after(since, lastSeq) {
-      // Retained seqs are consecutive and end at lastSeq, so the first one is lastSeq - size + 1.
-      const firstRetained = lastSeq - size + 1;
+    slice(after, before, maxCount, maxBytes) {
+      const lo = Math.max(0, after + 1 - firstSeq);
+      const hi = Math.min(size, before - firstSeq);
+      const texts: string[] = [];
+      let used = 0;
+      let index = hi - 1;
+      for (; index >= lo && texts.length < maxCount; index -= 1) {
+        const message = ring[slot(index)];
+        if (message === undefined) break;
+        const cost = Buffer.byteLength(message.text);
+        if (used + cost > maxBytes) break;
+        used += cost;
+        texts.push(message.text);
+      }
+      texts.reverse();
       return {
-        texts: textsFrom(since + 1 - firstRetained),
-        truncated: since + 1 < firstRetained,
+        texts,
+        firstSeq: texts.length > 0 ? firstSeq + index + 1 : undefined,
+        whole: index < lo,
       };
     },
     get size() {
       return size;
+    },
+    get bytes() {
+      return bytes;
+    },
+    get firstSeq() {
+      return firstSeq;
     },
   };
 }

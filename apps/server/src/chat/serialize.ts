@@ -10,31 +10,43 @@ import {
   type PresenceMessage,
 } from '@draftbridge/shared-types';
 
-/** The fields of a `welcome` other than its history. */
+/** The fields of a `welcome` other than its members and history. */
 export interface WelcomeFields {
   readonly room: string;
   readonly self: Member;
-  readonly members: readonly Member[];
   readonly seq: number;
   readonly truncated: boolean;
 }
 
 /**
- * Serializes a `welcome` around history messages that are already JSON text: the retained
- * texts are spliced in as they are, so history is byte-identical to the `message` each member
- * saw live and is never serialized twice.
+ * Serializes a `welcome` around members and history messages that are already JSON text: the
+ * retained texts are spliced in as they are, so history is byte-identical to the `message`
+ * each member saw live and is never serialized twice, and each member's JSON is made once when
+ * it joins, not again for every welcome of its room.
  */
-export function serializeWelcome(fields: WelcomeFields, historyTexts: readonly string[]): string {
+export function serializeWelcome(
+  fields: WelcomeFields,
+  memberJsons: readonly string[],
+  historyTexts: readonly string[],
+): string {
   const head = JSON.stringify({
     type: 'welcome',
     room: fields.room,
     self: fields.self,
-    members: fields.members,
     seq: fields.seq,
     ...(fields.truncated ? { truncated: true } : {}),
   });
-  // `head` is a JSON object, so it ends with `}`: the history array goes just before it.
-  return `${head.slice(0, -1)},"history":[${historyTexts.join(',')}]}`;
+  // `head` is a JSON object, so it ends with `}`: the arrays go just before it.
+  return `${head.slice(0, -1)},"members":[${memberJsons.join(',')}],"history":[${historyTexts.join(',')}]}`;
+}
+
+/** Serializes a `history` answer around retained message texts, oldest first. */
+export function serializeHistoryPage(
+  room: string,
+  messageTexts: readonly string[],
+  more: boolean,
+): string {
+  return `{"type":"history","room":${JSON.stringify(room)},"messages":[${messageTexts.join(',')}],"more":${more}}`;
 }
 
 /** Serializes a chat `message`. */

@@ -3,41 +3,44 @@
  * (docs/PROTOCOL.md, "Messages", "Limits and defaults", "Guarantees").
  *
  * - Every incoming frame, text or binary, valid or not, takes a token from the connection's
- *   bucket first; a frame over the limit is dropped with `rate_limited`, and the configured
- *   number of drops in a row (default 200) closes the connection with 1008.
- * - Every refused message is answered with an `error` and the connection stays open.
+ *   bucket first; a frame over the limit is dropped. Drops are counted in a window
+ *   (`rateDropWindowMs`): the configured number of drops within it (default 200 in 10 s)
+ *   closes the connection with 1008, however the drops are spread, so a flood that lets one
+ *   message through now and then is closed all the same. The sender hears `rate_limited` once
+ *   per second at most, not once per dropped frame: the answer must not cost more than the flood.
+ * - Every other refused message is answered with an `error` and the connection stays open.
+ * - A connection has `joinTimeoutMs` to send its `join`; then it is closed with 1008. Pings
+ *   alone do not keep a connection that never joins.
  * - Hub calls are chained per connection, so `join`, each `say` and the final `leave` reach the
  *   hub in the order the client sent them even when the hub is remote and slow.
- * - Slow readers: after each send, if the connection's buffered amount passes the bound the
- *   socket is terminated at once rather than closed, because a close frame would only queue
- *   behind the backlog that the reader is not reading, and the point is to free that memory
- *   now. The client sees 1006. The bound is raised by the size of the `welcome` until the
- *   buffer first drains below the bound, so that a resume with a long history is not mistaken
- *   for a slow reader.
- * - A session that stops itself (flood, slow reader, hub failure) takes its member out of the
- *   room at once; otherwise the member leaves when the connection reports `close`.
+ * - Slow readers are the router's: every connection's backlog is bounded there, the pongs,
+ *   errors and welcomes a session sends included, and an overflow destroys the socket. The
+ *   session hears `overflow`, counts it and leaves the room at once.
+ * - A session that stops itself (flood, join timeout, slow reader, hub failure) takes its
+ *   member out of the room at once; otherwise the member leaves when the connection closes.
  * - A hub that cannot take a `say` for now (the Redis hub with Redis down) rejects it with an
- *   error whose `code` is a wire error code (`unavailable`): the sender gets that `error`, the
- *   message is not acknowledged, and the connection stays open. Any other hub failure closes
- *   the connection with 1011.
+ *   error whose `code` is a wire error code (`unavailable`, `room_full`): the sender gets that
+ *   `error` and the connection stays open. Any other hub failure closes the connection with 1011.
  * The oversized-frame close (1009, or the draft closing handshake) happens in the engines.
  */
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, type Connection, PreparedMessage } from '@draftbridge/protocol-router';
+import { CLOSE_CODES, type Connection } from '@draftbridge/protocol-router';
 import {
   type ClientMessage,
+  DEFAULT_JOIN_TIMEOUT_MS,
   DEFAULT_RATE_BURST,
+  DEFAULT_RATE_DROP_WINDOW_MS,
   DEFAULT_RATE_DROPS_BEFORE_CLOSE,
   DEFAULT_RATE_PER_SECOND,
   decodeClientMessage,
   type ErrorCode,
   isErrorCode,
   type Member,
+  RATE_LIMITED_ERROR_INTERVAL_MS,
 } from '@draftbridge/shared-types';
-import { DEFAULT_SLOW_READER_BYTES } from '../constants.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Hub, OutboundMessage, RoomMember } from './hub.js';
+import type { Delivery, Hub, RoomMember } from './hub.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { serializeError, serializePong } from './serialize.js';
 
@@ -47,10 +50,12 @@ export interface ChatLimits {
   readonly ratePerSecond: number;
   /** Burst of the token bucket. */
   readonly rateBurst: number;
-  /** Messages dropped for rate in a row that close the connection with 1008. */
+  /** Messages dropped for rate within `rateDropWindowMs` that close the connection with 1008. */
   readonly rateDropsBeforeClose: number;
-  /** Buffered bytes past which the connection is dropped as a slow reader. */
-  readonly slowReaderBytes: number;
+  /** The window in which drops are counted, in ms. */
+  readonly rateDropWindowMs: number;
+  /** Time from open to `join` before the connection is closed with 1008, in ms. */
+  readonly joinTimeoutMs: number;
 }
 
 /** The contract's defaults for ChatLimits. */
@@ -58,7 +63,8 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = Object.freeze({
   ratePerSecond: DEFAULT_RATE_PER_SECOND,
   rateBurst: DEFAULT_RATE_BURST,
   rateDropsBeforeClose: DEFAULT_RATE_DROPS_BEFORE_CLOSE,
-  slowReaderBytes: DEFAULT_SLOW_READER_BYTES,
+  rateDropWindowMs: DEFAULT_RATE_DROP_WINDOW_MS,
+  joinTimeoutMs: DEFAULT_JOIN_TIMEOUT_MS,
 });
 
 /** What a session needs. */
@@ -77,7 +83,7 @@ export interface ChatSessionOptions {
   readonly logger?: Logger;
   /** Makes the member id, unique per connection (default: a random UUID). */
   readonly createMemberId?: () => string;
-  /** Monotonic clock in ms for the rate limit (default `performance.now`). */
+  /** Monotonic clock in ms for the rate limit and its windows (default `performance.now`). */
   readonly clock?: () => number;
 }
 
@@ -91,13 +97,22 @@ export interface ChatSession {
   settled(): Promise<void>;
 }
 
-type CloseReason = 'flood' | 'slow-reader' | 'hub-failure';
+type CloseReason = 'flood' | 'join-timeout' | 'slow-reader' | 'hub-failure';
 
 let silentLogger: Logger | undefined;
 
+// Limits are the same for most sessions of a server: resolved once per object given.
+const resolvedLimits = new WeakMap<Partial<ChatLimits>, ChatLimits>();
+
 function withDefaults(limits: Partial<ChatLimits> | undefined): ChatLimits {
-  const defined = Object.entries(limits ?? {}).filter(([, value]) => value !== undefined);
-  return { ...DEFAULT_CHAT_LIMITS, ...Object.fromEntries(defined) };
+  if (limits === undefined) return DEFAULT_CHAT_LIMITS;
+  let resolved = resolvedLimits.get(limits);
+  if (resolved === undefined) {
+    const defined = Object.entries(limits).filter(([, value]) => value !== undefined);
+    resolved = { ...DEFAULT_CHAT_LIMITS, ...Object.fromEntries(defined) } as ChatLimits;
+    resolvedLimits.set(limits, resolved);
+  }
+  return resolved;
 }
 
 /** Starts a chat session on `connection`. */
@@ -108,22 +123,25 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   silentLogger ??= createLogger('silent');
   // No child logger per connection: its bindings cost memory and time on every handshake.
   const logger = options.logger ?? silentLogger;
-  const where = { protocol, engine };
   const metrics = options.metrics;
-  const messagesIn = metrics?.messagesIn.labels({ protocol });
-  const messagesOut = metrics?.messagesOut.labels({ protocol });
+  const clock = options.clock ?? (() => performance.now());
   const limiter = createRateLimiter(
     { ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst },
-    options.clock,
+    clock,
   );
 
   let joined: { readonly room: string; readonly roomMember: RoomMember } | undefined;
   let closing = false;
   let left = false;
-  let dropsInRow = 0;
-  let awaitingWelcome = false;
-  let welcomeAllowance = 0;
+  let dropWindowStart = 0;
+  let dropsInWindow = 0;
+  let lastRateError = Number.NEGATIVE_INFINITY;
+  let sentThisTurn = 0;
   let queue: Promise<void> = Promise.resolve();
+  const joinTimer = setTimeout(() => stop('join-timeout'), limits.joinTimeoutMs);
+  joinTimer.unref();
+
+  const where = () => ({ protocol, engine, member: joined?.roomMember.member.id });
 
   // The member leaves as soon as the session stops, not when the engine finally reports the
   // close: a peer that never answers the closing handshake must not linger in the room.
@@ -137,95 +155,63 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   function stop(reason: CloseReason) {
     if (closing) return;
     closing = true;
+    clearTimeout(joinTimer);
     leaveRoom();
-    logger.warn({ ...where, member: joined?.roomMember.member.id, reason }, 'closing connection');
+    logger.warn({ ...where(), reason }, 'closing connection');
     if (reason === 'flood') {
       connection.close(CLOSE_CODES.policyViolation, 'rate limit exceeded');
-    } else if (reason === 'slow-reader') {
-      metrics?.slowReadersClosed.inc({ protocol });
-      connection.terminate();
-    } else {
+    } else if (reason === 'join-timeout') {
+      connection.close(CLOSE_CODES.policyViolation, 'join timeout');
+    } else if (reason === 'hub-failure') {
       connection.close(CLOSE_CODES.internalError, 'internal error');
     }
+    // A slow reader's socket is destroyed by the router already.
   }
 
-  function checkBacklog() {
-    const buffered = connection.bufferedAmount;
-    if (buffered <= limits.slowReaderBytes) {
-      welcomeAllowance = 0;
-    } else if (buffered > limits.slowReaderBytes + welcomeAllowance) {
-      stop('slow-reader');
-    }
-  }
-
-  // Once per turn, after the router has written the turn's frames (both use setImmediate,
-  // first come first served, and the router's comes first): count what was sent and look at
-  // the backlog the kernel did not take. Per message, both would cost more than the write.
-  let sentThisTurn = 0;
-  let turnScheduled = false;
-  function settleTurn() {
-    turnScheduled = false;
-    if (sentThisTurn > 0) messagesOut?.inc(sentThisTurn);
-    sentThisTurn = 0;
-    if (!closing) checkBacklog();
-  }
-
-  function send(message: OutboundMessage | string, isWelcome = false) {
+  function send(message: Delivery['message'] | string) {
     if (closing) return;
-    // A PreparedMessage carries frames shared by every recipient; anything else goes as text.
-    const payload =
-      typeof message === 'string' || message instanceof PreparedMessage ? message : message.text;
-    if (!connection.send(payload)) return;
-    sentThisTurn += 1;
-    if (isWelcome) {
-      welcomeAllowance =
-        typeof payload === 'string' ? Buffer.byteLength(payload) : payload.payload.length;
-    }
-    if (!turnScheduled) {
-      turnScheduled = true;
-      setImmediate(settleTurn);
-    }
+    if (connection.send(message)) sentThisTurn += 1;
   }
 
   function sendError(code: ErrorCode, detail?: string) {
     metrics?.errorsSent.inc({ code });
-    logger.debug({ ...where, member: joined?.roomMember.member.id, code, detail }, 'error sent');
+    logger.debug({ ...where(), code, detail }, 'error sent');
     send(serializeError(code, detail));
   }
 
-  // The hub's way of refusing one `say` without failing the session.
-  function onSayRefused(error: unknown) {
+  // The hub's way of refusing one call without failing the session.
+  function onRefused(error: unknown) {
     const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
     if (typeof code !== 'string' || !isErrorCode(code)) throw error;
-    logger.warn(
-      { ...where, err: error, member: joined?.roomMember.member.id },
-      'say refused by the hub',
-    );
+    logger.warn({ ...where(), err: error }, 'refused by the hub');
     sendError(code);
   }
 
   function enqueue(call: () => Promise<void>) {
     queue = queue.then(call).catch((error: unknown) => {
-      logger.error(
-        { ...where, err: error, member: joined?.roomMember.member.id },
-        'hub call failed',
-      );
+      logger.error({ ...where(), err: error }, 'hub call failed');
       stop('hub-failure');
     });
   }
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
   function admit(): boolean {
-    messagesIn?.inc();
+    metrics?.messagesIn.inc({ protocol });
     if (closing) return false;
-    if (limiter.take()) {
-      dropsInRow = 0;
-      return true;
+    if (limiter.take()) return true;
+    const now = clock();
+    if (now - dropWindowStart > limits.rateDropWindowMs) {
+      dropWindowStart = now;
+      dropsInWindow = 0;
     }
-    dropsInRow += 1;
+    dropsInWindow += 1;
     metrics?.rateLimited.inc({ protocol });
-    if (dropsInRow >= limits.rateDropsBeforeClose) stop('flood');
-    else sendError('rate_limited');
+    if (dropsInWindow >= limits.rateDropsBeforeClose) {
+      stop('flood');
+    } else if (now - lastRateError >= RATE_LIMITED_ERROR_INTERVAL_MS) {
+      lastRateError = now;
+      sendError('rate_limited');
+    }
     return false;
   }
 
@@ -238,22 +224,27 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       id: (options.createMemberId ?? randomUUID)(),
       nick: message.nick,
       protocol,
-      engine,
+      engine: engine as Member['engine'],
       ...(options.relay ? { relay: true as const } : {}),
     };
     const roomMember: RoomMember = {
       member,
       client: message.client,
-      deliver(outbound) {
-        const isWelcome = awaitingWelcome;
-        awaitingWelcome = false;
-        send(outbound, isWelcome);
+      deliver(delivery) {
+        send(delivery.message);
       },
     };
-    joined = { room: message.room, roomMember };
-    awaitingWelcome = true;
-    logger.debug({ ...where, member: member.id, room: message.room, since: message.since }, 'join');
-    enqueue(() => hub.join(roomMember, message.room, message.since));
+    const attempt = { room: message.room, roomMember };
+    joined = attempt;
+    clearTimeout(joinTimer);
+    logger.debug({ ...where(), room: message.room, since: message.since }, 'join');
+    enqueue(() =>
+      hub.join(roomMember, message.room, message.since).catch((error: unknown) => {
+        // A refused join (a full room) leaves the connection free to join elsewhere.
+        if (joined === attempt) joined = undefined;
+        onRefused(error);
+      }),
+    );
   }
 
   function onMessage(message: ClientMessage) {
@@ -271,7 +262,18 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
           return;
         }
         enqueue(() =>
-          hub.say(current.roomMember, current.room, message.id, message.text).catch(onSayRefused),
+          hub.say(current.roomMember, current.room, message.id, message.text).catch(onRefused),
+        );
+        return;
+      }
+      case 'history': {
+        const current = joined;
+        if (current === undefined) {
+          sendError('not_joined');
+          return;
+        }
+        enqueue(() =>
+          hub.history(current.roomMember, current.room, message.before).catch(onRefused),
         );
         return;
       }
@@ -291,14 +293,25 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   connection.on('error', (error) => {
     // The engine closes the connection after an error; the `close` handler does the rest.
-    logger.debug(
-      { ...where, err: error, member: joined?.roomMember.member.id },
-      'connection error',
-    );
+    logger.debug({ ...where(), err: error }, 'connection error');
+  });
+
+  // The end of a turn, after the router handed its frames to the socket: count them once.
+  connection.on('flush', () => {
+    if (sentThisTurn === 0) return;
+    metrics?.messagesOut.inc({ protocol }, sentThisTurn);
+    sentThisTurn = 0;
+  });
+
+  connection.on('overflow', (buffered) => {
+    metrics?.slowReadersClosed.inc({ protocol });
+    logger.warn({ ...where(), buffered }, 'slow reader dropped');
+    stop('slow-reader');
   });
 
   connection.once('close', () => {
     closing = true;
+    clearTimeout(joinTimer);
     leaveRoom();
   });
 

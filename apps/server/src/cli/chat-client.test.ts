@@ -190,11 +190,16 @@ describe('chat-client with a history of megabytes', () => {
   beforeAll(async () => {
     // Every welcome carries all 200 messages of 2000 four-byte characters: about 1.6 MB,
     // past WebSocket-Node's 1 MiB default and the hixie client's 64 KiB default.
+    // The server is told to send it whole: pages and history budgets are set past it.
     server = await startTestServer({
       historyWelcome: HISTORY,
       ratePerSecond: 10_000,
       rateBurst: 10_000,
       slowReaderBytes: 64 * 1024 * 1024,
+      historyPageBytes: 32 * 1024 * 1024,
+      historyRoomBytes: 32 * 1024 * 1024,
+      inboundBytesPerSecond: 64 * 1024 * 1024,
+      inboundBurstBytes: 64 * 1024 * 1024,
     });
     const filler = await joinPeer('rfc6455', server.ws, 'big', 'filler');
     for (let i = 1; i <= HISTORY; i += 1) {

@@ -1,29 +1,83 @@
 /**
- * The `Connection` both adapters return. It owns what the engines do not agree on: one close
- * event with a code, a close timeout, outgoing frames batched per turn (write-batcher.ts),
- * and a buffered amount counted the same way on both.
+ * The `Connection` both adapters return. It owns what the engines do not agree on or do not do
+ * at all: one close event with a code, a close timeout, the outbox every frame leaves through
+ * (outbox.ts), and the bounds that keep one connection from holding the server:
+ *
+ * - Slow readers. After every turn the backlog (the outbox plus what the socket has not handed
+ *   to the kernel) is compared with `maxBufferedBytes`; past it the socket is destroyed at once,
+ *   because a Close would only queue behind the backlog the peer is not reading. While the
+ *   socket has not drained, the connection also stops reading from it: a peer that does not
+ *   read its answers does not get more requests served (the answers would pile up).
+ * - Inbound budget. Every byte read and every frame (at `FRAME_COST_BYTES` on top of its bytes,
+ *   which is what parsing one costs) takes from a token bucket of `inboundBytesPerSecond`;
+ *   when it runs dry the connection stops reading until it refills. TCP then slows the
+ *   sender: nothing is dropped and nobody is closed for sending fast, but a flood of empty
+ *   frames or pings costs the server a bounded share of its CPU.
+ * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
+ *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
+ *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
+ *   checks runs four times per timeout.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Accepted } from '../classify.js';
-import type { Connection, ConnectionEvents } from '../connection.js';
-import { type FrameFamily, PreparedMessage } from '../prepared-message.js';
-import type { Engine, Protocol } from '../protocols.js';
-import { writeBatched } from '../write-batcher.js';
+import { CLOSE_CODES, type Connection, type ConnectionEvents } from '../connection.js';
+import { FRAME_COST_BYTES } from '../constants.js';
+import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
+import { encodeHybiPongFrame, PreparedMessage } from '../prepared-message.js';
+import { type Engine, type FrameFamily, frameFamilyOf, type Protocol } from '../protocols.js';
+import type { EngineLimits } from './engine.js';
 
 /** What an adapter tells the shared connection about its engine. */
 export interface EngineHooks {
-  /** True while the engine itself would still send a data frame. */
-  isEngineOpen(): boolean;
   /** Starts the engine's own closing handshake. */
   closeEngine(code: number, reason: string): void;
   /** Bytes the engine holds that are not yet in the socket. */
   engineBuffered(): number;
 }
 
+// Why the connection stopped reading; reading resumes when no reason is left.
+const PAUSED_FOR_BACKLOG = 1;
+const PAUSED_FOR_BUDGET = 2;
+
+/** Connections with an idle timeout, swept a few times per timeout. */
+export class IdleSweep {
+  readonly #connections = new Set<EngineConnection>();
+  readonly #timeoutMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  add(connection: EngineConnection): void {
+    if (!Number.isFinite(this.#timeoutMs) || this.#timeoutMs <= 0) return;
+    this.#connections.add(connection);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#sweep(), this.#timeoutMs / 4);
+      this.#timer.unref();
+    }
+  }
+
+  delete(connection: EngineConnection): void {
+    this.#connections.delete(connection);
+    if (this.#connections.size === 0 && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #sweep(): void {
+    for (const connection of this.#connections) connection.idleTick();
+  }
+}
+
 /** Shared Connection implementation; adapters feed it events through `receive*` and `closed`. */
-export class EngineConnection extends EventEmitter<ConnectionEvents> implements Connection {
+export class EngineConnection
+  extends EventEmitter<ConnectionEvents>
+  implements Connection, OutboxOwner
+{
   readonly protocol: Protocol;
   readonly engine: Engine;
   readonly path: string;
@@ -34,18 +88,30 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
   readonly #search: string;
   #query: URLSearchParams | undefined;
   readonly #socket: Socket;
+  readonly #outbox: Outbox;
   readonly #family: FrameFamily;
   readonly #hooks: EngineHooks;
-  readonly #closeTimeoutMs: number;
+  readonly #limits: EngineLimits;
+  readonly #sweep: IdleSweep | undefined;
+  #open = true;
   #closing = false;
   #closed = false;
+  #terminatedFor: string | undefined;
+  #pausedFor = 0;
+  #tokens: number;
+  #refilledAt: number;
+  #budgetTimer: NodeJS.Timeout | undefined;
+  #onResume: (() => void) | undefined;
+  #idleTicks = 0;
 
   constructor(
     socket: Socket,
+    outbox: Outbox,
     decision: Accepted,
     headers: IncomingHttpHeaders,
     hooks: EngineHooks,
-    closeTimeoutMs: number,
+    limits: EngineLimits,
+    sweep?: IdleSweep,
   ) {
     super();
     this.protocol = decision.protocol;
@@ -58,9 +124,15 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
     this.remotePort = socket.remotePort ?? 0;
     this.headers = headers;
     this.#socket = socket;
-    this.#family = decision.protocol.startsWith('hixie') ? 'hixie' : 'hybi';
+    this.#outbox = outbox;
+    this.#family = frameFamilyOf(decision.protocol);
     this.#hooks = hooks;
-    this.#closeTimeoutMs = closeTimeoutMs;
+    this.#limits = limits;
+    this.#tokens = limits.inboundBurstBytes;
+    this.#refilledAt = performance.now();
+    this.#sweep = sweep;
+    outbox.setOwner(this);
+    sweep?.add(this);
   }
 
   get query(): URLSearchParams {
@@ -69,30 +141,48 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
   }
 
   get isOpen(): boolean {
-    return !this.#closing && !this.#closed && this.#hooks.isEngineOpen();
+    return this.#open;
   }
 
   get bufferedAmount(): number {
-    // Frames queued for this turn's write are not a backlog; what the socket still holds is.
-    return this.#socket.writableLength + this.#hooks.engineBuffered();
+    return this.#outbox.bytes + this.#socket.writableLength + this.#hooks.engineBuffered();
   }
 
   send(message: string | PreparedMessage): boolean {
-    if (!this.isOpen) return false;
+    if (!this.#open) return false;
     const prepared = typeof message === 'string' ? new PreparedMessage(message) : message;
-    return writeBatched(this.#socket, prepared.frame(this.#family));
+    return this.#outbox.push(prepared.frame(this.#family));
   }
 
-  close(code = 1000, reason = ''): void {
+  close(code: number = CLOSE_CODES.normal, reason = ''): void {
     if (this.#closing || this.#closed) return;
+    this.#open = false;
     this.#closing = true;
     // A peer that never completes the closing handshake does not keep the socket.
-    setTimeout(() => this.terminate(), this.#closeTimeoutMs).unref();
+    setTimeout(() => this.terminate(), this.#limits.closeTimeoutMs).unref();
     this.#hooks.closeEngine(code, reason);
   }
 
   terminate(): void {
-    this.#socket.destroy();
+    this.#open = false;
+    destroySocketNow(this.#socket);
+  }
+
+  /** Adapter input: the engine will send no more data frames (it sent or is sending its Close). */
+  engineClosing(): void {
+    this.#open = false;
+  }
+
+  /** Adapter input: `bytes` arrived on the wire, in `frames` frames (0 while a frame is partial). */
+  received(bytes: number, frames: number): void {
+    this.#idleTicks = 0;
+    this.#spend(bytes + frames * FRAME_COST_BYTES);
+  }
+
+  /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */
+  sendPong(payload: Buffer): void {
+    if (this.#closing || this.#closed) return;
+    this.#outbox.pushPong(encodeHybiPongFrame(payload));
   }
 
   /** Adapter input: a text message arrived. */
@@ -115,6 +205,83 @@ export class EngineConnection extends EventEmitter<ConnectionEvents> implements 
     if (this.#closed) return;
     this.#closed = true;
     this.#closing = true;
-    this.emit('close', code, reason);
+    this.#open = false;
+    this.#sweep?.delete(this);
+    clearTimeout(this.#budgetTimer);
+    const cause = this.#terminatedFor;
+    if (cause === undefined) this.emit('close', code, reason);
+    else this.emit('close', CLOSE_CODES.abnormal, cause);
+  }
+
+  /** Outbox input: this turn's frames went to the socket (or were kept while it drains). */
+  onTurnEnd(): void {
+    this.emit('flush');
+    if (this.#closed) return;
+    const buffered = this.bufferedAmount;
+    if (buffered > this.#limits.maxBufferedBytes) {
+      this.#terminatedFor = 'slow reader';
+      this.emit('overflow', buffered);
+      this.terminate();
+      return;
+    }
+    if (this.#outbox.held) this.#pause(PAUSED_FOR_BACKLOG);
+  }
+
+  /** Outbox input: the socket drained. */
+  onDrain(): void {
+    this.#idleTicks = 0;
+    this.#unpause(PAUSED_FOR_BACKLOG);
+    this.emit('drain');
+  }
+
+  /** Sweep input: one more quarter of the idle timeout went by. */
+  idleTick(): void {
+    // A peer we stopped reading because it sends fast is not silent: we are not listening. One
+    // we stopped reading because it does not read is making no progress either way.
+    if ((this.#pausedFor & PAUSED_FOR_BUDGET) !== 0 || this.#closing) return;
+    this.#idleTicks += 1;
+    if (this.#idleTicks > 4) this.close(CLOSE_CODES.goingAway, 'idle timeout');
+  }
+
+  #spend(cost: number): void {
+    const { inboundBytesPerSecond, inboundBurstBytes } = this.#limits;
+    if (!Number.isFinite(inboundBytesPerSecond)) return;
+    const now = performance.now();
+    this.#tokens = Math.min(
+      inboundBurstBytes,
+      this.#tokens + ((now - this.#refilledAt) * inboundBytesPerSecond) / 1000,
+    );
+    this.#refilledAt = now;
+    this.#tokens -= cost;
+    if (this.#tokens >= 0 || this.#budgetTimer !== undefined || this.#closed) return;
+    this.#pause(PAUSED_FOR_BUDGET);
+    const waitMs = Math.ceil((-this.#tokens * 1000) / inboundBytesPerSecond);
+    this.#budgetTimer = setTimeout(() => {
+      this.#budgetTimer = undefined;
+      this.#unpause(PAUSED_FOR_BUDGET);
+    }, waitMs);
+    this.#budgetTimer.unref();
+  }
+
+  #pause(reason: number): void {
+    if (this.#closing) return;
+    if (this.#pausedFor === 0) {
+      this.#socket.pause();
+      // faye-websocket pipes the socket into its driver, and a pipe resumes its source when
+      // the driver drains: reading stays paused while we have a reason.
+      if (this.#onResume === undefined) {
+        this.#onResume = () => {
+          if (this.#pausedFor !== 0 && !this.#closing) this.#socket.pause();
+        };
+        this.#socket.on('resume', this.#onResume);
+      }
+    }
+    this.#pausedFor |= reason;
+  }
+
+  #unpause(reason: number): void {
+    if ((this.#pausedFor & reason) === 0) return;
+    this.#pausedFor &= ~reason;
+    if (this.#pausedFor === 0 && !this.#closed) this.#socket.resume();
   }
 }

@@ -6,13 +6,23 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Accepted } from '../classify.js';
 import type { Connection } from '../connection.js';
-import type { Engine } from '../protocols.js';
+import type { Outbox } from '../outbox.js';
+import type { Protocol } from '../protocols.js';
+import type { IdleSweep } from './engine-connection.js';
 
-/** Limits every engine enforces itself. */
+/** Limits every connection keeps, whatever its engine (constants.ts has the defaults). */
 export interface EngineLimits {
+  /** Largest frame and reassembled message, in bytes. */
   readonly maxMessageBytes: number;
+  /** Most frames one message may arrive in. */
+  readonly maxFragments: number;
   readonly keepaliveIntervalMs: number;
   readonly closeTimeoutMs: number;
+  /** Backlog past which the connection is dropped as a slow reader. */
+  readonly maxBufferedBytes: number;
+  /** Inbound budget; `Infinity` turns it off. */
+  readonly inboundBytesPerSecond: number;
+  readonly inboundBurstBytes: number;
 }
 
 /** Everything an adapter needs to take a socket. */
@@ -23,6 +33,10 @@ export interface EngineContext {
   readonly head: Buffer;
   readonly decision: Accepted;
   readonly limits: EngineLimits;
+  /** Where every frame to this socket goes (the socket is already guarded by it). */
+  readonly outbox: Outbox;
+  /** Where the connection registers for the idle timeout. */
+  readonly sweep: IdleSweep;
 }
 
 /** How an adapter reports the outcome of a handshake. */
@@ -39,7 +53,8 @@ export interface AcceptCallbacks {
 
 /** One engine behind the router. */
 export interface EngineAdapter {
-  readonly name: Engine;
+  /** The protocols it can serve; the protocol table says which one serves each by default. */
+  readonly serves: readonly Protocol[];
   /** Completes the handshake; throws if the engine refuses the request outright. */
   accept(context: EngineContext, callbacks: AcceptCallbacks): void;
 }

@@ -14,14 +14,27 @@ export interface RawPeer {
   waitFor(predicate: (data: Buffer) => boolean, timeoutMs?: number): Promise<Buffer>;
   /** Resolves when the socket closes, with how long it took from the call. */
   closed(timeoutMs?: number): Promise<number>;
+  /** How the server ended the connection so far: its FIN (`end`), a reset (at any point, even after a FIN), or not yet. */
+  ending(): 'end' | 'reset' | 'open';
 }
 
-/** Opens a raw connection to 127.0.0.1:port. */
-export function connectRaw(port: number): Promise<RawPeer> {
+/**
+ * Opens a raw connection to 127.0.0.1:port. With `allowHalfOpen` the peer keeps its side open
+ * after the server's FIN, as a client still sending would, and its writes show a reset.
+ */
+export function connectRaw(
+  port: number,
+  options: { allowHalfOpen?: boolean } = {},
+): Promise<RawPeer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({
+      port,
+      host: '127.0.0.1',
+      allowHalfOpen: options.allowHalfOpen ?? false,
+    });
     const chunks: Buffer[] = [];
     let isClosed = false;
+    let ending: 'end' | 'reset' | 'open' = 'open';
     const waiters = new Set<() => void>();
     const notify = () => {
       for (const waiter of waiters) waiter();
@@ -30,7 +43,14 @@ export function connectRaw(port: number): Promise<RawPeer> {
       chunks.push(chunk);
       notify();
     });
-    socket.on('error', () => {});
+    socket.on('end', () => {
+      if (ending === 'open') ending = 'end';
+      notify();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') ending = 'reset';
+      notify();
+    });
     socket.on('close', () => {
       isClosed = true;
       notify();
@@ -62,6 +82,7 @@ export function connectRaw(port: number): Promise<RawPeer> {
           const start = Date.now();
           return waitUntil(() => (isClosed ? Date.now() - start : undefined), timeoutMs, 'close');
         },
+        ending: () => ending,
       }),
     );
     socket.once('error', reject);

@@ -9,7 +9,33 @@ declare module 'faye-websocket' {
     close(reason?: string, code?: number): boolean;
     /** Where every byte from the socket goes; draft-76 passes its key3 leftovers as numbers. */
     parse: (chunk: Buffer | readonly number[]) => void;
-    emit(event: 'message', payload: { data: string }): boolean;
+    /** Frames and writes one outgoing message or control frame (hybi). */
+    frame: (data: Buffer | string, type?: string, code?: number) => boolean;
+    on(event: 'close', listener: () => void): this;
+  }
+
+  /** websocket-driver 0.7.4's hybi parser state that the adapter takes part in. */
+  interface FayeHybiDriver extends FayeDriver {
+    /** The frame being parsed: set from its first byte until `_emitFrame`. */
+    _frame:
+      | {
+          readonly final: boolean;
+          readonly opcode: number;
+          readonly masked: boolean;
+          readonly length: number;
+          readonly maskingKey?: Buffer;
+        }
+      | undefined;
+    /** Called with a frame's payload once all of it has arrived. */
+    _emitFrame: (payload: Buffer) => void;
+    /** Sends a Close with the code named by `type` and ends the connection. */
+    _fail(
+      type: 'protocol_error' | 'encoding_error' | 'policy_violation' | 'too_large',
+      message: string,
+    ): void;
+    _requireMasking: boolean;
+    /** The close codes the parser accepts besides 3000-4999. */
+    ERROR_CODES: readonly number[];
   }
 
   interface FayeMessageEvent {
@@ -39,7 +65,7 @@ declare module 'faye-websocket' {
     readonly readyState: number;
     readonly version: string;
     readonly bufferedAmount: number;
-    readonly _driver: FayeDriver;
+    readonly _driver: FayeHybiDriver;
     _beginClose(reason: string, code: number): void;
     send(data: string | Buffer): boolean;
     close(code?: number, reason?: string): void;

@@ -11,7 +11,7 @@ import type {
   PreparedMessage,
   Protocol,
 } from '@draftbridge/protocol-router';
-import { DEFAULT_ENGINE } from '@draftbridge/protocol-router';
+import { PROTOCOL_TABLE } from '@draftbridge/protocol-router';
 
 /** A recorded close or terminate. */
 export interface FakeClose {
@@ -41,7 +41,10 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
   /** Set once the connection is closed or terminated. */
   closed: FakeClose | undefined;
 
-  constructor(protocol: Protocol = 'rfc6455', engine: Engine = DEFAULT_ENGINE[protocol]) {
+  constructor(
+    protocol: Protocol = 'rfc6455',
+    engine: Engine = PROTOCOL_TABLE[protocol].defaultEngine,
+  ) {
     super();
     this.protocol = protocol;
     this.engine = engine;
@@ -69,7 +72,24 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
       const text = typeof message === 'string' ? message : message.text;
       this.bufferedAmount += Buffer.byteLength(text);
     }
+    // The router's turn: frames of a turn go out together, then `flush`.
+    if (!this.#turnScheduled) {
+      this.#turnScheduled = true;
+      setImmediate(() => {
+        this.#turnScheduled = false;
+        this.emit('flush');
+      });
+    }
     return true;
+  }
+
+  #turnScheduled = false;
+
+  /** Plays the router dropping this connection as a slow reader. */
+  overflow(bufferedBytes: number): void {
+    this.bufferedAmount = bufferedBytes;
+    this.emit('overflow', bufferedBytes);
+    this.terminate();
   }
 
   close(code?: number, reason?: string): void {

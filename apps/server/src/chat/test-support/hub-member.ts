@@ -1,13 +1,16 @@
 /**
  * A RoomMember that records what the hub delivers to it, for hub tests without sessions.
  */
+import type { PreparedMessage } from '@draftbridge/protocol-router';
 import type { EngineName, Member, ProtocolId } from '@draftbridge/shared-types';
-import type { OutboundMessage, RoomMember } from '../hub.js';
+import type { DeliveryKind, RoomMember } from '../hub.js';
 
 /** A RoomMember with its deliveries recorded. */
 export interface RecordingMember extends RoomMember {
-  /** Every outbound object delivered, in order. */
-  readonly delivered: OutboundMessage[];
+  /** Every message delivered, in order. */
+  readonly delivered: PreparedMessage[];
+  /** The kind of every delivery, in order. */
+  readonly kinds: DeliveryKind[];
   /** Every delivery, parsed. */
   readonly received: () => Record<string, unknown>[];
   /** Deliveries of one `type`, parsed. */
@@ -22,14 +25,17 @@ export function createRecordingMember(
   engine: EngineName = 'websocket',
 ): RecordingMember {
   const member: Member = { id, nick: id, protocol, engine };
-  const delivered: OutboundMessage[] = [];
+  const delivered: PreparedMessage[] = [];
+  const kinds: DeliveryKind[] = [];
   const received = () => delivered.map((m) => JSON.parse(m.text) as Record<string, unknown>);
   return {
     member,
     client,
     delivered,
-    deliver: (message) => {
+    kinds,
+    deliver: ({ kind, message }) => {
       delivered.push(message);
+      kinds.push(kind);
     },
     received,
     receivedOf: (type) => received().filter((message) => message.type === type),

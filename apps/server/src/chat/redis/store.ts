@@ -1,29 +1,40 @@
 /**
- * The Redis hub's data in Redis: one typed call per Lua script (redis-hub-scripts.ts), plus
- * the history range read that fills gaps. Replies are data from the network, so each one is
- * checked before it is used.
+ * The Redis hub's data in Redis: one typed call per Lua script (scripts.ts), plus the history
+ * reads that fill gaps and make welcomes and pages. Replies are data from the network, so each
+ * one is checked before it is used.
+ *
+ * History is read in bounded steps (`HISTORY_STEP` messages per command, newest first, until
+ * a page's byte budget is full), never whole: one command that returns a room's entire
+ * history would hold Redis, and every instance waiting on it, for as long as it takes.
  *
  * Scripts run by SHA (EVALSHA) and are sent in full only when Redis does not know them yet,
  * as after a restart; a NOSCRIPT reply means the script did not run, so running it again is safe.
  */
 import { createHash } from 'node:crypto';
-import { type Member, presenceSchema } from '@draftbridge/shared-types';
+import { presenceSchema } from '@draftbridge/shared-types';
 import type { Redis } from 'ioredis';
-import type { MessageAroundSeq } from './redis-hub-codec.js';
-import type { RoomKeys } from './redis-hub-keys.js';
-import { HEARTBEAT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, SAY_SCRIPT } from './redis-hub-scripts.js';
+import type { MessageAroundSeq } from './codec.js';
+import type { RoomKeys } from './keys.js';
+import { HEARTBEAT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, SAY_SCRIPT } from './scripts.js';
 
-/** What the join script returns: everything a `welcome` is made of. */
+/** What the join script returns: what a `welcome` is made of besides its history. */
 export interface JoinSnapshot {
   readonly seq: number;
-  readonly truncated: boolean;
-  /** Retained `message` JSON texts, oldest first. */
-  readonly history: string[];
-  /** Every member of the room on every instance, the joiner included. */
-  readonly members: Member[];
+  /** Every member of the room on every instance, the joiner included, as JSON. */
+  readonly memberJsons: string[];
   /** The room's presence counter after this join. */
   readonly presenceSeq: number;
 }
+
+/** A page of history: the newest messages of a range that fit, oldest first. */
+export interface HistoryRead {
+  readonly messages: StoredMessage[];
+  /** True when every retained message of the range is in `messages`. */
+  readonly whole: boolean;
+}
+
+/** Messages read per history command. */
+export const HISTORY_STEP = 64;
 
 /** What the say script did. */
 export type SayOutcome =
@@ -42,6 +53,8 @@ export interface RedisStoreSettings {
   /** `Infinity` keeps history for good. */
   readonly historyTtlMs: number;
   readonly presenceTtlMs: number;
+  /** Most members of a room; a join past it is refused. */
+  readonly maxRoomMembers: number;
 }
 
 /** Typed access to one room's data in Redis. */
@@ -51,18 +64,11 @@ export interface RedisStore {
     keys: RoomKeys,
     say: { dedupeField: string; message: MessageAroundSeq; seqFloor: number },
   ): Promise<SayOutcome>;
-  /** Adds a member, publishes its `join`, and reads its welcome (`welcomeCount` 0: none). */
+  /** Adds a member and publishes its `join`; undefined when the room is full. */
   join(
     keys: RoomKeys,
-    join: {
-      memberId: string;
-      leaveText: string;
-      joinText: string;
-      since: number | undefined;
-      welcomeCount: number;
-      seqFloor: number;
-    },
-  ): Promise<JoinSnapshot>;
+    join: { memberId: string; leaveText: string; joinText: string; seqFloor: number },
+  ): Promise<JoinSnapshot | undefined>;
   /** Removes a member and publishes its `leave`; false when it was not there. */
   leave(keys: RoomKeys, memberId: string): Promise<boolean>;
   /** Extends the presence of `memberIds`, reaps expired members; the room's seq and the ids that were gone. */
@@ -72,6 +78,14 @@ export interface RedisStore {
   ): Promise<{ seq: number; missing: string[] }>;
   /** Retained messages with a seq above `afterSeq` and at most `upToSeq`, oldest first. */
   range(keys: RoomKeys, afterSeq: number, upToSeq?: number): Promise<StoredMessage[]>;
+  /**
+   * The newest retained messages with `after < seq < before`, at most `maxCount` and
+   * `maxBytes` of text, oldest first, read in steps.
+   */
+  page(
+    keys: RoomKeys,
+    range: { after: number; before: number; maxCount: number; maxBytes: number },
+  ): Promise<HistoryRead>;
 }
 
 /** A reply from Redis was not of the shape a script returns. */
@@ -124,13 +138,22 @@ function array(what: string, value: unknown, length: number): unknown[] {
 }
 
 // Members are stored as their `leave` presence JSON, which the reaper publishes as it is.
-function membersOf(leaveTexts: readonly string[]): Member[] {
-  const members: Member[] = [];
+function membersOf(leaveTexts: readonly string[]): string[] {
+  const members: string[] = [];
   for (const text of leaveTexts) {
     const parsed = presenceSchema.safeParse(JSON.parse(text));
-    if (parsed.success) members.push(parsed.data.member);
+    if (parsed.success) members.push(JSON.stringify(parsed.data.member));
   }
   return members;
+}
+
+function pairs(what: string, reply: unknown): StoredMessage[] {
+  const flat = strings(what, reply);
+  const messages: StoredMessage[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    messages.push({ seq: integer(`${what} seq`, flat[i + 1]), text: flat[i] as string });
+  }
+  return messages;
 }
 
 /** Creates the store on the commands connection `redis`. */
@@ -188,20 +211,19 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
             join.joinText,
             keys.channel,
             settings.presenceTtlMs,
-            join.since === undefined ? '' : join.since,
-            join.welcomeCount,
             historyTtl,
             join.seqFloor,
+            settings.maxRoomMembers,
           ],
         ),
-        5,
+        1,
       );
+      if (integer('join seq', reply[0]) === -1) return undefined;
+      array('join', reply, 3);
       return {
         seq: integer('join seq', reply[0]),
-        truncated: integer('join truncated', reply[1]) === 1,
-        history: strings('join history', reply[2]),
-        members: membersOf(strings('join members', reply[3])),
-        presenceSeq: integer('join presence seq', reply[4]),
+        memberJsons: membersOf(strings('join members', reply[1])),
+        presenceSeq: integer('join presence seq', reply[2]),
       };
     },
 
@@ -228,7 +250,7 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
     },
 
     async range(keys, afterSeq, upToSeq) {
-      const reply = strings(
+      return pairs(
         'range',
         await redis.zrangebyscore(
           keys.history,
@@ -237,11 +259,36 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
           'WITHSCORES',
         ),
       );
-      const messages: StoredMessage[] = [];
-      for (let i = 0; i + 1 < reply.length; i += 2) {
-        messages.push({ seq: integer('range seq', reply[i + 1]), text: reply[i] as string });
+    },
+
+    async page(keys, { after, before, maxCount, maxBytes }) {
+      const newestFirst: StoredMessage[] = [];
+      let bytes = 0;
+      let below = before;
+      for (;;) {
+        const step = Math.min(HISTORY_STEP, maxCount - newestFirst.length);
+        if (step <= 0) return { messages: newestFirst.reverse(), whole: false };
+        const read = pairs(
+          'page',
+          await redis.zrevrangebyscore(
+            keys.history,
+            `(${below}`,
+            `(${after}`,
+            'WITHSCORES',
+            'LIMIT',
+            0,
+            step,
+          ),
+        );
+        for (const message of read) {
+          const cost = Buffer.byteLength(message.text);
+          if (bytes + cost > maxBytes) return { messages: newestFirst.reverse(), whole: false };
+          bytes += cost;
+          newestFirst.push(message);
+          below = message.seq;
+        }
+        if (read.length < step) return { messages: newestFirst.reverse(), whole: true };
       }
-      return messages;
     },
   };
 }

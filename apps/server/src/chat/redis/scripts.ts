@@ -30,17 +30,18 @@ local function reap(members, presence, presence_seq, channel, now)
     end
   end
 end
-local function touch(ttl, a, b)
+-- Every key of a room lives as long as the room is used: a room nobody touches for the
+-- history ttl is forgotten whole, its seq included (a resume then sees truncated).
+local function touch(ttl, keys)
   if ttl > 0 then
-    redis.call('PEXPIRE', a, ttl)
-    redis.call('PEXPIRE', b, ttl)
+    for _, key in ipairs(keys) do redis.call('PEXPIRE', key, ttl) end
   end
 end
 `;
 
 /**
- * say: KEYS seq, history, dedupe; ARGV dedupe field, message JSON before the seq, after it,
- * retained count, channel, history ttl (0: none), seq floor.
+ * say: KEYS seq, history, dedupe; ARGV dedupe field, message JSON before the seq,
+ * after it, retained count, channel, history ttl (0: none), seq floor.
  * Returns `{1, seq}` for a new message, `{0, seq, original JSON}` for a duplicate.
  *
  * The floor is the highest seq the calling instance has delivered: if Redis lost its data, the
@@ -71,55 +72,40 @@ if excess > 0 then
     if field then redis.call('HDEL', KEYS[3], field, back) end
   end
 end
-touch(tonumber(ARGV[6]), KEYS[2], KEYS[3])
+touch(tonumber(ARGV[6]), KEYS)
 redis.call('PUBLISH', ARGV[5], 'm' .. seq .. '\\n' .. text)
 return {1, seq}
 `;
 
 /**
  * join: KEYS seq, history, dedupe, members, presence, presence-seq; ARGV member id, its
- * `leave` JSON, its `join` JSON, channel, presence ttl, since ('' for none), welcome count,
- * history ttl (0: none), seq floor.
+ * `leave` JSON, its `join` JSON, channel, presence ttl, history ttl (0: none), seq floor, most
+ * members (0: no limit).
  * Reaps expired members, adds this one, publishes its `join`, and returns the snapshot its
- * `welcome` is made of: `{seq, truncated, history JSON list, members' leave JSON list,
- * presence-seq}`. The same script with a count of 0 puts back a live member that was reaped.
+ * `welcome` is made of: `{seq, members' leave JSON list, presence-seq}`, or `{-1}` when the
+ * room is full. History is not read here: a room's whole history could be megabytes, and a
+ * script blocks Redis for every instance while it runs, so the welcome reads it afterwards in
+ * bounded steps (store.ts). The same script puts back a live member that was reaped.
  */
 export const JOIN_SCRIPT = `${REAP}
 local now = now_ms()
 reap(KEYS[4], KEYS[5], KEYS[6], ARGV[4], now)
+local most = tonumber(ARGV[8])
+if most > 0 and redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 and redis.call('HLEN', KEYS[4]) >= most then
+  return {-1}
+end
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[5], now + tonumber(ARGV[5]), ARGV[1])
 local pseq = redis.call('INCR', KEYS[6])
 redis.call('PUBLISH', ARGV[4], 'p' .. pseq .. ' ' .. ARGV[1] .. '\\n' .. ARGV[3])
 local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local floor = tonumber(ARGV[9])
+local floor = tonumber(ARGV[7])
 if seq < floor then
   seq = floor
   redis.call('SET', KEYS[1], seq)
 end
-touch(tonumber(ARGV[8]), KEYS[2], KEYS[3])
-local count = tonumber(ARGV[7])
-local function latest()
-  if count > 0 then return redis.call('ZRANGE', KEYS[2], -count, -1) end
-  return {}
-end
-local history = {}
-local truncated = 0
-if ARGV[6] == '' then
-  history = latest()
-else
-  local since = tonumber(ARGV[6])
-  if since > seq then
-    history = latest()
-    truncated = 1
-  else
-    history = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[6], '+inf')
-    -- Retained seqs are consecutive and end at seq.
-    local first = seq - redis.call('ZCARD', KEYS[2]) + 1
-    if since + 1 < first then truncated = 1 end
-  end
-end
-return {seq, truncated, history, redis.call('HVALS', KEYS[4]), pseq}
+touch(tonumber(ARGV[6]), KEYS)
+return {seq, redis.call('HVALS', KEYS[4]), pseq}
 `;
 
 /**
@@ -155,6 +141,6 @@ for i = 4, #ARGV do
   end
 end
 reap(KEYS[4], KEYS[5], KEYS[6], ARGV[1], now)
-touch(tonumber(ARGV[3]), KEYS[2], KEYS[3])
+touch(tonumber(ARGV[3]), KEYS)
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), missing}
 `;

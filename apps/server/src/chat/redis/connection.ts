@@ -9,8 +9,8 @@
  * after resubscribing every room must catch up on what it missed, in that order.
  */
 import { Redis } from 'ioredis';
-import type { Logger } from '../logger.js';
-import type { RedisRole, ResolvedRedisHubOptions } from './redis-hub-options.js';
+import type { Logger } from '../../logger.js';
+import type { RedisRole, ResolvedRedisHubOptions } from './options.js';
 
 /** The connections of one instance. */
 export interface RedisConnections {

@@ -1,10 +1,9 @@
 import { PreparedMessage } from '@draftbridge/protocol-router';
 import { decodeServerMessage } from '@draftbridge/shared-types';
 import { describe, expect, it } from 'vitest';
-import type { OutboundMessage } from './hub.js';
-import { createMemoryHub } from './memory-hub.js';
-import { createRoomKeys } from './redis-hub-keys.js';
-import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
+import { createMemoryHub } from '../memory-hub.js';
+import { createRecordingMember, type RecordingMember } from '../test-support/hub-member.js';
+import { createRoomKeys } from './keys.js';
 import {
   eventually,
   messageTexts,
@@ -13,7 +12,7 @@ import {
   seqs,
   useRedisHubHarness,
   welcomeOf,
-} from './test-support/redis-hub-harness.js';
+} from './test-support/harness.js';
 
 describe('createRedisHub', () => {
   const h = useRedisHubHarness();
@@ -68,24 +67,24 @@ describe('createRedisHub', () => {
     expect(messageTexts(cid)).toEqual(messageTexts(bob));
   });
 
-  it('hands one outbound object per message to all the members of an instance', async () => {
-    const created: OutboundMessage[] = [];
-    const a = await h.instance({
-      createOutbound: (text) => {
-        const outbound = new PreparedMessage(text);
-        created.push(outbound);
-        return outbound;
-      },
-    });
+  it('hands one PreparedMessage per message to all the members of an instance', async () => {
+    const a = await h.instance();
     const members = ['a', 'b', 'c'].map((id) => createRecordingMember(id));
     for (const member of members) await a.hub.join(member, 'lobby');
     await eventually(() => expect(members[0]?.receivedOf('presence')).toHaveLength(2));
-    created.length = 0;
 
     await a.hub.say(members[0] as RecordingMember, 'lobby', 'x', 'once');
 
-    await eventually(() => expect(created).toHaveLength(1));
-    for (const member of members) expect(member.delivered.at(-1)).toBe(created[0]);
+    await eventually(() =>
+      expect(members.map((member) => member.kinds.at(-1))).toEqual([
+        'message',
+        'message',
+        'message',
+      ]),
+    );
+    const outbound = members[0]?.delivered.at(-1);
+    expect(outbound).toBeInstanceOf(PreparedMessage);
+    for (const member of members) expect(member.delivered.at(-1)).toBe(outbound);
   });
 
   it('sends a message byte for byte as the in-memory hub does', async () => {

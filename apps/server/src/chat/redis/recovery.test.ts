@@ -3,9 +3,9 @@
  * instance, a member reaped by mistake, Redis losing its data, Redis down and back.
  */
 import { describe, expect, it } from 'vitest';
-import { HubUnavailableError } from './redis-hub-errors.js';
-import { createRoomKeys } from './redis-hub-keys.js';
-import { createRecordingMember } from './test-support/hub-member.js';
+import { HubUnavailableError } from '../hub.js';
+import { createRecordingMember } from '../test-support/hub-member.js';
+import { createRoomKeys } from './keys.js';
 import {
   eventually,
   HEARTBEAT_MS,
@@ -15,7 +15,7 @@ import {
   seqs,
   useRedisHubHarness,
   welcomeOf,
-} from './test-support/redis-hub-harness.js';
+} from './test-support/harness.js';
 
 describe('createRedisHub recovery', () => {
   const h = useRedisHubHarness();

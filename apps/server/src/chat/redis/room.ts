@@ -14,12 +14,14 @@
  *   only messages after the snapshot (its `cursor`). The same holds for presence, ordered by
  *   the room's presence counter, so a joiner never hears of a change its welcome already shows.
  */
-import type { Logger } from '../logger.js';
-import type { CreateOutbound, OutboundMessage, RoomMember } from './hub.js';
-import type { Publication } from './redis-hub-codec.js';
-import type { RoomKeys } from './redis-hub-keys.js';
-import type { RedisStore } from './redis-hub-store.js';
-import { serializePresence, serializeWelcome } from './serialize.js';
+import { PreparedMessage } from '@draftbridge/protocol-router';
+import type { Logger } from '../../logger.js';
+import { type DeliveryKind, HubRefusal, type RoomMember } from '../hub.js';
+import { deliverPresence, PresenceBatch } from '../presence-batch.js';
+import { serializeHistoryPage, serializePresence, serializeWelcome } from '../serialize.js';
+import type { Publication } from './codec.js';
+import type { RoomKeys } from './keys.js';
+import type { RedisStore } from './store.js';
 
 /** What a room needs from its hub. */
 export interface RedisRoomContext {
@@ -27,7 +29,10 @@ export interface RedisRoomContext {
   readonly keys: RoomKeys;
   readonly store: RedisStore;
   readonly welcomeHistory: number;
-  readonly createOutbound: CreateOutbound;
+  /** Most bytes of history in one welcome or history page. */
+  readonly historyPageBytes: number;
+  /** How long presence changes wait to go out together, in ms. */
+  readonly presenceWindowMs: number;
   readonly onDeliverError: ((error: unknown, member: RoomMember) => void) | undefined;
   readonly logger: Logger;
   /** Subscribes to the room's channel; resolves once Redis confirmed the subscription. */
@@ -47,6 +52,8 @@ export interface RedisRoom {
   has(member: RoomMember): boolean;
   /** Adds `member`: subscribes if needed, runs the join script, delivers the welcome. */
   join(member: RoomMember, since: number | undefined): Promise<void>;
+  /** Delivers to `member` one page of the history before `before`. */
+  history(member: RoomMember, before: number): Promise<void>;
   /** Removes `member` locally at once; false when it was not here. */
   leave(member: RoomMember): boolean;
   /** Gives the room back to the hub if nobody is left in it. */
@@ -71,7 +78,7 @@ interface LocalMember {
 
 /** Creates an empty room; the first join subscribes it. */
 export function createRedisRoom(context: RedisRoomContext): RedisRoom {
-  const { keys, store, logger, createOutbound } = context;
+  const { keys, store, logger } = context;
   const members = new Map<RoomMember, LocalMember>();
   const byId = new Map<string, LocalMember>();
   let delivered: number | undefined;
@@ -79,6 +86,7 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
   let pendingJoins = 0;
   let released = false;
   let queue: Promise<void> = Promise.resolve();
+  const presence = new PresenceBatch(context.presenceWindowMs, () => flushPresence());
 
   function enqueue<T>(task: () => T | Promise<T>): Promise<T> {
     const result = queue.then(task);
@@ -96,22 +104,39 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
     });
   }
 
-  function deliverTo(member: RoomMember, outbound: OutboundMessage) {
+  function deliverTo(member: RoomMember, kind: DeliveryKind, message: PreparedMessage) {
     try {
-      member.deliver(outbound);
+      member.deliver({ kind, message });
     } catch (error) {
       context.onDeliverError?.(error, member);
     }
   }
 
   function deliverMessage(seq: number, text: string) {
-    const outbound = createOutbound(text);
+    // Whoever joined before this message is heard of before it (presence-batch.ts).
+    if (presence.size > 0) flushPresence();
+    const message = new PreparedMessage(text);
     for (const local of members.values()) {
       if (local.cursor >= seq) continue;
       local.cursor = seq;
-      deliverTo(local.roomMember, outbound);
+      deliverTo(local.roomMember, 'message', message);
     }
     delivered = seq;
+  }
+
+  function flushPresence() {
+    const pending = presence.take();
+    deliverPresence(
+      pending,
+      members.values(),
+      (local) => ({ known: local.presenceCursor, selfId: local.roomMember.member.id }),
+      (local, change) => deliverTo(local.roomMember, 'presence', change.message),
+    );
+    const last = pending.at(-1)?.order;
+    if (last === undefined) return;
+    for (const local of members.values()) {
+      if (local.presenceCursor < last) local.presenceCursor = last;
+    }
   }
 
   /** Delivers retained messages after `delivered` and up to `upTo` (everything when absent). */
@@ -140,14 +165,13 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
   }
 
   function onPresence(presenceSeq: number, memberId: string, text: string) {
-    let outbound: OutboundMessage | undefined;
-    for (const local of members.values()) {
-      if (local.presenceCursor >= presenceSeq) continue;
-      local.presenceCursor = presenceSeq;
-      if (local.roomMember.member.id === memberId) continue;
-      outbound ??= createOutbound(text);
-      deliverTo(local.roomMember, outbound);
-    }
+    presence.add({
+      // serializePresence puts the event right after the type.
+      event: text.startsWith('{"type":"presence","event":"join"') ? 'join' : 'leave',
+      memberId,
+      message: new PreparedMessage(text),
+      order: presenceSeq,
+    });
   }
 
   function releaseIfEmpty() {
@@ -179,25 +203,32 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
             memberId: member.member.id,
             leaveText: serializePresence('leave', member.member),
             joinText: serializePresence('join', member.member),
-            since,
-            welcomeCount: context.welcomeHistory,
             seqFloor: delivered ?? 0,
           });
+          if (snapshot === undefined) {
+            throw new HubRefusal('room_full', `Room ${context.name} is full.`);
+          }
           delivered ??= snapshot.seq;
+          const { seq } = snapshot;
+          // A since beyond the room's seq comes from before Redis lost the room: reset.
+          const resume = since !== undefined && since <= seq;
+          const read = await store.page(keys, {
+            after: resume ? since : 0,
+            before: seq + 1,
+            maxCount: resume ? Number.POSITIVE_INFINITY : context.welcomeHistory,
+            maxBytes: context.historyPageBytes,
+          });
+          const oldest = read.messages[0]?.seq ?? seq + 1;
+          const truncated = since !== undefined && (!resume || !read.whole || oldest > since + 1);
           const welcome = serializeWelcome(
-            {
-              room: context.name,
-              self: member.member,
-              members: snapshot.members,
-              seq: snapshot.seq,
-              truncated: snapshot.truncated,
-            },
-            snapshot.history,
+            { room: context.name, self: member.member, seq, truncated },
+            snapshot.memberJsons,
+            read.messages.map((message) => message.text),
           );
-          deliverTo(member, createOutbound(welcome));
+          deliverTo(member, 'welcome', new PreparedMessage(welcome));
           const local: LocalMember = {
             roomMember: member,
-            cursor: snapshot.seq,
+            cursor: seq,
             presenceCursor: snapshot.presenceSeq,
           };
           members.set(member, local);
@@ -207,6 +238,24 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
         pendingJoins -= 1;
         releaseIfEmpty();
       }
+    },
+
+    history(member, before) {
+      return enqueue(async () => {
+        if (!members.has(member)) return;
+        const read = await store.page(keys, {
+          after: 0,
+          before,
+          maxCount: Number.POSITIVE_INFINITY,
+          maxBytes: context.historyPageBytes,
+        });
+        const page = serializeHistoryPage(
+          context.name,
+          read.messages.map((message) => message.text),
+          !read.whole,
+        );
+        deliverTo(member, 'history', new PreparedMessage(page));
+      });
     },
 
     leave(member) {
@@ -223,7 +272,9 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
       return enqueue(() => {
         const local = members.get(member);
         // A seq past the cursor is still on its way to this member, live or by catch-up.
-        if (local !== undefined && seq <= local.cursor) deliverTo(member, createOutbound(text));
+        if (local !== undefined && seq <= local.cursor) {
+          deliverTo(member, 'duplicate', new PreparedMessage(text));
+        }
       });
     },
 
@@ -249,8 +300,6 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
           memberId,
           leaveText: serializePresence('leave', member),
           joinText: serializePresence('join', member),
-          since: undefined,
-          welcomeCount: 0,
           seqFloor: delivered ?? 0,
         });
         logger.info(

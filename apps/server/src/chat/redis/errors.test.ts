@@ -1,11 +1,11 @@
 import { CLOSE_CODES } from '@draftbridge/protocol-router';
 import { ERROR_CODES } from '@draftbridge/shared-types';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Hub } from './hub.js';
-import { createMemoryHub } from './memory-hub.js';
-import { HubUnavailableError } from './redis-hub-errors.js';
-import { createChatSession } from './session.js';
-import { FakeConnection } from './test-support/fake-connection.js';
+import type { Hub } from '../hub.js';
+import { HubUnavailableError } from '../hub.js';
+import { createMemoryHub } from '../memory-hub.js';
+import { createChatSession } from '../session.js';
+import { FakeConnection } from '../test-support/fake-connection.js';
 
 // A memory hub whose `say` is refused while `down`, as the Redis hub refuses it without Redis.
 function createFlakyHub() {
@@ -17,6 +17,7 @@ function createFlakyHub() {
       if (state.down) throw new HubUnavailableError(new Error('connect ECONNREFUSED'));
       await inner.say(member, room, id, text);
     },
+    history: (member, room, before) => inner.history(member, room, before),
     leave: (member, room) => inner.leave(member, room),
     close: () => inner.close(),
   };

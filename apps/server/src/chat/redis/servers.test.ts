@@ -5,21 +5,20 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PreparedMessage } from '@draftbridge/protocol-router';
 import type { ChatMessage, ServerMessage } from '@draftbridge/shared-types';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS } from '../config.js';
-import { type ChatServer, createServer } from '../create-server.js';
-import { createLogger } from '../logger.js';
+import { CONFIG_DEFAULTS } from '../../config.js';
+import { type ChatServer, createServer } from '../../create-server.js';
+import { createLogger } from '../../logger.js';
 import {
   type ChatTestClient,
   type ClientKind,
   connectChatClient,
   isType,
-} from '../test-support/chat-client.js';
-import { startRedisServer, type TestRedis } from '../test-support/redis-server.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+} from '../../test-support/chat-client.js';
+import { startRedisServer, type TestRedis } from '../../test-support/redis-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { createRedisHub } from './redis-hub.js';
 
 const messagesOf = (client: ChatTestClient) =>
@@ -258,7 +257,6 @@ describe('an instance killed', () => {
       url,
       heartbeatMs: HEARTBEAT_MS,
       presenceTtlMs: PRESENCE_TTL_MS,
-      createOutbound: (text) => new PreparedMessage(text),
       connect: (_role, defaults) => {
         const redis = defaults();
         connections.push(redis);

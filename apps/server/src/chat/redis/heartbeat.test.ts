@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startHeartbeat } from './redis-hub-heartbeat.js';
+import { startHeartbeat } from './heartbeat.js';
 
 describe('startHeartbeat', () => {
   beforeEach(() => {

@@ -6,7 +6,7 @@ import {
   DEFAULT_REDIS_KEY_PREFIX,
   RedisHubOptionError,
   resolveRedisHubOptions,
-} from './redis-hub-options.js';
+} from './options.js';
 
 const url = 'redis://127.0.0.1:6379';
 

@@ -1,11 +1,17 @@
 /**
  * Options of the Redis hub, their defaults, and the check that refuses bad ones at start.
  */
-import { DEFAULT_RETAINED_HISTORY, DEFAULT_WELCOME_HISTORY } from '@draftbridge/shared-types';
+import {
+  DEFAULT_HISTORY_PAGE_BYTES,
+  DEFAULT_MAX_ROOM_MEMBERS,
+  DEFAULT_RETAINED_HISTORY,
+  DEFAULT_WELCOME_HISTORY,
+} from '@draftbridge/shared-types';
 import type { Redis } from 'ioredis';
-import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
-import type { Logger } from '../logger.js';
-import type { CreateOutbound, RoomMember } from './hub.js';
+import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../../constants.js';
+import type { Logger } from '../../logger.js';
+import type { RoomMember } from '../hub.js';
+import { PRESENCE_WINDOW_MS } from '../presence-batch.js';
 
 /** Default prefix of every key and channel the hub uses in Redis. */
 export const DEFAULT_REDIS_KEY_PREFIX = 'draftbridge:';
@@ -38,10 +44,18 @@ export interface RedisHubOptions {
   readonly retainedHistory?: number;
   /** Latest messages in a `welcome` without `since` (default 50). */
   readonly welcomeHistory?: number;
+  /** Most bytes of history in one welcome or history page (default 256 KiB). */
+  readonly historyPageBytes?: number;
+  /** Most members in one room, on all instances together (default 2000). */
+  readonly maxRoomMembers?: number;
+  /** How long presence changes wait to go out together, in ms (default 100). */
+  readonly presenceWindowMs?: number;
   /**
-   * How long a room's history and dedupe entries outlive the room's last activity (a message,
-   * a join, or a heartbeat of an instance with members in it), in ms; `Infinity` keeps them.
-   * The room's `seq` is never expired, so it never restarts.
+   * How long a room's keys outlive the room's last activity (a message, a join, or a heartbeat
+   * of an instance with members in it), in ms; `Infinity` keeps them. Its `seq` goes with the
+   * rest, so an unused room does not keep keys for ever; a client resuming into a room that
+   * was forgotten gets `truncated` (its `since` is past the new seq), and an instance that still
+   * delivered a higher seq continues after it (the seq floor).
    */
   readonly historyTtlMs?: number;
   /** Interval between presence heartbeats, in ms (default 5000). */
@@ -52,8 +66,6 @@ export interface RedisHubOptions {
   readonly commandTimeoutMs?: number;
   /** Upper bound of the delay between reconnection attempts, in ms (default 2000). */
   readonly reconnectMaxDelayMs?: number;
-  /** Wraps each serialized message once for all its local recipients. */
-  readonly createOutbound?: CreateOutbound;
   /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
   /** Told when a member's `deliver` throws; the others are delivered to regardless. */
@@ -98,12 +110,14 @@ export function resolveRedisHubOptions(options: RedisHubOptions): ResolvedRedisH
     keyPrefix: options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
     retainedHistory: options.retainedHistory ?? DEFAULT_RETAINED_HISTORY,
     welcomeHistory: options.welcomeHistory ?? DEFAULT_WELCOME_HISTORY,
+    historyPageBytes: options.historyPageBytes ?? DEFAULT_HISTORY_PAGE_BYTES,
+    maxRoomMembers: options.maxRoomMembers ?? DEFAULT_MAX_ROOM_MEMBERS,
+    presenceWindowMs: options.presenceWindowMs ?? PRESENCE_WINDOW_MS,
     historyTtlMs: options.historyTtlMs ?? DEFAULT_EMPTY_ROOM_TTL_MS,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     presenceTtlMs: options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
-    createOutbound: options.createOutbound ?? ((text) => ({ text })),
     now: options.now ?? Date.now,
   };
   if (!/^rediss?:\/\//.test(resolved.url)) {
@@ -111,6 +125,9 @@ export function resolveRedisHubOptions(options: RedisHubOptions): ResolvedRedisH
   }
   requireInteger('retainedHistory', resolved.retainedHistory, 1);
   requireInteger('welcomeHistory', resolved.welcomeHistory, 0);
+  requireInteger('historyPageBytes', resolved.historyPageBytes, 1024);
+  requireInteger('maxRoomMembers', resolved.maxRoomMembers, 1);
+  requireInteger('presenceWindowMs', resolved.presenceWindowMs, 0);
   if (resolved.historyTtlMs !== Number.POSITIVE_INFINITY) {
     requireInteger('historyTtlMs', resolved.historyTtlMs, 1);
   }

@@ -18,19 +18,18 @@
  * Guarantees hold as far as Redis keeps its data: run it with the append-only file
  * (`appendfsync always` loses nothing acknowledged; `everysec`, the default, up to a second).
  */
-import { createLogger, type Logger } from '../logger.js';
-import type { Hub, RoomMember } from './hub.js';
-import { parsePublication, serializeMessageAroundSeq } from './redis-hub-codec.js';
-import { createRedisConnections } from './redis-hub-connection.js';
-import { HubUnavailableError } from './redis-hub-errors.js';
-import { startHeartbeat } from './redis-hub-heartbeat.js';
-import { createRoomKeys, dedupeField } from './redis-hub-keys.js';
-import { type RedisHubOptions, resolveRedisHubOptions } from './redis-hub-options.js';
-import { createRedisRoom, type RedisRoom } from './redis-hub-room.js';
-import { createRedisStore, RedisReplyError } from './redis-hub-store.js';
+import { createLogger, type Logger } from '../../logger.js';
+import { type Hub, HubRefusal, HubUnavailableError, type RoomMember } from '../hub.js';
+import { parsePublication, serializeMessageAroundSeq } from './codec.js';
+import { createRedisConnections } from './connection.js';
+import { startHeartbeat } from './heartbeat.js';
+import { createRoomKeys, dedupeField } from './keys.js';
+import { type RedisHubOptions, resolveRedisHubOptions } from './options.js';
+import { createRedisRoom, type RedisRoom } from './room.js';
+import { createRedisStore, RedisReplyError } from './store.js';
 
 /** A hub in Redis, which can also tell whether Redis is reachable. */
-export interface RedisHub extends Hub {
+export interface RedisHub extends Required<Hub> {
   /** `ok` when both connections are up and Redis answers; otherwise what is wrong. */
   health(): Promise<{ ok: boolean; detail?: string }>;
 }
@@ -98,7 +97,8 @@ export function createRedisHub(options: RedisHubOptions): RedisHub {
       keys,
       store,
       welcomeHistory: settings.welcomeHistory,
-      createOutbound: settings.createOutbound,
+      historyPageBytes: settings.historyPageBytes,
+      presenceWindowMs: settings.presenceWindowMs,
       onDeliverError: settings.onDeliverError,
       logger,
       subscribe: async () => {
@@ -135,6 +135,16 @@ export function createRedisHub(options: RedisHubOptions): RedisHub {
       assertOpen();
       try {
         await openRoom(name).join(member, since);
+      } catch (error) {
+        if (error instanceof RedisReplyError || error instanceof HubRefusal) throw error;
+        throw new HubUnavailableError(error);
+      }
+    },
+
+    async history(member, name, before) {
+      assertOpen();
+      try {
+        await memberOf(name, member).history(member, before);
       } catch (error) {
         throw error instanceof RedisReplyError ? error : new HubUnavailableError(error);
       }

@@ -1,9 +1,9 @@
 import type { ChatMessage } from '@draftbridge/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePublication, serializeMessageAroundSeq } from './redis-hub-codec.js';
-import { createRoomKeys, dedupeField } from './redis-hub-keys.js';
-import { serializeChatMessage } from './serialize.js';
+import { serializeChatMessage } from '../serialize.js';
+import { parsePublication, serializeMessageAroundSeq } from './codec.js';
+import { createRoomKeys, dedupeField } from './keys.js';
 
 const member = { id: 'm-1', nick: 'ann', protocol: 'hixie-76', engine: 'faye-websocket' } as const;
 

@@ -4,10 +4,10 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startRedisServer, type TestRedis } from '../../test-support/redis-server.js';
+import { startRedisServer, type TestRedis } from '../../../test-support/redis-server.js';
+import type { RecordingMember } from '../../test-support/hub-member.js';
+import type { RedisHubOptions, RedisRole } from '../options.js';
 import { createRedisHub, type RedisHub } from '../redis-hub.js';
-import type { RedisHubOptions, RedisRole } from '../redis-hub-options.js';
-import type { RecordingMember } from './hub-member.js';
 
 /** The clock of every test hub. */
 export const NOW = 1_700_000_000_000;

@@ -1,0 +1,265 @@
+/**
+ * The write path: everything a connection sends leaves through its Outbox, in order, as one
+ * gathered write per socket per event-loop turn.
+ *
+ * Design note.
+ * - A broadcast server spends most of its CPU in the kernel's write call. So frames are not
+ *   written as they are sent: each outbox collects the frames of the current turn (frames are
+ *   shared by every recipient, see PreparedMessage) and once per turn, in one `setImmediate` for
+ *   all sockets, hands them to the socket corked, so that Node writes them with one `writev`
+ *   and nothing is copied.
+ * - Backpressure. While the socket has not drained (`writableNeedDrain`) the outbox keeps its
+ *   frames instead of piling writes onto the socket: what waits is then a list of shared
+ *   frames, counted byte for byte in `bytes`, not a write request per frame.
+ * - Pongs are coalesced: RFC 6455 §5.5.3 lets an endpoint that has not yet answered earlier
+ *   pings answer only the most recent one, so a turn carries one pong at most, and a ping
+ *   flood cannot queue a pong per ping.
+ * - Engines write their own frames (the handshake, close, ping) straight to the socket. So that
+ *   they keep their place after the chat frames sent before them, the socket's `write`, `end`
+ *   and `destroy` are guarded (`guardSocket`): each hands the outbox to the kernel first.
+ * - The end of a connection is a lingering close. An engine that has sent its Close (or the
+ *   drafts' closing handshake) destroys the socket, and a socket closed while the peer's bytes
+ *   are still unread makes the kernel send a TCP RST, which can overtake the Close: the client
+ *   then sees 1006 instead of the code. RFC 6455 §7.1.1 asks the server to close TCP after
+ *   the Close, and §5.5.1 lets it keep reading: so the guarded `destroy` half-closes (our FIN
+ *   goes after every queued byte), reads and discards whatever still comes, and closes when the
+ *   peer closes its side or after `lingerMs`.
+ */
+import { Socket } from 'node:net';
+
+/** Who is told about an outbox's turns: the connection that owns it. */
+export interface OutboxOwner {
+  /** After this turn's frames were handed to the socket (or kept, when it has not drained). */
+  onTurnEnd(): void;
+  /** The socket drained after the outbox had held frames for it. */
+  onDrain(): void;
+}
+
+const realWrite = Socket.prototype.write as (this: Socket, chunk: Uint8Array) => boolean;
+const realEnd = Socket.prototype.end as (this: Socket) => Socket;
+const realDestroy = Socket.prototype.destroy;
+
+const kOutbox = Symbol('draftbridge.outbox');
+
+interface GuardedSocket extends Socket {
+  [kOutbox]?: Outbox;
+}
+
+// Outboxes with frames this turn, flushed together in one setImmediate.
+let turn: Outbox[] = [];
+let turnScheduled = false;
+
+function runTurn(): void {
+  turnScheduled = false;
+  const outboxes = turn;
+  turn = [];
+  // First every write, then every owner: an owner that looks at its backlog sees what the
+  // kernel did not take.
+  for (const outbox of outboxes) outbox.flush(false);
+  for (const outbox of outboxes) outbox.endTurn();
+}
+
+/** The frames one socket will be sent, and the rules for sending them. */
+export class Outbox {
+  readonly socket: Socket;
+  #owner: OutboxOwner | undefined;
+  #frames: Buffer[] = [];
+  #bytes = 0;
+  #pongAt = -1;
+  #inTurn = false;
+  #held = false;
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+  }
+
+  /** Bytes queued here and not yet handed to the socket. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** True while the socket has more than it wants and has not drained (frames may wait here). */
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** Tells `owner` about every turn and drain from now on. */
+  setOwner(owner: OutboxOwner): void {
+    this.#owner = owner;
+  }
+
+  /** Queues one frame for this turn; false when the socket can no longer be written. */
+  push(frame: Buffer): boolean {
+    const { socket } = this;
+    if (socket.destroyed || !socket.writable) return false;
+    this.#frames.push(frame);
+    this.#bytes += frame.length;
+    this.#schedule();
+    return true;
+  }
+
+  /** Queues a pong; one already waiting is replaced by the newer one (RFC 6455 §5.5.3). */
+  pushPong(frame: Buffer): boolean {
+    const waiting = this.#pongAt === -1 ? undefined : this.#frames[this.#pongAt];
+    if (waiting === undefined) {
+      const pushed = this.push(frame);
+      if (pushed) this.#pongAt = this.#frames.length - 1;
+      return pushed;
+    }
+    this.#frames[this.#pongAt] = frame;
+    this.#bytes += frame.length - waiting.length;
+    return true;
+  }
+
+  /**
+   * Hands the queued frames to the socket: at once with `force` (an engine writes next, or the
+   * socket ends), otherwise only if the socket has drained.
+   */
+  flush(force: boolean): void {
+    if (this.#frames.length === 0) return;
+    const { socket } = this;
+    if (socket.destroyed || !socket.writable) {
+      this.#clear();
+      return;
+    }
+    if (!force && socket.writableNeedDrain) {
+      this.#hold();
+      return;
+    }
+    const frames = this.#frames;
+    this.#clear();
+    if (frames.length === 1) {
+      realWrite.call(socket, frames[0] as Buffer);
+    } else {
+      socket.cork();
+      for (const frame of frames) realWrite.call(socket, frame);
+      socket.uncork();
+    }
+    // Past the socket's high-water mark: later frames wait here until it drains.
+    if (socket.writableNeedDrain) this.#hold();
+  }
+
+  /** Called once per turn after every outbox of the turn has written. */
+  endTurn(): void {
+    this.#inTurn = false;
+    this.#owner?.onTurnEnd();
+  }
+
+  /** Drops what is queued (the socket is going away without a goodbye). */
+  discard(): void {
+    this.#clear();
+  }
+
+  #clear(): void {
+    this.#frames = [];
+    this.#bytes = 0;
+    this.#pongAt = -1;
+  }
+
+  // A held outbox still takes part in every turn it gets frames in, so that its owner sees
+  // the backlog grow and can drop a reader that does not read.
+  #schedule(): void {
+    if (this.#inTurn) return;
+    this.#inTurn = true;
+    turn.push(this);
+    if (!turnScheduled) {
+      turnScheduled = true;
+      setImmediate(runTurn);
+    }
+  }
+
+  #hold(): void {
+    if (this.#held || this.socket.destroyed) return;
+    this.#held = true;
+    this.socket.once('drain', onSocketDrain);
+  }
+
+  /** The socket drained: what was held goes now, in this turn's batch. */
+  drained(): void {
+    this.#held = false;
+    if (this.#frames.length > 0) this.#schedule();
+    this.#owner?.onDrain();
+  }
+}
+
+// Shared by every socket, so that guarding costs no closure per connection.
+function onSocketDrain(this: GuardedSocket): void {
+  this[kOutbox]?.drained();
+}
+
+function writeAfterOutbox(this: GuardedSocket, ...args: Parameters<Socket['write']>): boolean {
+  this[kOutbox]?.flush(true);
+  return (Socket.prototype.write as (...a: Parameters<Socket['write']>) => boolean).apply(
+    this,
+    args,
+  );
+}
+
+function endAfterOutbox(this: GuardedSocket, ...args: Parameters<Socket['end']>): Socket {
+  this[kOutbox]?.flush(true);
+  return (Socket.prototype.end as (...a: Parameters<Socket['end']>) => Socket).apply(this, args);
+}
+
+// How long a closing socket keeps reading after its FIN, when the guard was given no other time.
+const DEFAULT_LINGER_MS = 2000;
+const lingerTimes = new WeakMap<Socket, number>();
+
+function lingerInstead(this: GuardedSocket, error?: Error): Socket {
+  const outbox = this[kOutbox];
+  outbox?.flush(true);
+  if (error !== undefined || this.destroyed || this.errored || !this.readable) {
+    return realDestroy.call(this, error);
+  }
+  linger(this, lingerTimes.get(this) ?? DEFAULT_LINGER_MS);
+  return this;
+}
+
+function discardInput(): void {}
+
+function destroyNow(this: Socket): void {
+  realDestroy.call(this);
+}
+
+// The peer closed its side: close ours once every byte we queued is in the kernel, which still
+// delivers it (nothing unread is left to turn the close into a reset).
+function onPeerEnd(this: Socket): void {
+  if (this.writableFinished) realDestroy.call(this);
+  else this.once('finish', destroyNow);
+}
+
+// Half-close after what is queued, read and discard until the peer closes too or time is up.
+function linger(socket: Socket, lingerMs: number): void {
+  // The engines stop listening once their state is closed, but WebSocket-Node would still
+  // buffer every byte: no engine reads from here on.
+  socket.removeAllListeners('data');
+  socket.removeAllListeners('pause');
+  socket.removeAllListeners('resume');
+  socket.on('data', discardInput);
+  socket.once('end', onPeerEnd);
+  socket.resume();
+  if (!socket.writableEnded) realEnd.call(socket);
+  setTimeout(() => realDestroy.call(socket), lingerMs).unref();
+}
+
+/**
+ * Puts the socket's writes behind an outbox and makes its `destroy` a lingering close (see the
+ * design note); returns the outbox. `lingerMs` bounds how long a closed socket keeps reading.
+ */
+export function guardSocket(socket: Socket, lingerMs = DEFAULT_LINGER_MS): Outbox {
+  const guarded = socket as GuardedSocket;
+  const existing = guarded[kOutbox];
+  if (existing !== undefined) return existing;
+  const outbox = new Outbox(socket);
+  guarded[kOutbox] = outbox;
+  if (lingerMs !== DEFAULT_LINGER_MS) lingerTimes.set(socket, lingerMs);
+  socket.write = writeAfterOutbox as Socket['write'];
+  socket.end = endAfterOutbox as Socket['end'];
+  socket.destroy = lingerInstead;
+  return outbox;
+}
+
+/** Destroys a socket at once, with no lingering and without sending what is queued. */
+export function destroySocketNow(socket: Socket): void {
+  (socket as GuardedSocket)[kOutbox]?.discard();
+  realDestroy.call(socket);
+}
