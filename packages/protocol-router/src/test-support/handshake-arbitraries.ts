@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { DRAFT76_EXAMPLE } from '../testing/index.js';
 import type { HandshakeCase } from './handshake-exchange.js';
 
 /** One header line as written: name and value, duplicates allowed. */
@@ -28,13 +29,6 @@ export interface RequestModel {
   /** Where to split the bytes into separate writes, as fractions of the length. */
   readonly splits: readonly number[];
 }
-
-/** The draft-76 example keys and key3 (draft-hixie-thewebsocketprotocol-76 §1.3). */
-export const DRAFT76_EXAMPLE = {
-  key1: '4 @1  46546xW%0l 1 5',
-  key2: '12998 5 Y3 1  .P00',
-  key3: Buffer.from('^n:ds[4U', 'latin1'),
-} as const;
 
 /** The protocols a valid request can speak. */
 export const WEBSOCKET_PROTOCOLS = [

@@ -11,7 +11,7 @@
  * - Draft differences come from one table (hixie-drafts.ts). Draft-76 closes with the `0xFF 0x00`
  *   exchange (draft-hixie-76 §4.2); the close is clean when both halves crossed. Draft-75 closes
  *   TCP; the close is clean when the peer ended its side in order.
- * - A frame that breaks the client's rules (too large, invalid UTF-8; see hixie-framing.ts) fails
+ * - A frame that breaks the client's rules (too large, invalid UTF-8; see hixie-framing.ts and the codec it reads with, hixie/hixie-frames.ts) fails
  *   the connection: `error`, then the draft's way of closing, then `close(false)`. Nothing read
  *   after that point is delivered.
  * - Messages that arrive after `close()` but before the server's `0xFF 0x00` are still delivered:
@@ -19,8 +19,8 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { encodeHixieTextFrame } from '../prepared-message.js';
-import { HIXIE_CLOSE_FRAME } from './hixie-constants.js';
+import { HIXIE_CLOSE_FRAME } from '../../hixie/hixie-constants.js';
+import { encodeHixieTextFrame } from '../../hixie/hixie-frames.js';
 import { HIXIE_DRAFT_RULES, type HixieDraft, type HixieDraftRules } from './hixie-drafts.js';
 import { HixieError, isHixieError } from './hixie-errors.js';
 import { HixieFrameParser } from './hixie-framing.js';
@@ -91,7 +91,7 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
   /** Sends one text message; returns false (and drops it) when the connection is not open. */
   send(text: string): boolean {
     if (this.#state !== 'open') return false;
-    return this.#write(encodeHixieTextFrame(Buffer.from(text, 'utf8')));
+    return this.#write(encodeHixieTextFrame(text));
   }
 
   /** Closes the draft's way: `0xFF 0x00` and a bounded wait for the reply on 76, TCP end on 75. */

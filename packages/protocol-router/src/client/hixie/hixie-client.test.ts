@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Collector } from '../../test-support/collector.js';
+import { type FayeTestServer, startFayeServer } from '../../test-support/faye-server.js';
 import { connectHixie, type HixieClient, type HixieDraft } from './hixie-client.js';
-import { Collector } from './test-support/collector.js';
-import { type FayeTestServer, startFayeServer } from './test-support/faye-server.js';
 
 interface Observed {
   readonly messages: Collector<string>;

@@ -6,7 +6,8 @@
  * draft-76 server sends 16 raw answer bytes and then frames, possibly all in one TCP chunk, and
  * none of them may be lost. The reader hands back whatever follows the handshake as `rest`.
  */
-import { HIXIE_MAX_RESPONSE_HEAD_BYTES } from './hixie-constants.js';
+import { HIXIE_MAX_RESPONSE_HEAD_BYTES } from '../../hixie/hixie-constants.js';
+import { checkRequestOptions, type RequestOptions } from '../request-headers.js';
 import { HIXIE_DRAFT_RULES, type HixieChallenge, type HixieDraft } from './hixie-drafts.js';
 import { HixieError } from './hixie-errors.js';
 
@@ -51,10 +52,7 @@ export function parseHixieUrl(url: string): HixieTarget {
   };
 }
 
-// RFC 7230 §3.2.6 token, and a field value without CR, LF or NUL (no header injection).
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const HANDSHAKE_HEADERS = new Set([
+const HANDSHAKE_HEADERS: ReadonlySet<string> = new Set([
   'upgrade',
   'connection',
   'host',
@@ -63,32 +61,14 @@ const HANDSHAKE_HEADERS = new Set([
   'sec-websocket-key2',
 ]);
 
-function checkHeader(name: string, value: string): void {
-  if (!HEADER_NAME.test(name)) {
-    throw new HixieError('invalid_options', `headers: invalid header name ${JSON.stringify(name)}`);
-  }
-  if (!HEADER_VALUE.test(value)) {
-    throw new HixieError('invalid_options', `headers: invalid value for ${name}`);
-  }
-  if (HANDSHAKE_HEADERS.has(name.toLowerCase())) {
-    throw new HixieError('invalid_options', `headers: ${name} is set by the handshake itself`);
-  }
-}
-
 /** What the caller adds to a handshake request. */
-export interface HixieRequestOptions {
-  /** Sent as `Origin`; browsers always send one, other clients may omit it. */
-  readonly origin?: string | undefined;
-  /** Extra request headers; the handshake's own headers cannot be overridden. */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-}
+export type HixieRequestOptions = RequestOptions;
 
 /** Checks the caller's origin and headers before anything is sent; throws `invalid_options`. */
 export function checkHixieRequestOptions(options: HixieRequestOptions): void {
-  if (options.origin !== undefined && !HEADER_VALUE.test(options.origin)) {
-    throw new HixieError('invalid_options', 'origin must not contain CR, LF or NUL');
-  }
-  for (const [name, value] of Object.entries(options.headers ?? {})) checkHeader(name, value);
+  checkRequestOptions(options, HANDSHAKE_HEADERS, (message) => {
+    return new HixieError('invalid_options', message);
+  });
 }
 
 /**
@@ -97,7 +77,7 @@ export function checkHixieRequestOptions(options: HixieRequestOptions): void {
  * then the challenge body.
  */
 export function createHixieRequest(
-  target: HixieTarget,
+  target: Pick<HixieTarget, 'host' | 'resource'>,
   options: HixieRequestOptions,
   challenge: HixieChallenge,
 ): Buffer {

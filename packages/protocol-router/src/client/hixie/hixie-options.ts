@@ -6,7 +6,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_MESSAGE_BYTES,
-} from '../constants.js';
+} from '../../constants.js';
 import { type HixieDraft, isHixieDraft } from './hixie-drafts.js';
 import { HixieError } from './hixie-errors.js';
 import { checkHixieRequestOptions, type HixieTarget, parseHixieUrl } from './hixie-handshake.js';

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { answerDraft76Challenge, DRAFT76_KEY3_LENGTH } from '../draft76-key.js';
+import { answerDraft76Challenge, DRAFT76_KEY3_LENGTH } from '../hixie/draft76-key.js';
 import { Collector } from './collector.js';
 
 /** A request as the server read it. */

@@ -14,8 +14,13 @@
  *
  * Framing is identical in both and lives in hixie-framing.ts.
  */
-import type { Protocol } from '../protocols.js';
-import { computeDraft76Answer, createDraft76Key, createDraft76Key3 } from './draft76-key.js';
+
+import {
+  computeDraft76Answer,
+  createDraft76Key,
+  createDraft76Key3,
+} from '../../hixie/draft76-key.js';
+import type { Protocol } from '../../protocols.js';
 
 /** The two hixie drafts the client speaks. */
 export const HIXIE_DRAFTS = [75, 76] as const;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerDraft76Challenge } from './draft76-key.js';
+import { answerDraft76Challenge } from '../../hixie/draft76-key.js';
+import { DRAFT76_EXAMPLE } from '../../testing/index.js';
 import type { HixieChallenge } from './hixie-drafts.js';
 import { HIXIE_DRAFT_RULES } from './hixie-drafts.js';
 import { HixieError, isHixieError } from './hixie-errors.js';
@@ -22,9 +23,7 @@ function caught(action: () => unknown): HixieError {
 }
 
 // The handshake example of draft-hixie-76 §1.2/§1.3 (the second verified example).
-const KEY1 = '4 @1  46546xW%0l 1 5';
-const KEY2 = '12998 5 Y3 1  .P00';
-const KEY3 = Buffer.from('^n:ds[4U', 'latin1');
+const { key1: KEY1, key2: KEY2, key3: KEY3 } = DRAFT76_EXAMPLE;
 const EXAMPLE_CHALLENGE: HixieChallenge = {
   headers: [
     ['Sec-WebSocket-Key1', KEY1],

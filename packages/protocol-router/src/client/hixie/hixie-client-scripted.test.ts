@@ -6,16 +6,16 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDraft76Key } from './draft76-key.js';
-import { connectHixie, type HixieClient, type HixieClientOptions } from './hixie-client.js';
-import { type HixieErrorCode, isHixieError } from './hixie-errors.js';
-import { Collector } from './test-support/collector.js';
+import { parseDraft76Key } from '../../hixie/draft76-key.js';
+import { Collector } from '../../test-support/collector.js';
 import {
   createScriptedResponse,
   type ScriptedRequest,
   type ScriptedServer,
   startScriptedServer,
-} from './test-support/scripted-server.js';
+} from '../../test-support/scripted-server.js';
+import { connectHixie, type HixieClient, type HixieClientOptions } from './hixie-client.js';
+import { type HixieErrorCode, isHixieError } from './hixie-errors.js';
 
 const servers: ScriptedServer[] = [];
 const clients: HixieClient[] = [];
