@@ -17,7 +17,7 @@ import { RFC6455_GUID } from '../constants.js';
 import type { Protocol } from '../protocols.js';
 import { HIXIE_DRAFT_RULES, type HixieChallenge } from './hixie/hixie-drafts.js';
 import { createHixieRequest } from './hixie/hixie-handshake.js';
-import { checkRequestOptions, type RequestOptions } from './request-headers.js';
+import { checkRequestOptions, type RequestOptions } from './option-checks.js';
 
 /** Where a request goes: the `Host` header and the path with its query. */
 export interface HandshakeTarget {

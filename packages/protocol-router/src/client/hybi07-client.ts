@@ -7,14 +7,13 @@
  * - Frames are masked with a fresh key each (§4.3 of the draft, RFC 6455 §5.3) and read with
  *   the package's hybi reader; pings are answered, and a close frame is answered with its code
  *   before TCP is ended, completing the closing handshake (RFC 6455 §5.5.1).
- * - As with the hixie client, bytes that followed the handshake in the same chunk wait on the
- *   paused socket until the macrotask after the promise resolves, so a caller that listens right
- *   after `await` misses nothing.
+ * - The handshake runs on raw-handshake.ts, as the hixie client's does: bytes that followed it
+ *   in the same chunk wait until the caller, woken by the promise, listens.
  * - A frame the reader refuses (masked, past `maxMessageBytes`) fails the connection: `error`,
  *   a close frame (1002 or 1009), and the socket is ended.
  */
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
 import { CLOSE_CODES } from '../connection.js';
 import {
   encodeHybiFrame,
@@ -29,6 +28,7 @@ import {
   type ProtocolClientEvents,
   type ResolvedClientOptions,
 } from './protocol-client.js';
+import { performRawHandshake } from './raw-handshake.js';
 
 type ClientState = 'open' | 'closing' | 'closed';
 
@@ -156,56 +156,30 @@ class Hybi07Client extends EventEmitter<ProtocolClientEvents> implements Protoco
 }
 
 /** Opens a hybi-07 connection to a `ws:` URL. */
-export function connectHybi07(options: ResolvedClientOptions): Promise<ProtocolClient> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(options.url);
-    if (url.protocol !== 'ws:') {
-      throw new TypeError(`url must start with ws: for hybi-07, got ${url.protocol}`);
-    }
-    const handshake = createClientHandshake(
-      'hybi-07',
-      { host: url.host, resource: `${url.pathname || '/'}${url.search}` },
-      { origin: options.origin, headers: options.headers },
-    );
-    const socket = net.connect({
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port === '' ? 80 : Number(url.port),
-    });
-    socket.setNoDelay(true);
-    let received = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      fail(new Error(`no handshake from the server in ${options.handshakeTimeoutMs} ms`));
-    }, options.handshakeTimeoutMs);
-    const onData = (chunk: Buffer): void => {
+export async function connectHybi07(options: ResolvedClientOptions): Promise<ProtocolClient> {
+  const url = new URL(options.url);
+  if (url.protocol !== 'ws:') {
+    throw new TypeError(`url must start with ws: for hybi-07, got ${url.protocol}`);
+  }
+  const handshake = createClientHandshake(
+    'hybi-07',
+    { host: url.host, resource: `${url.pathname || '/'}${url.search}` },
+    { origin: options.origin, headers: options.headers },
+  );
+  let received = Buffer.alloc(0);
+  const socket = await performRawHandshake({
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? 80 : Number(url.port),
+    request: Buffer.concat([handshake.head, handshake.body]),
+    timeoutMs: options.handshakeTimeoutMs,
+    read(chunk) {
       received = Buffer.concat([received, chunk]);
       const result = readHandshakeResponse(handshake, received);
-      if (result.state === 'incomplete') return;
-      if (result.state === 'failed') {
-        fail(new Error(`hybi-07 handshake failed: ${result.reason}`));
-        return;
-      }
-      stopListening();
-      socket.pause();
-      if (result.rest.length > 0) socket.unshift(result.rest);
-      resolve(new Hybi07Client(socket, options));
-      setImmediate(() => socket.resume());
-    };
-    const onClose = (): void => fail(new Error('the server closed the connection mid-handshake'));
-    function stopListening(): void {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('error', fail);
-      socket.off('close', onClose);
-    }
-    function fail(error: Error): void {
-      stopListening();
-      socket.on('error', () => {}); // the socket is discarded; a late error is of no interest
-      socket.destroy();
-      reject(error);
-    }
-    socket.on('data', onData);
-    socket.on('error', fail);
-    socket.on('close', onClose);
-    socket.write(Buffer.concat([handshake.head, handshake.body]));
+      if (result.state === 'failed') throw new Error(`hybi-07 handshake failed: ${result.reason}`);
+      return result.state === 'open' ? result.rest : null;
+    },
+    timedOut: () => new Error(`no handshake from the server in ${options.handshakeTimeoutMs} ms`),
+    closed: () => new Error('the server closed the connection mid-handshake'),
   });
+  return new Hybi07Client(socket, options);
 }

@@ -11,8 +11,9 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
 } from '../constants.js';
 import { PROTOCOLS, type Protocol } from '../protocols.js';
+import { checkPositiveOption } from './option-checks.js';
 
-/** Events of a ProtocolClient. */
+/** What a ProtocolClient emits, the same on every protocol. */
 export interface ProtocolClientEvents {
   /** One text message from the server. */
   message: [text: string];
@@ -33,7 +34,6 @@ export interface ProtocolClientEvents {
 
 /** An open connection of any protocol; get one from `connectClient()`. */
 export interface ProtocolClient extends EventEmitter<ProtocolClientEvents> {
-  /** The protocol spoken. */
   readonly protocol: Protocol;
   /** The TCP socket, for its addresses and for flow control (`pause()`); write only through the client. */
   readonly socket: net.Socket;
@@ -53,7 +53,7 @@ export interface ProtocolClient extends EventEmitter<ProtocolClientEvents> {
 
 /** How to open a connection. */
 export interface ClientOptions {
-  /** The protocol to speak. */
+  /** One of `PROTOCOLS`: it chooses the implementation (connect-client.ts). */
   readonly protocol: Protocol;
   /** `ws://host:port/path?query`; `wss:` only on `rfc6455` and `hybi-08`. */
   readonly url: string;
@@ -71,7 +71,7 @@ export interface ClientOptions {
   readonly trace?: boolean;
 }
 
-/** Options after checks and defaults. */
+/** ClientOptions as the implementations receive them: checked, every default filled in. */
 export interface ResolvedClientOptions {
   readonly protocol: Protocol;
   readonly url: string;
@@ -84,11 +84,7 @@ export interface ResolvedClientOptions {
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return checkPositiveOption(name, value, fallback, (message) => new TypeError(message));
 }
 
 /** Checks every option and fills in the defaults; throws a TypeError naming the bad option. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chunksOf, pushAll } from '../test-support/chunks.js';
 import { HIXIE_CLOSE_FRAME } from './hixie-constants.js';
 import { encodeHixieTextFrame, HixieFrameReader } from './hixie-frames.js';
 
@@ -46,9 +47,7 @@ describe('HixieFrameReader', () => {
   it('counts every frame whatever the chunk boundaries', () => {
     for (const size of [1, 2, 5, 100, stream.length]) {
       const { reader } = createReader();
-      let count = 0;
-      for (let at = 0; at < stream.length; at += size)
-        count += reader.push(stream.subarray(at, at + size));
+      const count = pushAll((chunk) => reader.push(chunk), chunksOf(stream, size));
       expect(count, `chunks of ${size}`).toBe(3);
     }
   });
@@ -98,7 +97,7 @@ describe('HixieFrameReader', () => {
     ]);
     for (const size of [1, 2, 7, mixed.length]) {
       const { reader, raws } = createReader();
-      for (let at = 0; at < mixed.length; at += size) reader.push(mixed.subarray(at, at + size));
+      pushAll((chunk) => reader.push(chunk), chunksOf(mixed, size));
       expect(raws.join(''), `chunks of ${size}`).toBe(mixed.toString('hex'));
       expect(raws).toHaveLength(5);
     }

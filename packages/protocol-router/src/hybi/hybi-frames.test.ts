@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chunksOf, pushAll } from '../test-support/chunks.js';
 import { encodeHybiFrame, HybiFrameReader, HYBI_OPCODES as OPCODES } from './hybi-frames.js';
 
 // A server frame: unmasked, final unless told.
@@ -109,9 +110,7 @@ describe('HybiFrameReader', () => {
   it('counts every text frame whatever the chunk boundaries', () => {
     for (const size of [1, 2, 3, 7, 64, 1000, stream.length]) {
       const { reader } = createReader();
-      let count = 0;
-      for (let at = 0; at < stream.length; at += size)
-        count += reader.push(stream.subarray(at, at + size));
+      const count = pushAll((chunk) => reader.push(chunk), chunksOf(stream, size));
       expect(count, `chunks of ${size}`).toBe(4);
     }
   });
@@ -186,7 +185,7 @@ describe('HybiFrameReader', () => {
   it('reports the exact bytes of every frame, however the stream is split', () => {
     for (const size of [1, 3, 64, stream.length]) {
       const { reader, raws } = createReader();
-      for (let at = 0; at < stream.length; at += size) reader.push(stream.subarray(at, at + size));
+      pushAll((chunk) => reader.push(chunk), chunksOf(stream, size));
       expect(raws.join(''), `chunks of ${size}`).toBe(stream.toString('hex'));
       expect(raws.map((raw) => raw.slice(0, 2))).toEqual(['81', '81', '89', '81', '81']);
     }

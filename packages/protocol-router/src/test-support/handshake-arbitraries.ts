@@ -39,7 +39,7 @@ export const WEBSOCKET_PROTOCOLS = [
   'hixie-75',
 ] as const;
 
-/** One of them. */
+/** One protocol a generated request starts from before it is mutated. */
 export type WebSocketProtocol = (typeof WEBSOCKET_PROTOCOLS)[number];
 
 /** A valid request of each protocol the router serves. */

@@ -3,6 +3,7 @@
  * or for the close. For tests where a library client would hide or fix the wire.
  */
 import net from 'node:net';
+import { createWaitList } from './wait-list.js';
 
 /** A connected raw socket and what it has received. */
 export interface RawPeer {
@@ -23,35 +24,20 @@ export function connectRaw(port: number, bytes?: string | Uint8Array): Promise<R
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let isClosed = false;
-    const waiters = new Set<() => void>();
-    const notify = () => {
-      for (const waiter of [...waiters]) waiter();
-    };
+    const waiters = createWaitList();
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      notify();
+      waiters.notify();
     });
     socket.on('close', () => {
       isClosed = true;
-      notify();
+      waiters.notify();
     });
     const received = () => Buffer.concat(chunks);
     const waitUntil = <T>(check: () => T | undefined, timeoutMs: number, what: string) =>
-      new Promise<T>((done, fail) => {
-        const attempt = () => {
-          const value = check();
-          if (value === undefined) return;
-          waiters.delete(attempt);
-          clearTimeout(timer);
-          done(value);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(attempt);
-          const got = received().subarray(0, 200).toString('latin1');
-          fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(got)}`));
-        }, timeoutMs);
-        waiters.add(attempt);
-        attempt();
+      waiters.until(check, timeoutMs, () => {
+        const got = received().subarray(0, 200).toString('latin1');
+        return `timed out waiting for ${what}; got ${JSON.stringify(got)}`;
       });
     socket.once('error', (error) => {
       socket.on('error', () => {});

@@ -17,7 +17,7 @@ export type ServerFrame =
   | { readonly kind: 'close'; readonly code: number | undefined }
   | { readonly kind: 'control'; readonly opcode: number; readonly payload: Buffer };
 
-/** An open raw session. */
+/** A session past a correct handshake: what the test writes goes out as given, and what the server sent is read back frame by frame. */
 export interface RawSession {
   readonly protocol: Protocol;
   readonly peer: RawPeer;

@@ -4,10 +4,10 @@
  * drive faye-websocket's draft support.
  *
  * Design notes:
- * - `connectHixie()` reads the handshake response byte by byte (hixie-handshake.ts). Bytes that
- *   follow it in the same TCP chunk are frames: they are put back on the paused socket and only
- *   read after the promise has resolved, so a caller that attaches listeners right after `await`
- *   misses nothing.
+ * - `connectHixie()` reads the handshake response byte by byte (hixie-handshake.ts) on a socket
+ *   of raw-handshake.ts: bytes that follow it in the same TCP chunk are frames, only read after
+ *   the promise has resolved, so a caller that attaches listeners right after `await` misses
+ *   nothing.
  * - Draft differences come from one table (hixie-drafts.ts). Draft-76 closes with the `0xFF 0x00`
  *   exchange (draft-hixie-76 §4.2); the close is clean when both halves crossed. Draft-75 closes
  *   TCP; the close is clean when the peer ended its side in order.
@@ -18,9 +18,10 @@
  *   the server sent them before it saw the close, and the relay must not lose them.
  */
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
 import { HIXIE_CLOSE_FRAME } from '../../hixie/hixie-constants.js';
 import { encodeHixieTextFrame } from '../../hixie/hixie-frames.js';
+import { performRawHandshake } from '../raw-handshake.js';
 import { HIXIE_DRAFT_RULES, type HixieDraft, type HixieDraftRules } from './hixie-drafts.js';
 import { HixieError, isHixieError } from './hixie-errors.js';
 import { HixieFrameParser } from './hixie-framing.js';
@@ -34,7 +35,7 @@ import {
 export type { HixieDraft } from './hixie-drafts.js';
 export type { HixieClientOptions, HixieConnectionSettings } from './hixie-options.js';
 
-/** Events of a HixieClient. */
+/** What a HixieClient emits, in the drafts' own terms (no close codes). */
 export interface HixieClientEvents {
   /** One text message from the server. */
   message: [text: string];
@@ -195,58 +196,28 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
  * The socket stays paused until the macrotask after the promise resolves, so a `socket.pause()`
  * made right after `await` is undone; pause later than that.
  */
-export function connectHixie(options: HixieClientOptions): Promise<HixieClient> {
-  return new Promise((resolve, reject) => {
-    const {
-      draft,
-      target,
-      handshakeTimeoutMs: timeoutMs,
-      ...settings
-    } = resolveHixieOptions(options);
-    const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
-    const reader = new HixieResponseReader(challenge.expectedAnswer.length);
-
-    const socket = net.connect({ host: target.hostname, port: target.port });
-    socket.setNoDelay(true);
-    const timer = setTimeout(() => {
-      fail(new HixieError('handshake_timeout', `no handshake from the server in ${timeoutMs} ms`));
-    }, timeoutMs);
-
-    const onData = (chunk: Buffer): void => {
-      try {
-        const response = reader.push(chunk);
-        if (!response) return;
-        verifyHixieResponse(response, draft, target, options.origin, challenge);
-        stopListening();
-        // Frames that came with the handshake wait on the paused socket until the caller, woken
-        // by this promise, has attached its listeners (microtasks run before setImmediate).
-        socket.pause();
-        if (response.rest.length > 0) socket.unshift(response.rest);
-        resolve(new HixieClient(socket, draft, settings));
-        setImmediate(() => socket.resume());
-      } catch (error) {
-        fail(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-    const onClose = (): void => {
-      fail(new HixieError('handshake_closed', 'the server closed the connection mid-handshake'));
-    };
-    function stopListening(): void {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('error', fail);
-      socket.off('close', onClose);
-    }
-    function fail(error: Error): void {
-      stopListening();
-      socket.on('error', () => {}); // the socket is discarded; a late error is of no interest
-      socket.destroy();
-      reject(error);
-    }
-
-    socket.on('data', onData);
-    socket.on('error', fail);
-    socket.on('close', onClose);
-    socket.write(createHixieRequest(target, options, challenge));
+export async function connectHixie(options: HixieClientOptions): Promise<HixieClient> {
+  const { draft, target, handshakeTimeoutMs, ...settings } = resolveHixieOptions(options);
+  const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
+  const reader = new HixieResponseReader(challenge.expectedAnswer.length);
+  const socket = await performRawHandshake({
+    hostname: target.hostname,
+    port: target.port,
+    request: createHixieRequest(target, options, challenge),
+    timeoutMs: handshakeTimeoutMs,
+    read(chunk) {
+      const response = reader.push(chunk);
+      if (!response) return null;
+      verifyHixieResponse(response, draft, target, options.origin, challenge);
+      return response.rest;
+    },
+    timedOut: () =>
+      new HixieError(
+        'handshake_timeout',
+        `no handshake from the server in ${handshakeTimeoutMs} ms`,
+      ),
+    closed: () =>
+      new HixieError('handshake_closed', 'the server closed the connection mid-handshake'),
   });
+  return new HixieClient(socket, draft, settings);
 }

@@ -27,7 +27,7 @@ export type HixieFrame =
   | { readonly kind: 'close'; readonly raw: Buffer }
   | { readonly kind: 'skipped'; readonly type: number; readonly raw: Buffer };
 
-/** Options of the frame parser. */
+/** How much the client's frame parser accepts. */
 export interface HixieFrameParserOptions {
   /** Largest payload of one frame, in bytes; default 64 KiB. */
   maxMessageBytes?: number;

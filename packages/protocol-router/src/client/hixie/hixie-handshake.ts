@@ -7,7 +7,7 @@
  * none of them may be lost. The reader hands back whatever follows the handshake as `rest`.
  */
 import { HIXIE_MAX_RESPONSE_HEAD_BYTES } from '../../hixie/hixie-constants.js';
-import { checkRequestOptions, type RequestOptions } from '../request-headers.js';
+import { checkRequestOptions, type RequestOptions } from '../option-checks.js';
 import { HIXIE_DRAFT_RULES, type HixieChallenge, type HixieDraft } from './hixie-drafts.js';
 import { HixieError } from './hixie-errors.js';
 

@@ -7,6 +7,7 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_MESSAGE_BYTES,
 } from '../../constants.js';
+import { checkPositiveOption } from '../option-checks.js';
 import { type HixieDraft, isHixieDraft } from './hixie-drafts.js';
 import { HixieError } from './hixie-errors.js';
 import { checkHixieRequestOptions, type HixieTarget, parseHixieUrl } from './hixie-handshake.js';
@@ -15,7 +16,7 @@ import { checkHixieRequestOptions, type HixieTarget, parseHixieUrl } from './hix
 export interface HixieClientOptions {
   /** `ws://host:port/path?query`; `wss:` is not supported. */
   url: string;
-  /** The draft to speak. */
+  /** 75 or 76: decides the handshake's challenge and the closing (hixie-drafts.ts). */
   draft: HixieDraft;
   /** Sent as `Origin`, and the server must echo it. */
   origin?: string;
@@ -37,9 +38,8 @@ export interface HixieConnectionSettings {
   readonly closeTimeoutMs: number;
 }
 
-/** Options after checks and defaults. */
+/** HixieClientOptions as `connectHixie` uses them: checked, every default filled in. */
 export interface ResolvedHixieOptions extends HixieConnectionSettings {
-  /** The draft to speak. */
   readonly draft: HixieDraft;
   /** Where to connect and what location the server must confirm. */
   readonly target: HixieTarget;
@@ -47,12 +47,10 @@ export interface ResolvedHixieOptions extends HixieConnectionSettings {
   readonly handshakeTimeoutMs: number;
 }
 
+const invalid = (message: string) => new HixieError('invalid_options', message);
+
 function checkPositive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new HixieError('invalid_options', `${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return checkPositiveOption(name, value, fallback, invalid);
 }
 
 /** Checks every option and fills in the defaults; throws a HixieError `invalid_options`. */

@@ -1,5 +1,6 @@
 /**
- * One terminal chat over an open transport: joins, shows what the server sends, sends the
+ * The client side of one chat, for the terminal: over a connection of any protocol (the router
+ * package's client kit), it joins, shows what the server sends, sends the
  * user's lines as `say`, keeps the connection alive with JSON pings, and closes.
  *
  * Design notes (docs/PROTOCOL.md, "Messages" and "Guarantees"):
@@ -12,6 +13,9 @@
  * - The drafts have no ping frames, so a JSON `ping` goes out on every protocol; a ping still
  *   unanswered when the next is due means the server is gone, and the socket is dropped.
  */
+
+import type { EventEmitter } from 'node:events';
+import { CLOSE_CODES, type ProtocolClientEvents } from '@draftbridge/protocol-router';
 import {
   type ClientMessageInput,
   countCodePoints,
@@ -21,7 +25,6 @@ import {
   TEXT_MAX_CODE_POINTS,
 } from '@draftbridge/shared-types';
 import { createRateLimiter } from '../chat/rate-limiter.js';
-import type { ChatTransport, TransportClose } from './connect.js';
 import {
   DRAIN_TIMEOUT_MS,
   EXIT_DISCONNECTED,
@@ -41,9 +44,16 @@ import {
   toTerminalText,
 } from './format.js';
 
-/** What a chat session needs. */
-export interface ChatSessionOptions {
-  readonly transport: ChatTransport;
+/** What the terminal chat uses of its connection: a ProtocolClient, or a test's stand-in. */
+export interface TerminalConnection extends EventEmitter<ProtocolClientEvents> {
+  send(text: string): boolean;
+  close(): void;
+  terminate(): void;
+}
+
+/** What a terminal chat needs. */
+export interface TerminalChatOptions {
+  readonly connection: TerminalConnection;
   readonly room: string;
   readonly nick: string;
   /** Stable for the whole process: the server dedupes `say`s by `(client, id)`. */
@@ -54,8 +64,8 @@ export interface ChatSessionOptions {
   readonly drainTimeoutMs?: number;
 }
 
-/** A running chat session. */
-export interface ChatSession {
+/** A running terminal chat. */
+export interface TerminalChat {
   /** Handles one line typed by the user: a command, or a chat line to send. */
   submit(line: string): void;
   /** Leaves: with `drain`, after every typed line is acknowledged (bounded); else at once. */
@@ -83,9 +93,9 @@ const JOIN_REFUSALS: ReadonlySet<string> = new Set([
   'already_joined',
 ]);
 
-/** Starts a session: sends `join` at once and begins pinging. */
-export function createChatSession(options: ChatSessionOptions): ChatSession {
-  const { transport, print, clientId } = options;
+/** Starts a terminal chat: sends `join` at once and begins pinging. */
+export function createTerminalChat(options: TerminalChatOptions): TerminalChat {
+  const { connection, print, clientId } = options;
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const drainTimeoutMs = options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
   const limiter = createRateLimiter({ ratePerSecond: SEND_RATE_PER_SECOND, burst: SEND_BURST });
@@ -100,6 +110,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   let linesLost = 0;
   let draining = false;
   let awaitingPong = false;
+  let lastError: Error | undefined;
   let pingTimer: NodeJS.Timeout | undefined;
   let pumpTimer: NodeJS.Timeout | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
@@ -109,7 +120,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   });
 
   function send(message: ClientMessageInput): boolean {
-    return transport.send(JSON.stringify(message));
+    return connection.send(JSON.stringify(message));
   }
 
   function pump(): void {
@@ -140,7 +151,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     if (linesLost > 0) {
       print(formatProblem(`${linesLost} line(s) not acknowledged by the server before leaving`));
     }
-    transport.close();
+    connection.close();
   }
 
   function stopTimers(): void {
@@ -198,19 +209,24 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     onServerMessage(decoded.message);
   }
 
-  function onClose(close: TransportClose): void {
+  // 1006: no close completed (RFC 6455 §7.1.5; the kit reports the drafts the same way). Only a
+  // code that says more than "normal" or "lost" is shown; the drafts never have one.
+  function onClose(code: number, closeReason: string): void {
     phase = 'closed';
     stopTimers();
+    const clean = code !== CLOSE_CODES.abnormal;
     if (endedBy !== undefined) {
-      if (!close.clean) print(formatProblem('the closing handshake did not complete'));
+      if (!clean) print(formatProblem('the closing handshake did not complete'));
       print(formatNotice('left'));
-      const ok = endedBy === 'quit' && close.clean && linesLost === 0;
+      const ok = endedBy === 'quit' && clean && linesLost === 0;
       resolveDone(ok ? EXIT_OK : EXIT_DISCONNECTED);
       return;
     }
     const unsent = queue.length + pending.size;
-    const what = close.clean ? 'the server closed the connection' : 'the connection was lost';
-    const details = [close.code, close.reason && toTerminalText(close.reason)].filter(Boolean);
+    const what = clean ? 'the server closed the connection' : 'the connection was lost';
+    const shownCode = code === CLOSE_CODES.normal || !clean ? undefined : code;
+    const reason = closeReason || lastError?.message;
+    const details = [shownCode, reason && toTerminalText(reason)].filter(Boolean);
     const suffix = details.length > 0 ? ` (${details.join(' ')})` : '';
     print(formatProblem(`disconnected: ${what}${suffix}`));
     if (unsent > 0) print(formatProblem(`${unsent} line(s) not acknowledged`));
@@ -222,7 +238,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       print(
         formatProblem(`no answer to ping in ${pingIntervalMs / 1000} s; dropping the connection`),
       );
-      transport.terminate();
+      connection.terminate();
       return;
     }
     limiter.take(); // counts against our own pacing, but a keep-alive is never held back
@@ -246,7 +262,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     }
   }
 
-  const session: ChatSession = {
+  const session: TerminalChat = {
     submit(line) {
       if (phase === 'closing' || phase === 'closed' || draining) return;
       if (line.startsWith('/') && !line.startsWith('//')) {
@@ -280,8 +296,12 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     done,
   };
 
-  transport.on('message', onFrame);
-  transport.on('close', onClose);
+  connection.on('message', onFrame);
+  connection.on('close', onClose);
+  // Its message is the reason shown when the connection then ends without one.
+  connection.on('error', (error) => {
+    lastError = error;
+  });
   pingTimer = setInterval(onPingDue, pingIntervalMs);
   send({ type: 'join', room: options.room, nick: options.nick, client: clientId });
   limiter.take();

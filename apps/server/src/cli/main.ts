@@ -4,13 +4,21 @@
  * leaves or the server goes away, and exit with a status that says which.
  */
 import { randomUUID } from 'node:crypto';
+import { connectClient, type ProtocolClient } from '@draftbridge/protocol-router';
 import { PROTOCOL_LABELS } from '@draftbridge/shared-types';
 import { CHAT_HELP_HINT, CHAT_USAGE, type ChatArgs, ChatArgsError, parseChatArgs } from './args.js';
-import { createChatSession } from './chat-session.js';
-import { type ChatTransport, connectChatTransport } from './connect.js';
-import { CLIENT_ID_PREFIX, EXIT_DISCONNECTED, EXIT_OK, EXIT_USAGE } from './constants.js';
+import {
+  CLIENT_ID_PREFIX,
+  CLOSE_TIMEOUT_MS,
+  CONNECT_TIMEOUT_MS,
+  EXIT_DISCONNECTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  MAX_RECEIVE_BYTES,
+} from './constants.js';
 import { formatNotice, formatProblem } from './format.js';
 import { createChatTerminal } from './terminal.js';
+import { createTerminalChat } from './terminal-chat.js';
 
 function readArgs(): ChatArgs {
   try {
@@ -32,9 +40,15 @@ const clientId = `${CLIENT_ID_PREFIX}${randomUUID()}`;
 const label = PROTOCOL_LABELS[options.protocol];
 
 process.stdout.write(`${formatNotice(`connecting to ${options.url} with ${label}`)}\n`);
-let transport: ChatTransport;
+let connection: ProtocolClient;
 try {
-  transport = await connectChatTransport(options);
+  connection = await connectClient({
+    protocol: options.protocol,
+    url: options.url,
+    handshakeTimeoutMs: CONNECT_TIMEOUT_MS,
+    maxMessageBytes: MAX_RECEIVE_BYTES,
+    closeTimeoutMs: CLOSE_TIMEOUT_MS,
+  });
 } catch (error) {
   const reason = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${formatProblem(`could not connect to ${options.url}: ${reason}`)}\n`);
@@ -42,8 +56,8 @@ try {
 }
 
 const terminal = createChatTerminal();
-const session = createChatSession({
-  transport,
+const session = createTerminalChat({
+  connection,
   room: options.room,
   nick: options.nick,
   clientId,

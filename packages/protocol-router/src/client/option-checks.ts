@@ -1,7 +1,8 @@
 /**
- * Checks what a caller adds to a client's opening request, before anything is sent: header
- * names must be RFC 7230 §3.2.6 tokens, values and the origin free of CR, LF and NUL (no header
- * injection), and a handshake's own headers cannot be overridden.
+ * The checks the clients run on their options before anything is sent, each failing with the
+ * caller's own error type (a HixieError on the drafts' client): limits and timeouts must be
+ * positive integers; header names RFC 7230 §3.2.6 tokens, values and the origin free of CR, LF
+ * and NUL (no header injection), and a handshake's own headers cannot be overridden.
  */
 
 // RFC 7230 §3.2.6 token, and a field value without CR, LF or NUL.
@@ -35,4 +36,18 @@ export function checkRequestOptions(
       throw fail(`headers: ${name} is set by the handshake itself`);
     }
   }
+}
+
+/** `value`, or `fallback` when absent; throws `fail(message)` unless it is a positive integer. */
+export function checkPositiveOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  fail: (message: string) => Error,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw fail(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }

@@ -1,22 +1,28 @@
 import { EventEmitter } from 'node:events';
+import type { ProtocolClientEvents } from '@draftbridge/protocol-router';
 import type { ChatMessage, Member, ServerMessage } from '@draftbridge/shared-types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createChatSession } from './chat-session.js';
-import type { ChatTransport, ChatTransportEvents, TransportClose } from './connect.js';
 import { EXIT_DISCONNECTED, EXIT_OK, SEND_BURST } from './constants.js';
+import { createTerminalChat, type TerminalConnection } from './terminal-chat.js';
 
 const CLIENT = 'cli-test';
 const self: Member = { id: 's1', nick: 'ann', protocol: 'hixie-76', engine: 'faye-websocket' };
 const bob: Member = { id: 'b1', nick: 'bob', protocol: 'rfc6455', engine: 'websocket' };
 
-// A transport that records what the session sends and lets the test play the server.
-function createFakeTransport() {
+// How the test ends a connection: cleanly or not, with the code and reason a server may give.
+interface FakeClose {
+  readonly clean: boolean;
+  readonly code?: number;
+  readonly reason?: string;
+}
+
+// A connection that records what the chat sends and lets the test play the server.
+function createFakeConnection() {
   const sent: Record<string, unknown>[] = [];
   let open = true;
-  const emitter = new EventEmitter<ChatTransportEvents>();
+  const emitter = new EventEmitter<ProtocolClientEvents>();
   const calls = { close: 0, terminate: 0 };
-  const transport: ChatTransport = Object.assign(emitter, {
-    protocol: 'hixie-76' as const,
+  const connection: TerminalConnection = Object.assign(emitter, {
     send(text: string) {
       if (!open) return false;
       sent.push(JSON.parse(text) as Record<string, unknown>);
@@ -30,15 +36,19 @@ function createFakeTransport() {
     },
   });
   return {
-    transport,
+    connection,
     sent,
     calls,
     says: () => sent.filter((m) => m.type === 'say'),
     receive: (message: ServerMessage | string) =>
       emitter.emit('message', typeof message === 'string' ? message : JSON.stringify(message)),
-    end(close: TransportClose) {
+    fail(error: Error) {
+      emitter.emit('error', error);
+    },
+    end(close: FakeClose) {
       open = false;
-      emitter.emit('close', close);
+      // As the kit reports it: the server's code, else 1000 for a completed close, 1006 if none.
+      emitter.emit('close', close.code ?? (close.clean ? 1000 : 1006), close.reason ?? '');
     },
   };
 }
@@ -61,10 +71,10 @@ function echo(say: Record<string, unknown>, seq: number, from: Member = self): C
 }
 
 function start(options: { drainTimeoutMs?: number; pingIntervalMs?: number } = {}) {
-  const fake = createFakeTransport();
+  const fake = createFakeConnection();
   const output: string[] = [];
-  const session = createChatSession({
-    transport: fake.transport,
+  const session = createTerminalChat({
+    connection: fake.connection,
     room: 'lobby',
     nick: 'ann',
     clientId: CLIENT,
@@ -74,7 +84,7 @@ function start(options: { drainTimeoutMs?: number; pingIntervalMs?: number } = {
   return { fake, output, session };
 }
 
-describe('createChatSession', () => {
+describe('createTerminalChat', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -108,8 +118,8 @@ describe('createChatSession', () => {
     fake.receive(echo({ id: 'x', text: 'hi' }, 1, bob));
     fake.receive({ type: 'error', code: 'rate_limited', message: 'too many' });
     expect(output.slice(-3)).toEqual([
-      '* bob [RFC 6455 · websocket] left',
-      expect.stringMatching(/^\d\d:\d\d:\d\d #1 bob \[RFC 6455 · websocket\]: hi$/),
+      '* bob [RFC 6455 · WebSocket-Node] left',
+      expect.stringMatching(/^\d\d:\d\d:\d\d #1 bob \[RFC 6455 · WebSocket-Node\]: hi$/),
       '! rate_limited: too many',
     ]);
   });
@@ -185,6 +195,21 @@ describe('createChatSession', () => {
     expect(output.at(-1)).toBe('! disconnected: the connection was lost (read ECONNRESET)');
   });
 
+  it('names the error that ended a connection the close gave no reason for', async () => {
+    const { fake, output, session } = start();
+    fake.fail(new Error('read EPIPE'));
+    fake.end({ clean: false });
+    expect(await session.done).toBe(EXIT_DISCONNECTED);
+    expect(output.at(-1)).toBe('! disconnected: the connection was lost (read EPIPE)');
+  });
+
+  it('shows no code for a normal close, which says nothing the words do not', async () => {
+    const { fake, output, session } = start();
+    fake.end({ clean: true, code: 1000 });
+    expect(await session.done).toBe(EXIT_DISCONNECTED);
+    expect(output.at(-1)).toBe('! disconnected: the server closed the connection');
+  });
+
   it('leaves with a non-zero status when the server refuses the join', async () => {
     const { fake, output, session } = start();
     fake.receive({ type: 'error', code: 'invalid_nick', message: 'bad nick' });
@@ -229,7 +254,7 @@ describe('createChatSession', () => {
     fake.receive(welcome([bob, self]));
     session.submit('/who');
     expect(output.at(-1)).toBe(
-      '* 2 members: bob [RFC 6455 · websocket], ann [draft-76 · faye-websocket]',
+      '* 2 members: bob [RFC 6455 · WebSocket-Node], ann [draft-76 · faye-websocket]',
     );
     session.submit('/dance');
     expect(output.at(-1)).toMatch(/^! unknown command \/dance/);

@@ -32,7 +32,7 @@ const children = new Set<ChildProcessWithoutNullStreams>();
 const clients = new Set<ChatTestClient>();
 
 function spawnChat(args: readonly string[]): ChatProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/chat-client.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: SERVER_WORKSPACE,
     stdio: 'pipe',
   });
@@ -112,7 +112,7 @@ afterEach(() => {
   clients.clear();
 });
 
-describe('chat-client', () => {
+describe('the terminal client', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
@@ -122,9 +122,11 @@ describe('chat-client', () => {
   });
 
   it.each([
-    ['hixie-76', 'faye-websocket', 'rfc6455', '[RFC 6455 · websocket]'],
+    ['hixie-76', 'faye-websocket', 'rfc6455', '[RFC 6455 · WebSocket-Node]'],
     ['rfc6455', 'websocket', 'hixie-76', '[draft-76 · faye-websocket]'],
-    ['hixie-75', 'faye-websocket', 'rfc6455', '[RFC 6455 · websocket]'],
+    ['hixie-75', 'faye-websocket', 'rfc6455', '[RFC 6455 · WebSocket-Node]'],
+    ['hybi-08', 'websocket', 'hixie-76', '[draft-76 · faye-websocket]'],
+    ['hybi-07', 'faye-websocket', 'rfc6455', '[RFC 6455 · WebSocket-Node]'],
   ] as const)(
     'chats over %s (%s) with a %s peer and leaves cleanly at the end of input',
     async (protocol, engine, peerKind, peerBadge) => {
@@ -178,13 +180,15 @@ describe('chat-client', () => {
     async () => {
       const chat = spawnChat(['--protocol', 'hixie-77', '--room', 'lobby', '--nick', 'x']);
       expect(await chat.exited).toBe(2);
-      expect(chat.stderr()).toMatch(/--protocol must be one of hixie-76, hixie-75, rfc6455/);
+      expect(chat.stderr()).toMatch(
+        /--protocol must be one of rfc6455, hybi-08, hybi-07, hixie-76, hixie-75/,
+      );
     },
     TEST_TIMEOUT_MS,
   );
 });
 
-describe('chat-client with a history of megabytes', () => {
+describe('the terminal client with a history of megabytes', () => {
   const HISTORY = 200;
   let server: TestServer;
   beforeAll(async () => {
@@ -207,7 +211,7 @@ describe('chat-client with a history of megabytes', () => {
     await server.stop();
   });
 
-  it.each(['hixie-76', 'rfc6455'] as const)(
+  it.each(['hixie-76', 'rfc6455', 'hybi-07'] as const)(
     'takes the whole welcome over %s',
     async (protocol) => {
       const chat = spawnChat(chatArgs(protocol, server.ws, 'big'));
@@ -221,7 +225,7 @@ describe('chat-client with a history of megabytes', () => {
   );
 });
 
-describe('chat-client when the server goes away', () => {
+describe('the terminal client when the server goes away', () => {
   it.each(['hixie-76', 'rfc6455'] as const)(
     'over %s says it was disconnected and exits 1',
     async (protocol) => {
