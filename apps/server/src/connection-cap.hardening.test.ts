@@ -1,13 +1,12 @@
+import {
+  connectRaw,
+  DRAFT76_EXAMPLE,
+  endOfHead,
+  rawUpgrade,
+  upgradeHead,
+} from '@draftbridge/protocol-router/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatTestClient, connectChatClient, isType } from './test-support/chat-client.js';
-import {
-  endOfHead,
-  HIXIE76_KEY3,
-  hixie76Head,
-  openRaw,
-  rawUpgrade,
-  rfc6455Head,
-} from './test-support/hostile-peer.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const metricValue = async (t: TestServer, pattern: RegExp): Promise<number> => {
@@ -32,7 +31,7 @@ describe('the connection cap', () => {
       await client.waitFor(isType('welcome'));
       clients.push(client);
     }
-    for (const head of [rfc6455Head(t.port), hixie76Head(t.port)]) {
+    for (const head of [upgradeHead('rfc6455', t.port), upgradeHead('hixie-76', t.port)]) {
       const refused = await rawUpgrade(t.port, head);
       expect(refused.answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
       expect(refused.answer).toMatch(/\r\n\r\nServer full, try again later\.\n$/);
@@ -54,12 +53,14 @@ describe('the connection cap', () => {
     const port = t.port;
     // Two draft-76 handshakes hold their key3: both admitted (faye has written its 101 head),
     // neither open yet.
-    const held = await Promise.all([0, 1].map(() => openRaw(port, hixie76Head(port))));
+    const held = await Promise.all(
+      [0, 1].map(() => connectRaw(port, upgradeHead('hixie-76', port))),
+    );
     await Promise.all(held.map((peer) => peer.waitFor((d) => endOfHead(d) > 0)));
     expect(t.server.connections.size).toBe(0);
-    const third = await rawUpgrade(port, rfc6455Head(port));
+    const third = await rawUpgrade(port, upgradeHead('rfc6455', port));
     expect(third.answer).toMatch(/^HTTP\/1\.1 503 /);
-    for (const peer of held) peer.socket.write(HIXIE76_KEY3);
+    for (const peer of held) peer.socket.write(DRAFT76_EXAMPLE.key3);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(t.server.connections.size).toBe(2);
     for (const peer of held) peer.socket.destroy();

@@ -5,19 +5,21 @@
  * must keep serving a normal client throughout, and its memory must stay bounded (measured
  * after a full collection, in this process, where the server runs).
  */
+
+import {
+  connectRaw,
+  DRAFT76_EXAMPLE,
+  endOfHead,
+  openRawSession,
+  type RawPeer,
+  type RawSession,
+  rawUpgrade,
+  requestHead,
+  upgradeHead,
+} from '@draftbridge/protocol-router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureMemory, mib } from './soak/measure-memory.js';
 import { type ChatTestClient, connectChatClient } from './test-support/chat-client.js';
-import {
-  endOfHead,
-  HIXIE76_KEY3,
-  hixie76Head,
-  openRaw,
-  type RawPeer,
-  rawUpgrade,
-  rfc6455Head,
-} from './test-support/hostile-peer.js';
-import { openSession, type RawSession } from './test-support/raw-session.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const HANDSHAKE_TIMEOUT_MS = 1000;
@@ -74,7 +76,7 @@ async function openMany(
   const peers: RawPeer[] = [];
   for (let i = 0; i < count; i += 100) {
     const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) =>
-      openRaw(port, bytesOf(i + j)),
+      connectRaw(port, bytesOf(i + j)),
     );
     peers.push(...(await Promise.all(batch)));
   }
@@ -95,7 +97,7 @@ describe('resource exhaustion', () => {
     'sheds slowloris on headers at the handshake timeout, serving others meanwhile',
     async () => {
       const baseline = await openSockets();
-      const head = rfc6455Head(t.port);
+      const head = upgradeHead('rfc6455', t.port);
       const peers = await openMany(200, () => undefined);
       const opened = Date.now();
       let sent = 0;
@@ -124,18 +126,18 @@ describe('resource exhaustion', () => {
     'sheds slowloris on hixie-76 key3 at the handshake timeout; none becomes a connection',
     async () => {
       const baseline = await openSockets();
-      const peers = await openMany(200, () => hixie76Head(t.port));
+      const peers = await openMany(200, () => upgradeHead('hixie-76', t.port));
       const opened = Date.now();
       let sent = 0;
       const dribble = setInterval(() => {
         sent += 1;
         for (const peer of peers) {
-          if (!peer.isClosed) peer.socket.write(HIXIE76_KEY3.subarray(sent - 1, sent));
+          if (!peer.isClosed) peer.socket.write(DRAFT76_EXAMPLE.key3.subarray(sent - 1, sent));
         }
       }, 300);
       try {
         await Promise.all(peers.map((peer) => peer.closed(SHED_WITHIN_MS + 1000)));
-        expect(sent).toBeLessThan(HIXIE76_KEY3.length);
+        expect(sent).toBeLessThan(DRAFT76_EXAMPLE.key3.length);
         // The 101 head may have been written; the 16-byte answer never was.
         for (const peer of peers) {
           const data = peer.received();
@@ -164,8 +166,8 @@ describe('resource exhaustion', () => {
       const shapes = [
         () => undefined,
         () => 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgr',
-        () => hixie76Head(t.port),
-        () => rfc6455Head(t.port).slice(0, 60),
+        () => upgradeHead('hixie-76', t.port),
+        () => upgradeHead('rfc6455', t.port).slice(0, 60),
       ];
       const opening = Date.now();
       const peers = await openMany(HALF_OPEN, (i) => shapes[i % shapes.length]?.(), slow.port);
@@ -206,7 +208,7 @@ describe('resource exhaustion', () => {
       const count = 200;
       const sessions: RawSession[] = [];
       for (let i = 0; i < count; i += 1)
-        sessions.push(await openSession(t.port, i % 2 ? 'hixie-76' : 'hixie-75'));
+        sessions.push(await openRawSession(t.port, i % 2 ? 'hixie-76' : 'hixie-75'));
       const before = await measureMemory();
       const partial = Buffer.concat([Buffer.from([0x00]), Buffer.alloc(60 * 1024, 0x61)]);
       for (const session of sessions) session.sendRaw(partial);
@@ -232,11 +234,11 @@ describe('resource exhaustion', () => {
       const capped = await startTestServer({ maxConnections: 100 });
       const clients: ChatTestClient[] = [];
       try {
-        const heads = [rfc6455Head(capped.port), hixie76Head(capped.port)];
+        const heads = [upgradeHead('rfc6455', capped.port), upgradeHead('hixie-76', capped.port)];
         const attempts = await Promise.all(
           Array.from({ length: 300 }, async (_, i) => {
-            const peer = await openRaw(capped.port, heads[i % 2]);
-            if (i % 2) peer.socket.write(HIXIE76_KEY3);
+            const peer = await connectRaw(capped.port, heads[i % 2]);
+            if (i % 2) peer.socket.write(DRAFT76_EXAMPLE.key3);
             await peer.waitFor((d) => endOfHead(d) > 0 || peer.isClosed, 5000);
             return peer;
           }),
@@ -254,9 +256,14 @@ describe('resource exhaustion', () => {
         for (const peer of attempts) peer.socket.destroy();
         await new Promise((resolve) => setTimeout(resolve, 200));
         clients.push(await connectChatClient('hixie-75', capped.ws));
-        expect((await rawUpgrade(capped.port, rfc6455Head(capped.port, '99'))).answer).toMatch(
-          /^HTTP\/1\.1 426/,
-        );
+        const version99 = requestHead('/ws', {
+          Host: `127.0.0.1:${capped.port}`,
+          Upgrade: 'websocket',
+          Connection: 'Upgrade',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': '99',
+        });
+        expect((await rawUpgrade(capped.port, version99)).answer).toMatch(/^HTTP\/1\.1 426/);
       } finally {
         for (const client of clients) client.close();
         await capped.stop();

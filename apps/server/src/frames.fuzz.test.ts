@@ -4,18 +4,18 @@
  * hostile JSON gets the contract's error, the process stays up, and a bystander in the same
  * room keeps receiving a gap-free stream throughout.
  */
+
+import { encodeHixieTextFrame, PROTOCOLS, type Protocol } from '@draftbridge/protocol-router';
+import {
+  clientFrame,
+  openRawSession,
+  type RawSession,
+  type ServerFrame,
+} from '@draftbridge/protocol-router/testing';
 import type { ChatMessage } from '@draftbridge/shared-types';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestClient, connectChatClient, isType } from './test-support/chat-client.js';
-import { hixieFrame, hybiFrame } from './test-support/hostile-peer.js';
-import {
-  openSession,
-  RAW_PROTOCOLS,
-  type RawProtocol,
-  type RawSession,
-  type ServerFrame,
-} from './test-support/raw-session.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const ROOM = 'fuzz';
@@ -69,9 +69,9 @@ async function expectBystanderReceives(): Promise<void> {
   expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 1) + i));
 }
 
-async function joinedSession(protocol: RawProtocol, target = '/ws'): Promise<RawSession> {
+async function joinedSession(protocol: Protocol, target = '/ws'): Promise<RawSession> {
   casesTried += 1;
-  const session = await openSession(t.port, protocol, target);
+  const session = await openRawSession(t.port, protocol, target);
   session.sendText(
     JSON.stringify({ type: 'join', room: ROOM, nick: 'hostile', client: `h${casesTried}` }),
   );
@@ -90,48 +90,48 @@ const text = (s: string) => Buffer.from(s);
 const PING = text(JSON.stringify({ type: 'ping', t: 'p' }));
 
 const HYBI_VIOLATIONS: readonly (readonly [string, () => Buffer, readonly number[]])[] = [
-  ['a reserved opcode (3)', () => hybiFrame(3, text('x')), [1002]],
-  ['a reserved control opcode (0xB)', () => hybiFrame(0xb, text('x')), [1002]],
-  ['RSV1 without an extension', () => hybiFrame(1, PING, { rsv: 0b100 }), [1002]],
-  ['RSV3', () => hybiFrame(1, PING, { rsv: 0b001 }), [1002]],
+  ['a reserved opcode (3)', () => clientFrame(3, text('x')), [1002]],
+  ['a reserved control opcode (0xB)', () => clientFrame(0xb, text('x')), [1002]],
+  ['RSV1 without an extension', () => clientFrame(1, PING, { rsv: 0b100 }), [1002]],
+  ['RSV3', () => clientFrame(1, PING, { rsv: 0b001 }), [1002]],
   // §5.1 says "MUST close" and names no code: WebSocket-Node (through our adapter) says 1002,
   // websocket-driver 1003.
-  ['an unmasked client frame', () => hybiFrame(1, PING, { masked: false }), [1002, 1003]],
-  ['a ping of 126 bytes', () => hybiFrame(9, Buffer.alloc(126, 0x61)), [1002]],
-  ['a fragmented ping', () => hybiFrame(9, text('x'), { fin: false }), [1002]],
-  ['a continuation without a start', () => hybiFrame(0, text('x')), [1002]],
+  ['an unmasked client frame', () => clientFrame(1, PING, { mask: false }), [1002, 1003]],
+  ['a ping of 126 bytes', () => clientFrame(9, Buffer.alloc(126, 0x61)), [1002]],
+  ['a fragmented ping', () => clientFrame(9, text('x'), { fin: false }), [1002]],
+  ['a continuation without a start', () => clientFrame(0, text('x')), [1002]],
   [
     'interleaved fragmented messages',
     () =>
       Buffer.concat([
-        hybiFrame(1, text('{"ty'), { fin: false }),
-        hybiFrame(1, text('x'), { fin: false }),
+        clientFrame(1, text('{"ty'), { fin: false }),
+        clientFrame(1, text('x'), { fin: false }),
       ]),
     [1002],
   ],
-  ['invalid UTF-8', () => hybiFrame(1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), [1007]],
+  ['invalid UTF-8', () => clientFrame(1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), [1007]],
   [
     'a UTF-16 surrogate in UTF-8',
-    () => hybiFrame(1, Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])),
+    () => clientFrame(1, Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])),
     [1007],
   ],
-  ['an overlong encoding', () => hybiFrame(1, Buffer.from([0x22, 0xc0, 0xaf, 0x22])), [1007]],
+  ['an overlong encoding', () => clientFrame(1, Buffer.from([0x22, 0xc0, 0xaf, 0x22])), [1007]],
   [
     'invalid UTF-8 split across fragments',
     () =>
       Buffer.concat([
-        hybiFrame(1, Buffer.from([0x22, 0xe2, 0x82]), { fin: false }),
-        hybiFrame(0, Buffer.from([0x28, 0x22])),
+        clientFrame(1, Buffer.from([0x22, 0xe2, 0x82]), { fin: false }),
+        clientFrame(0, Buffer.from([0x28, 0x22])),
       ]),
     [1007],
   ],
-  ['a close frame with a 1-byte body', () => hybiFrame(8, Buffer.from([0x03])), [1002]],
-  ['a close frame with code 1005', () => hybiFrame(8, Buffer.from([0x03, 0xed])), [1002]],
-  ['a close frame with code 999', () => hybiFrame(8, Buffer.from([0x03, 0xe7])), [1002]],
+  ['a close frame with a 1-byte body', () => clientFrame(8, Buffer.from([0x03])), [1002]],
+  ['a close frame with code 1005', () => clientFrame(8, Buffer.from([0x03, 0xed])), [1002]],
+  ['a close frame with code 999', () => clientFrame(8, Buffer.from([0x03, 0xe7])), [1002]],
   // §8.1 fails the connection; websocket-driver reports it as a protocol error.
   [
     'a close reason that is not UTF-8',
-    () => hybiFrame(8, Buffer.from([0x03, 0xe8, 0xc3, 0x28])),
+    () => clientFrame(8, Buffer.from([0x03, 0xe8, 0xc3, 0x28])),
     [1002, 1007],
   ],
   // WebSocket-Node refuses any length past 32 bits as a protocol error before it compares it
@@ -143,22 +143,22 @@ const HYBI_VIOLATIONS: readonly (readonly [string, () => Buffer, readonly number
   ],
   [
     'a message past the limit',
-    () => hybiFrame(1, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20)),
+    () => clientFrame(1, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20)),
     [1009],
   ],
   [
     'fragments that add up past the limit',
     () =>
       Buffer.concat([
-        hybiFrame(1, Buffer.alloc(MAX_MESSAGE_BYTES / 2, 0x20), { fin: false }),
-        hybiFrame(0, Buffer.alloc(MAX_MESSAGE_BYTES / 2, 0x20), { fin: false }),
-        hybiFrame(0, Buffer.alloc(16, 0x20)),
+        clientFrame(1, Buffer.alloc(MAX_MESSAGE_BYTES / 2, 0x20), { fin: false }),
+        clientFrame(0, Buffer.alloc(MAX_MESSAGE_BYTES / 2, 0x20), { fin: false }),
+        clientFrame(0, Buffer.alloc(16, 0x20)),
       ]),
     [1009],
   ],
 ];
 
-const HYBI_PROTOCOLS: readonly (readonly [string, RawProtocol, string])[] = [
+const HYBI_PROTOCOLS: readonly (readonly [string, Protocol, string])[] = [
   ['rfc6455 on WebSocket-Node', 'rfc6455', '/ws'],
   ['hybi-08 on WebSocket-Node', 'hybi-08', '/ws'],
   ['hybi-07 on faye-websocket', 'hybi-07', '/ws'],
@@ -176,11 +176,11 @@ describe.each(HYBI_PROTOCOLS)('%s', (_name, protocol, target) => {
 
   it('answers a ping with a pong of the same payload, and binary with binary_unsupported', async () => {
     const session = await joinedSession(protocol, target);
-    session.sendRaw(hybiFrame(9, text('are you there')));
+    session.sendRaw(clientFrame(9, text('are you there')));
     await session.waitForFrame((f) => f.kind === 'control' && f.opcode === 0xa);
     const pong = session.frames().find((f) => f.kind === 'control' && f.opcode === 0xa);
     expect(pong?.kind === 'control' && pong.payload.toString()).toBe('are you there');
-    session.sendRaw(hybiFrame(2, Buffer.from([0, 1, 2])));
+    session.sendRaw(clientFrame(2, Buffer.from([0, 1, 2])));
     await session.waitForFrame((f) => f.kind === 'text' && f.text.includes('binary_unsupported'));
     session.peer.socket.destroy();
     await expectBystanderReceives();
@@ -302,7 +302,7 @@ const HOSTILE_JSON: readonly (readonly [string, string, string])[] = [
   ['a number past double range', '{"type":"ping","t":1e999}', 'bad_message'],
 ];
 
-describe.each(RAW_PROTOCOLS)('hostile JSON on %s', (protocol) => {
+describe.each(PROTOCOLS)('hostile JSON on %s', (protocol) => {
   it.each(HOSTILE_JSON)('answers %s with its error code', async (_case, json, code) => {
     const session = await joinedSession(protocol);
     session.sendText(json);
@@ -318,9 +318,9 @@ describe.each(RAW_PROTOCOLS)('hostile JSON on %s', (protocol) => {
     casesTried += 1;
     // One client id per protocol, each a name Object.prototype already has.
     const client = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'][
-      RAW_PROTOCOLS.indexOf(protocol)
+      PROTOCOLS.indexOf(protocol)
     ];
-    const session = await openSession(t.port, protocol);
+    const session = await openRawSession(t.port, protocol);
     session.sendText(
       JSON.stringify({ type: 'join', room: 'constructor', nick: '__proto__', client }).replace(
         /}$/,
@@ -365,10 +365,10 @@ const randomHybiFrame = fc
     payload: fc.uint8Array({ maxLength: 300 }),
   })
   .map(({ opcode, fin, rsv, masked, payload }) =>
-    hybiFrame(opcode, Buffer.from(payload), { fin, rsv, masked }),
+    clientFrame(opcode, Buffer.from(payload), { fin, rsv, mask: masked }),
   );
 
-const hostileBytes = (protocol: RawProtocol) =>
+const hostileBytes = (protocol: Protocol) =>
   fc.oneof(
     fc.uint8Array({ minLength: 1, maxLength: 2000 }).map((b) => Buffer.from(b)),
     protocol.startsWith('hixie')
@@ -377,7 +377,7 @@ const hostileBytes = (protocol: RawProtocol) =>
             fc.oneof(
               fc
                 .uint8Array({ maxLength: 200 })
-                .map((b) => hixieFrame(Buffer.from(b.filter((x) => x !== 0xff)))),
+                .map((b) => encodeHixieTextFrame(Buffer.from(b.filter((x) => x !== 0xff)))),
               fc
                 .uint8Array({ maxLength: 200 })
                 .map((b) => Buffer.from([0x80, Math.min(b.length, 127), ...b.slice(0, 127)])),
@@ -391,7 +391,7 @@ const hostileBytes = (protocol: RawProtocol) =>
           .map((frames) => Buffer.concat(frames)),
   );
 
-describe.each(RAW_PROTOCOLS)('random bytes and frames on %s', (protocol) => {
+describe.each(PROTOCOLS)('random bytes and frames on %s', (protocol) => {
   it(
     'never takes the server down or disturbs the room; a hybi close carries a protocol code',
     async () => {

@@ -1,20 +1,10 @@
-import { connectHixie } from '@draftbridge/protocol-router';
+import { connectClient } from '@draftbridge/protocol-router';
+import { eventually } from '@draftbridge/protocol-router/testing';
 import type { ChatMessage, WireMessage } from '@draftbridge/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectChatClient, isType } from './test-support/chat-client.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
-
-const hixieFrame = (text: string) =>
-  Buffer.concat([Buffer.from([0x00]), Buffer.from(text), Buffer.from([0xff])]);
-
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('the legacy relay', () => {
   let t: TestServer;
@@ -49,8 +39,8 @@ describe('the legacy relay', () => {
       const bytes = wires.map((w) => [w.dir, w.protocol, Buffer.from(w.bytes, 'base64')] as const);
       // What the relay wrote: the join and the say, each 0x00 <utf-8> 0xFF.
       expect(bytes.filter(([dir]) => dir === 'out')).toEqual([
-        ['out', `hixie-${draft}`, hixieFrame(join)],
-        ['out', `hixie-${draft}`, hixieFrame(say)],
+        ['out', `hixie-${draft}`, Buffer.from([0x00, ...Buffer.from(join), 0xff])],
+        ['out', `hixie-${draft}`, Buffer.from([0x00, ...Buffer.from(say), 0xff])],
       ]);
       // What it read: the welcome, then the message, byte for byte what the browser got as text.
       const incoming = bytes.filter(([dir]) => dir === 'in').map(([, , b]) => b);
@@ -107,9 +97,9 @@ describe('the legacy relay', () => {
   });
 
   it('does not let an outside client claim to be a relay leg', async () => {
-    const forger = await connectHixie({
+    const forger = await connectClient({
+      protocol: 'hixie-76',
       url: `${t.ws}/ws`,
-      draft: 76,
       headers: { 'X-Draftbridge-Relay': 'f'.repeat(64) },
     });
     const texts: string[] = [];

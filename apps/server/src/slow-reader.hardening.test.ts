@@ -6,10 +6,10 @@
  * so the memory measured is the server's.
  */
 import { once } from 'node:events';
+import { openRawSession, type RawSession } from '@draftbridge/protocol-router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { measureMemory, mib } from './soak/measure-memory.js';
-import { openSession, type RawSession } from './test-support/raw-session.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const SLOW_READER_BYTES = 256 * 1024;
@@ -63,7 +63,7 @@ describe('readers that never read', () => {
     const room = 'never-read';
     const readers: RawSession[] = await Promise.all(
       Array.from({ length: NEVER_READERS }, async (_, i) => {
-        const session = await openSession(t.port, i % 2 ? 'hixie-76' : 'rfc6455');
+        const session = await openRawSession(t.port, i % 2 ? 'hixie-76' : 'rfc6455');
         session.sendText(
           JSON.stringify({ type: 'join', room, nick: `n${i}`, client: `never-${i}` }),
         );

@@ -7,10 +7,15 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
+import {
+  DRAFT76_EXAMPLE,
+  RFC6455_EXAMPLE,
+  rawUpgrade,
+  requestHead,
+} from '@draftbridge/protocol-router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectChatClient, isType } from './test-support/chat-client.js';
-import { HIXIE76_KEY3, rawUpgrade, requestHead } from './test-support/hostile-peer.js';
 import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const FOREIGN = 'http://evil.example';
@@ -34,11 +39,11 @@ function upgradeHead(protocol: string, spelling: Spelling, origin: string): stri
       host,
       ['Upgrade', 'WebSocket'],
       ['Connection', 'Upgrade'],
-      ['Sec-WebSocket-Key1', '4 @1  46546xW%0l 1 5'],
-      ['Sec-WebSocket-Key2', '12998 5 Y3 1  .P00'],
+      ['Sec-WebSocket-Key1', DRAFT76_EXAMPLE.key1],
+      ['Sec-WebSocket-Key2', DRAFT76_EXAMPLE.key2],
       originHeader,
     ]);
-    return Buffer.concat([Buffer.from(head), HIXIE76_KEY3]);
+    return Buffer.concat([Buffer.from(head), DRAFT76_EXAMPLE.key3]);
   }
   if (protocol === 'hixie-75') {
     return requestHead('/ws', [
@@ -53,7 +58,7 @@ function upgradeHead(protocol: string, spelling: Spelling, origin: string): stri
     host,
     ['Upgrade', 'websocket'],
     ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ['Sec-WebSocket-Key', RFC6455_EXAMPLE.key],
     ['Sec-WebSocket-Version', version],
     originHeader,
   ]);
@@ -92,7 +97,7 @@ describe('the Origin policy', () => {
       ['Host', `127.0.0.1:${t.port}`],
       ['Upgrade', 'websocket'],
       ['Connection', 'Upgrade'],
-      ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+      ['Sec-WebSocket-Key', RFC6455_EXAMPLE.key],
       ['Sec-WebSocket-Version', '13'],
       ['Origin', own],
       ['Origin', FOREIGN],

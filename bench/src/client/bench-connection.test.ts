@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import WebSocket from 'faye-websocket';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WireProtocol } from '../constants.js';
-import { type BenchConnection, openConnection } from './bench-connection.js';
+import { BenchConnection, openConnection } from './bench-connection.js';
 import { DeliveryCounter } from './delivery-counter.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -68,5 +68,12 @@ describe('openConnection', () => {
     await expect(openConnection('rfc6455', { host: '127.0.0.1', port, path: '/' })).rejects.toThrow(
       /403/,
     );
+  });
+
+  it('gives up on a draft stream with a length-prefixed frame, which no server sends for text', () => {
+    const connection = new BenchConnection('hixie76', new net.Socket());
+    connection.receive(Buffer.from([0x00, 0x41, 0xff, 0x80, 0x01, 0x41]));
+    expect(connection.protocolError).toMatch(/frame type 0x80/);
+    expect(connection.socket.destroyed).toBe(true);
   });
 });

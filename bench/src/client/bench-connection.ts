@@ -1,26 +1,31 @@
 /**
  * One generator connection on a raw `net` socket: it does its own handshake, frames what it
  * sends, and counts (or, when asked, decodes) what it receives. Pings are answered so that
- * WebSocket-Node's keepalive never drops an idle bench connection.
+ * WebSocket-Node's keepalive never drops an idle bench connection. The handshake, the framing
+ * and the frame readers are the protocol-router package's (its client kit and codecs); what is
+ * the bench's own is how it reads the socket.
  *
  * Reads use `net`'s `onread` with one buffer shared by every socket: a naive server writes one
  * small frame at a time, so the generator does about one read per delivery, and the stream
  * machinery ('data' events, a fresh Buffer per read) would cost more than the server's side.
  * The buffer is overwritten by the next read, so nothing may keep a view of it: the handshake
- * copies what it accumulates, and the frame readers copy what they keep across reads.
+ * copies what it accumulates, and the frame readers copy what they keep across reads. With
+ * `decode` off the readers only count: they walk frame headers (RFC 6455) or scan for `0xFF`
+ * (draft-76) and copy nothing. A server never sends the draft's other frame types for text, so
+ * one is treated as a broken stream.
  */
 import net from 'node:net';
+import {
+  createClientHandshake,
+  encodeHixieTextFrame,
+  encodeHybiFrame,
+  HixieFrameReader,
+  HYBI_OPCODES,
+  HybiFrameReader,
+  readHandshakeResponse,
+} from '@draftbridge/protocol-router';
 import { HANDSHAKE_TIMEOUT_MS, READ_BUFFER_BYTES, type WireProtocol } from '../constants.js';
 import { type DeliveryCounter, now } from './delivery-counter.js';
-import { createHandshakeRequest, parseHandshakeResponse } from './handshake.js';
-import { encodeHixieText, Hixie76FrameReader } from './hixie76-frames.js';
-import {
-  encodeClientFrame,
-  encodeClientText,
-  type FrameSink,
-  OPCODES,
-  Rfc6455FrameReader,
-} from './rfc6455-frames.js';
 
 // Safe to share: each read's callback runs to completion before libuv reads into it again.
 const sharedReadBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
@@ -33,24 +38,23 @@ export interface ConnectTarget {
 }
 
 /** An open connection of the load generator. */
-export class BenchConnection implements FrameSink {
+export class BenchConnection {
   readonly protocol: WireProtocol;
   readonly socket: net.Socket;
   /** Where received text messages are counted; null while not measuring. */
   counter: DeliveryCounter | null = null;
-  /** Called with each decoded text payload while `decode` is on. */
+  /** Called with each text payload (valid only during the call) while `decode` is on. */
   onMessage: ((payload: Buffer, at: number) => void) | null = null;
   /** Whether the server closed or dropped this connection. */
   closed = false;
   /** Why the generator gave up on this connection's byte stream, if it did. */
   protocolError: string | null = null;
-  readonly #reader: Rfc6455FrameReader | Hixie76FrameReader;
+  readonly #reader: HybiFrameReader | HixieFrameReader;
 
   constructor(protocol: WireProtocol, socket: net.Socket) {
     this.protocol = protocol;
     this.socket = socket;
-    this.#reader =
-      protocol === 'rfc6455' ? new Rfc6455FrameReader(this) : new Hixie76FrameReader(this);
+    this.#reader = protocol === 'rfc6455' ? this.#hybiReader() : this.#hixieReader();
     socket.on('close', () => {
       this.closed = true;
     });
@@ -67,7 +71,9 @@ export class BenchConnection implements FrameSink {
 
   /** Frames one text message for this connection's protocol, ready to write (or to batch). */
   frame(text: string): Buffer {
-    return this.protocol === 'rfc6455' ? encodeClientText(text) : encodeHixieText(text);
+    return this.protocol === 'rfc6455'
+      ? encodeHybiFrame(HYBI_OPCODES.text, Buffer.from(text, 'utf8'), { mask: true })
+      : encodeHixieTextFrame(text);
   }
 
   /** Frames and writes one text message. */
@@ -89,18 +95,43 @@ export class BenchConnection implements FrameSink {
     if (texts > 0 && this.counter !== null) this.counter.add(texts, now());
   }
 
-  /** @inheritdoc */
-  onText(payload: Buffer): void {
-    this.onMessage?.(payload, now());
+  #hybiReader(): HybiFrameReader {
+    return new HybiFrameReader(
+      {
+        onMessage: (opcode, payload) => {
+          if (opcode === HYBI_OPCODES.text) this.onMessage?.(payload, now());
+        },
+        onControl: (opcode, payload) => {
+          if (opcode === HYBI_OPCODES.ping && !this.socket.destroyed) {
+            this.socket.write(encodeHybiFrame(HYBI_OPCODES.pong, payload, { mask: true }));
+          } else if (opcode === HYBI_OPCODES.close) {
+            this.#onClose();
+          }
+        },
+      },
+      { decode: false },
+    );
   }
 
-  /** @inheritdoc */
-  onPing(payload: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(encodeClientFrame(OPCODES.pong, payload));
+  #hixieReader(): HixieFrameReader {
+    return new HixieFrameReader(
+      {
+        onText: (payload) => {
+          if (payload !== null) this.onMessage?.(payload, now());
+        },
+        onClose: () => this.#onClose(),
+        onSkipped: (type) => {
+          throw new Error(`unexpected hixie-76 frame type 0x${type.toString(16)}`);
+        },
+        onTooLarge: (reason) => {
+          throw new Error(reason);
+        },
+      },
+      { maxPayloadBytes: Number.MAX_SAFE_INTEGER, decode: false },
+    );
   }
 
-  /** @inheritdoc */
-  onClose(): void {
+  #onClose(): void {
     this.closed = true;
     this.socket.destroy();
   }
@@ -117,7 +148,10 @@ export function openConnection(
   target: ConnectTarget,
 ): Promise<BenchConnection> {
   return new Promise((resolve, reject) => {
-    const request = createHandshakeRequest(protocol, target.host, target.port, target.path);
+    const request = createClientHandshake(protocol === 'rfc6455' ? 'rfc6455' : 'hixie-76', {
+      host: `${target.host}:${target.port}`,
+      resource: target.path,
+    });
     let connection: BenchConnection | null = null;
     let received: Buffer = Buffer.alloc(0);
     // Returns true to keep reading (false would pause the socket).
@@ -128,7 +162,7 @@ export function openConnection(
         return true;
       }
       received = Buffer.concat([received, chunk]);
-      const result = parseHandshakeResponse(request, received);
+      const result = readHandshakeResponse(request, received);
       if (result.state === 'incomplete') return true;
       if (result.state === 'failed') {
         fail(result.reason);
@@ -160,6 +194,6 @@ export function openConnection(
     const onEarlyClose = (): void => fail('closed before the handshake completed');
     socket.on('error', onError);
     socket.on('close', onEarlyClose);
-    socket.on('connect', () => socket.write(request.bytes));
+    socket.on('connect', () => socket.write(Buffer.concat([request.head, request.body])));
   });
 }

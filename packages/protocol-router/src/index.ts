@@ -1,17 +1,104 @@
 /**
- * @draftbridge/protocol-router: classify a WebSocket upgrade, hand it to the right engine,
- * and expose one Connection interface over both; plus a hixie-75/76 client.
+ * @draftbridge/protocol-router: classify a WebSocket upgrade, hand it to the right engine and
+ * expose one Connection interface over both; a client of every protocol it serves; the hybi
+ * and hixie frame codecs both sides share. Raw-wire test helpers are the `./testing` entry.
  */
-export * from './abort-handshake.js';
-export * from './classify.js';
-export * from './connection.js';
-export * from './constants.js';
-export * from './engines/index.js';
-export * from './hixie/draft76-key.js';
-export * from './hixie/hixie-client.js';
-export * from './hixie/hixie-errors.js';
-export * from './hixie/hixie-framing.js';
-export * from './origin-policy.js';
-export * from './prepared-message.js';
-export * from './protocols.js';
-export * from './router.js';
+
+// The server side.
+export {
+  type ClassifyOptions,
+  classifyUpgrade,
+  type Decision,
+  type UpgradeRequest,
+} from './classify.js';
+// The client kit.
+export { connectClient } from './client/connect-client.js';
+export {
+  type ClientHandshake,
+  type ClientHandshakeOptions,
+  createClientHandshake,
+  type HandshakeResult,
+  type HandshakeTarget,
+  readHandshakeResponse,
+} from './client/handshake.js';
+export {
+  connectHixie,
+  type HixieClient,
+  type HixieClientEvents,
+  type HixieClientOptions,
+  type HixieDraft,
+} from './client/hixie/hixie-client.js';
+export { HixieError, type HixieErrorCode, isHixieError } from './client/hixie/hixie-errors.js';
+export type {
+  ClientOptions,
+  ProtocolClient,
+  ProtocolClientEvents,
+} from './client/protocol-client.js';
+export {
+  CLOSE_CODES,
+  type Connection,
+  type ConnectionEvents,
+  type ConnectionInfo,
+} from './connection.js';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_INBOUND_BURST_BYTES,
+  DEFAULT_INBOUND_BYTES_PER_SECOND,
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_FRAGMENTS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  FRAME_COST_BYTES,
+  RFC6455_GUID,
+} from './constants.js';
+// Engines: what a forker adds one of.
+export type {
+  AcceptCallbacks,
+  EngineAdapter,
+  EngineContext,
+  EngineLimits,
+} from './engines/engine.js';
+export { ENGINE_ADAPTERS, ENGINE_LABELS, ENGINES, type EngineRegistry } from './engines/index.js';
+// The wire formats.
+export {
+  answerDraft76Challenge,
+  computeDraft76Answer,
+  createDraft76Key,
+  parseDraft76Key,
+} from './hixie/draft76-key.js';
+export {
+  encodeHixieTextFrame,
+  HixieFrameReader,
+  type HixieFrameReaderOptions,
+  type HixieFrameSink,
+} from './hixie/hixie-frames.js';
+export {
+  encodeHybiFrame,
+  HYBI_OPCODES,
+  HybiFrameError,
+  type HybiFrameOptions,
+  HybiFrameReader,
+  type HybiFrameReaderOptions,
+  type HybiFrameSink,
+} from './hybi/hybi-frames.js';
+export { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
+export { PreparedMessage } from './prepared-message.js';
+export {
+  type Engine,
+  type FrameFamily,
+  frameFamilyOf,
+  PROTOCOL_TABLE,
+  PROTOCOLS,
+  type Protocol,
+  type ProtocolSpec,
+  protocolOfVersion,
+  SUPPORTED_VERSIONS,
+} from './protocols.js';
+export {
+  createProtocolRouter,
+  type HandshakeFailure,
+  type ProtocolRouter,
+  type RouterOptions,
+} from './router.js';

@@ -9,17 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createProtocolRouter } from './router.js';
-import { type EchoRouter, eventually, startEchoRouter } from './test-support/echo-router.js';
-import { connectRaw, endOfHead, requestHead } from './test-support/raw-socket.js';
-
-const hixie76 = (host: string) =>
-  requestHead('/ws', {
-    Host: host,
-    Upgrade: 'WebSocket',
-    Connection: 'Upgrade',
-    'Sec-WebSocket-Key1': '4 @1  46546xW%0l 1 5',
-    'Sec-WebSocket-Key2': '12998 5 Y3 1  .P00',
-  });
+import { type EchoRouter, startEchoRouter } from './test-support/echo-router.js';
+import {
+  connectRaw,
+  DRAFT76_EXAMPLE,
+  endOfHead,
+  eventually,
+  requestHead,
+  upgradeHead,
+} from './testing/index.js';
 
 describe('router under abuse', () => {
   let server: EchoRouter | undefined;
@@ -31,8 +29,8 @@ describe('router under abuse', () => {
   it('reports a hixie-76 handshake whose key3 never comes once, as a timeout', async () => {
     server = await startEchoRouter({ handshakeTimeoutMs: 200 });
     const peer = await connectRaw(server.port);
-    peer.socket.write(hixie76(`127.0.0.1:${server.port}`));
-    peer.socket.write(Buffer.from('^n:d', 'latin1'));
+    peer.socket.write(upgradeHead('hixie-76', server.port));
+    peer.socket.write(DRAFT76_EXAMPLE.key3.subarray(0, 4));
     await peer.closed(3000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.failures).toEqual(['handshake_timeout']);
@@ -66,11 +64,11 @@ describe('router under abuse', () => {
     });
     const port = server.port;
     const held = await connectRaw(port);
-    held.socket.write(hixie76(`127.0.0.1:${port}`));
+    held.socket.write(upgradeHead('hixie-76', port));
     await held.waitFor((d) => endOfHead(d) > 0);
     open = false;
     const refused = await connectRaw(port);
-    refused.socket.write(hixie76(`127.0.0.1:${port}`));
+    refused.socket.write(upgradeHead('hixie-76', port));
     await refused.closed(3000);
     expect(refused.received().toString('latin1')).toMatch(
       /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*\r\n\r\nServer full, try again later\.\n$/,
@@ -79,7 +77,7 @@ describe('router under abuse', () => {
     expect(server.failures).toEqual(['capacity']);
     // Once the held handshake completes it is no longer in flight.
     open = true;
-    held.socket.write(Buffer.from('^n:ds[4U', 'latin1'));
+    held.socket.write(DRAFT76_EXAMPLE.key3);
     await eventually(() => server?.connections.length === 1);
     const client = new WebSocket(server.url);
     await once(client, 'open');
@@ -89,24 +87,15 @@ describe('router under abuse', () => {
   });
 
   it.each([
-    ['13', '/ws'],
-    ['8', '/ws'],
-    ['7', '/ws'],
-    ['13', '/ws?engine=faye-websocket'],
-  ])(
-    'closes version %s on %s when a client frame is not masked (RFC 6455 §5.1)',
-    async (version, target) => {
+    ['rfc6455', '/ws'],
+    ['hybi-08', '/ws'],
+    ['hybi-07', '/ws'],
+    ['rfc6455', '/ws?engine=faye-websocket'],
+  ] as const)(
+    'closes %s on %s when a client frame is not masked (RFC 6455 §5.1)',
+    async (protocol, target) => {
       server = await startEchoRouter();
-      const peer = await connectRaw(server.port);
-      peer.socket.write(
-        requestHead(target, {
-          Host: 'x',
-          Upgrade: 'websocket',
-          Connection: 'Upgrade',
-          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-          'Sec-WebSocket-Version': version,
-        }),
-      );
+      const peer = await connectRaw(server.port, upgradeHead(protocol, server.port, { target }));
       await peer.waitFor((d) => endOfHead(d) > 0);
       const start = endOfHead(peer.received());
       peer.socket.write(Buffer.from([0x81, 0x04, ...Buffer.from('echo')]));

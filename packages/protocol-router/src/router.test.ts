@@ -1,11 +1,21 @@
 import { once } from 'node:events';
 import FayeWebSocket from 'faye-websocket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import websocket from 'websocket';
 import { WebSocket as WsWebSocket } from 'ws';
+import { connectClient } from './client/connect-client.js';
 import { answerDraft76Challenge } from './hixie/draft76-key.js';
-import { type EchoRouter, eventually, startEchoRouter } from './test-support/echo-router.js';
-import { connectRaw, endOfHead, maskedFrame, requestHead } from './test-support/raw-socket.js';
+import type { Protocol } from './protocols.js';
+import { type EchoRouter, startEchoRouter } from './test-support/echo-router.js';
+import {
+  clientFrame,
+  connectRaw,
+  DRAFT76_EXAMPLE,
+  endOfHead,
+  eventually,
+  RFC6455_EXAMPLE,
+  requestHead,
+  upgradeHead,
+} from './testing/index.js';
 
 let server: EchoRouter;
 beforeAll(async () => {
@@ -15,16 +25,12 @@ afterAll(() => server.stop());
 
 const host = () => `127.0.0.1:${server.port}`;
 
-// WebSocket-Node's client, speaking version 13 or 8.
+// WebSocket-Node's client (through the client kit), speaking version 13 or 8.
 async function websocketNodeClient(version: 8 | 13, url = server.url) {
-  const client = new websocket.client({ webSocketVersion: version });
-  const connected = once(client, 'connect') as Promise<[websocket.connection]>;
-  client.connect(url);
-  const [connection] = await connected;
+  const connection = await connectClient({ protocol: version === 13 ? 'rfc6455' : 'hybi-08', url });
   const messages: string[] = [];
-  connection.on('message', (m) => {
-    if (m.type === 'utf8') messages.push(m.utf8Data);
-  });
+  connection.on('message', (text) => messages.push(text));
+  connection.on('error', () => {});
   const closed = new Promise<number>((resolve) => connection.on('close', (code) => resolve(code)));
   return { connection, messages, closed };
 }
@@ -40,7 +46,7 @@ describe('routing real clients to the right engine', () => {
         version === 13 ? 'rfc6455' : 'hybi-08',
         'websocket',
       ]);
-      connection.sendUTF('héllo 😀');
+      connection.send('héllo 😀');
       await eventually(() => messages.length === 1);
       expect(messages).toEqual(['echo:héllo 😀']);
       connection.close();
@@ -87,23 +93,19 @@ describe('routing real clients to the right engine', () => {
     const serverSide = server.nextConnection();
     const peer = await connectRaw(server.port);
     peer.socket.write(
-      requestHead('/ws', {
-        Host: host(),
-        Upgrade: 'websocket',
-        Connection: 'Upgrade',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version': '7',
-        'Sec-WebSocket-Origin': 'http://allowed.example',
+      upgradeHead('hybi-07', server.port, {
+        key: RFC6455_EXAMPLE.key,
+        origin: 'http://allowed.example',
       }),
     );
     const head = await peer.waitFor((d) => endOfHead(d) > 0);
     expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
     // RFC 6455 §1.3's example: hybi-07 computes the same accept value.
-    expect(head.toString('latin1')).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(head.toString('latin1')).toContain(`Sec-WebSocket-Accept: ${RFC6455_EXAMPLE.accept}`);
     const connection = await serverSide;
     expect([connection.protocol, connection.engine]).toEqual(['hybi-07', 'faye-websocket']);
     const start = endOfHead(peer.received());
-    peer.socket.write(maskedFrame(1, Buffer.from('seven')));
+    peer.socket.write(clientFrame(1, Buffer.from('seven')));
     const echo = Buffer.from([0x81, 10, ...Buffer.from('echo:seven')]);
     await peer.waitFor((d) => d.subarray(start).equals(echo));
     connection.close(1008, 'policy');
@@ -118,14 +120,14 @@ describe('routing real clients to the right engine', () => {
 });
 
 describe('the drafts, on the wire', () => {
-  const SPEC_KEY3 = Buffer.from('Tm[K T2u', 'latin1');
+  // The example request's header order (draft-hixie-76 §1.2), with the shared example keys.
   const hixie76Head = (target = '/ws') =>
     requestHead(target, {
       Host: host(),
       Connection: 'Upgrade',
-      'Sec-WebSocket-Key2': '12998 5 Y3 1  .P00',
+      'Sec-WebSocket-Key2': DRAFT76_EXAMPLE.key2,
       Upgrade: 'WebSocket',
-      'Sec-WebSocket-Key1': '4 @1  46546xW%0l 1 5',
+      'Sec-WebSocket-Key1': DRAFT76_EXAMPLE.key1,
       Origin: 'http://allowed.example',
     });
 
@@ -137,8 +139,8 @@ describe('the drafts, on the wire', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const early = peer.received();
     expect(early.length === 0 || early.length === endOfHead(early)).toBe(true);
-    peer.socket.write(Buffer.from('^n:ds[4U', 'latin1'));
-    const answer = Buffer.from("8jKS'y:G*Co,Wxa-", 'latin1');
+    peer.socket.write(DRAFT76_EXAMPLE.key3);
+    const answer = DRAFT76_EXAMPLE.answer;
     const data = await peer.waitFor((d) => endOfHead(d) > 0 && d.length >= endOfHead(d) + 16);
     const headText = data.subarray(0, endOfHead(data)).toString('latin1');
     expect(headText).toMatch(/^HTTP\/1\.1 101 WebSocket Protocol Handshake/);
@@ -163,17 +165,16 @@ describe('the drafts, on the wire', () => {
     peer.socket.write(
       Buffer.concat([
         Buffer.from(hixie76Head(), 'latin1'),
-        SPEC_KEY3.subarray(0, 0),
-        Buffer.from('^n:ds[4U', 'latin1'),
+        DRAFT76_EXAMPLE.key3,
         Buffer.from([0, 0x61, 0xff]),
       ]),
     );
     await peer.waitFor((d) => d.includes(Buffer.from([0, ...Buffer.from('echo:a'), 0xff])));
     expect(
       answerDraft76Challenge(
-        '4 @1  46546xW%0l 1 5',
-        '12998 5 Y3 1  .P00',
-        Buffer.from('^n:ds[4U', 'latin1'),
+        DRAFT76_EXAMPLE.key1,
+        DRAFT76_EXAMPLE.key2,
+        DRAFT76_EXAMPLE.key3,
       )?.toString('latin1'),
     ).toBe("8jKS'y:G*Co,Wxa-");
     peer.socket.destroy();
@@ -184,9 +185,7 @@ describe('the drafts, on the wire', () => {
     const serverSide = server.nextConnection();
     const peer = await connectRaw(server.port);
     const head = requestHead('/ws', { Upgrade: 'WebSocket', Connection: 'Upgrade', Host: host() });
-    peer.socket.write(
-      Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from('^n:ds[4U', 'latin1')]),
-    );
+    peer.socket.write(Buffer.concat([Buffer.from(head, 'latin1'), DRAFT76_EXAMPLE.key3]));
     const data = await peer.waitFor((d) => endOfHead(d) > 0);
     expect((await serverSide).protocol).toBe('hixie-75');
     const start = endOfHead(data);
@@ -202,14 +201,7 @@ describe('the drafts, on the wire', () => {
   it('serves hixie-75 and closes it with a plain TCP close', async () => {
     const serverSide = server.nextConnection();
     const peer = await connectRaw(server.port);
-    peer.socket.write(
-      requestHead('/ws', {
-        Upgrade: 'WebSocket',
-        Connection: 'Upgrade',
-        Host: host(),
-        Origin: 'http://allowed.example',
-      }),
-    );
+    peer.socket.write(upgradeHead('hixie-75', server.port, { origin: 'http://allowed.example' }));
     const data = await peer.waitFor((d) => endOfHead(d) > 0);
     const headText = data.toString('latin1');
     expect(headText).toMatch(/^HTTP\/1\.1 101 Web Socket Protocol Handshake/);
@@ -232,18 +224,9 @@ describe('the drafts, on the wire', () => {
   });
 });
 
-// A raw hybi handshake at `version`; resolves once the 101 is in, with where frames start.
-async function openRawHybi(version: string) {
-  const peer = await connectRaw(server.port);
-  peer.socket.write(
-    requestHead('/ws', {
-      Host: host(),
-      Upgrade: 'websocket',
-      Connection: 'Upgrade',
-      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      'Sec-WebSocket-Version': version,
-    }),
-  );
+// A raw hybi handshake of `protocol`; resolves once the 101 is in, with where frames start.
+async function openRawHybi(protocol: Protocol) {
+  const peer = await connectRaw(server.port, upgradeHead(protocol, server.port));
   await peer.waitFor((d) => endOfHead(d) > 0);
   return { peer, start: endOfHead(peer.received()) };
 }
@@ -255,28 +238,19 @@ const closeFrameWith = (code: number, start: number) => (d: Buffer) =>
 describe('limits enforced inside the engines', () => {
   it('closes RFC 6455 with 1009 past 64 KiB', async () => {
     const { connection, closed } = await websocketNodeClient(13);
-    connection.sendUTF('x'.repeat(64 * 1024 + 1));
+    connection.send('x'.repeat(64 * 1024 + 1));
     expect(await closed).toBe(1009);
   });
 
   it('closes hybi-07 with 1009 past 64 KiB', async () => {
-    const { peer, start } = await openRawHybi('7');
-    peer.socket.write(maskedFrame(1, Buffer.alloc(64 * 1024 + 1, 0x61)));
+    const { peer, start } = await openRawHybi('hybi-07');
+    peer.socket.write(clientFrame(1, Buffer.alloc(64 * 1024 + 1, 0x61)));
     await peer.waitFor(closeFrameWith(1009, start));
   });
 
   it('closes hixie-76 with 0xFF 0x00 past 64 KiB', async () => {
-    const peer = await connectRaw(server.port);
-    peer.socket.write(
-      requestHead('/ws', {
-        Host: host(),
-        Upgrade: 'WebSocket',
-        Connection: 'Upgrade',
-        'Sec-WebSocket-Key1': '4 @1  46546xW%0l 1 5',
-        'Sec-WebSocket-Key2': '12998 5 Y3 1  .P00',
-      }),
-    );
-    peer.socket.write(Buffer.from('^n:ds[4U', 'latin1'));
+    const peer = await connectRaw(server.port, upgradeHead('hixie-76', server.port));
+    peer.socket.write(DRAFT76_EXAMPLE.key3);
     await peer.waitFor((d) => endOfHead(d) > 0 && d.length >= endOfHead(d) + 16);
     const start = endOfHead(peer.received()) + 16;
     peer.socket.write(
@@ -287,8 +261,8 @@ describe('limits enforced inside the engines', () => {
   });
 
   it('closes RFC 6455 with 1007 on invalid UTF-8', async () => {
-    const { peer, start } = await openRawHybi('13');
-    peer.socket.write(maskedFrame(1, Buffer.from([0xc3, 0x28])));
+    const { peer, start } = await openRawHybi('rfc6455');
+    peer.socket.write(clientFrame(1, Buffer.from([0xc3, 0x28])));
     await peer.waitFor(closeFrameWith(1007, start));
   });
 });
@@ -297,7 +271,7 @@ describe('refusals, over real sockets, before any engine', () => {
   const rfc = {
     Upgrade: 'websocket',
     Connection: 'Upgrade',
-    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Key': RFC6455_EXAMPLE.key,
     'Sec-WebSocket-Version': '13',
   };
   it.each([
@@ -367,21 +341,12 @@ describe('refusals, over real sockets, before any engine', () => {
     const slow = await startEchoRouter({ handshakeTimeoutMs: 300 });
     try {
       const open = await websocketNodeClient(13, slow.url);
-      const peer = await connectRaw(slow.port);
-      peer.socket.write(
-        requestHead('/ws', {
-          Host: 'x',
-          Upgrade: 'WebSocket',
-          Connection: 'Upgrade',
-          'Sec-WebSocket-Key1': '4 @1  46546xW%0l 1 5',
-          'Sec-WebSocket-Key2': '12998 5 Y3 1  .P00',
-        }),
-      );
-      peer.socket.write(Buffer.from('^n:ds'));
+      const peer = await connectRaw(slow.port, upgradeHead('hixie-76', slow.port));
+      peer.socket.write(DRAFT76_EXAMPLE.key3.subarray(0, 5));
       await peer.closed(3000);
       expect(slow.failures).toContain('handshake_timeout');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      open.connection.sendUTF('still here');
+      open.connection.send('still here');
       await eventually(() => open.messages.includes('echo:still here'));
       open.connection.close();
     } finally {

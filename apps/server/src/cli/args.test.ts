@@ -24,6 +24,8 @@ describe('parseChatArgs', () => {
       url: 'ws://h:9/ws',
     });
     expect(optionsOf(['--protocol=hixie-75', '--room=a', '--nick=c']).protocol).toBe('hixie-75');
+    expect(optionsOf(['-p', 'hybi-07', '-r', 'a', '-n', 'c']).protocol).toBe('hybi-07');
+    expect(optionsOf(['-p', 'hybi-08', '-r', 'a', '-n', 'c']).protocol).toBe('hybi-08');
   });
 
   it('returns help for --help and -h, whatever else is missing', () => {
@@ -38,9 +40,9 @@ describe('parseChatArgs', () => {
   it.each([
     [
       ['--room', 'lobby', '--nick', 'ann'],
-      /--protocol is required: one of hixie-76, hixie-75, rfc6455/,
+      /--protocol is required: one of rfc6455, hybi-08, hybi-07, hixie-76, hixie-75/,
     ],
-    [['-p', 'hybi-07', '-r', 'lobby', '-n', 'ann'], /--protocol must be one of .* got "hybi-07"/],
+    [['-p', 'hybi-06', '-r', 'lobby', '-n', 'ann'], /--protocol must be one of .* got "hybi-06"/],
     [['-p', 'rfc6455', '-n', 'ann'], /--room is required/],
     [['-p', 'rfc6455', '-r', 'Lobby', '-n', 'ann'], /--room must be .* got "Lobby"/],
     [['-p', 'rfc6455', '-r', '-x', '-n', 'ann'], /--room/],
@@ -51,7 +53,8 @@ describe('parseChatArgs', () => {
     [['-p', 'rfc6455', '-r', 'lobby', '-n', 'a\u001bb'], /no control characters/],
     [[...base, '--url', 'not a url'], /--url must be a URL/],
     [[...base, '--url', 'ftp://h/'], /--url must be a ws:\/\/ URL/],
-    [[...base, '--url', 'wss://h/'], /wss:\/\/ needs --protocol rfc6455/],
+    [[...base, '--url', 'wss://h/'], /wss:\/\/ needs --protocol rfc6455 or hybi-08/],
+    [['-p', 'hybi-07', '-r', 'a', '-n', 'c', '-u', 'wss://h/'], /hybi-07 speaks ws:\/\/ only/],
     [[...base, '--colour'], /Unknown option '--colour'/],
     [[...base, 'extra'], /Unexpected argument 'extra'/],
     [['--protocol'], /--protocol/],
@@ -73,5 +76,6 @@ describe('parseChatUrl', () => {
   it('takes the http:// address the server prints as its ws:// twin', () => {
     expect(parseChatUrl('http://127.0.0.1:8080/', 'hixie-75')).toBe('ws://127.0.0.1:8080/ws');
     expect(parseChatUrl('https://chat.example', 'rfc6455')).toBe('wss://chat.example/ws');
+    expect(parseChatUrl('wss://chat.example', 'hybi-08')).toBe('wss://chat.example/ws');
   });
 });

@@ -10,13 +10,14 @@ import {
   CHAT_PROTOCOLS,
   type ChatProtocol,
   DEFAULT_SERVER_URL,
+  TLS_PROTOCOLS,
 } from './constants.js';
 
 /** What the client needs to start chatting. */
 export interface ChatOptions {
-  /** The protocol to speak. */
+  /** One of CHAT_PROTOCOLS. */
   readonly protocol: ChatProtocol;
-  /** The room to join. */
+  /** Checked against the contract's room pattern before any socket opens. */
   readonly room: string;
   /** The nick to join with, trimmed. */
   readonly nick: string;
@@ -108,7 +109,7 @@ const SCHEME_ALIASES: Readonly<Record<string, string>> = {
   'https:': 'wss:',
 };
 
-/** Turns `--url` into the chat endpoint's URL: `/ws` when no path is given; TLS only on RFC 6455. */
+/** Turns `--url` into the chat endpoint's URL: `/ws` when no path is given; TLS only on RFC 6455 and hybi-08. */
 export function parseChatUrl(value: string, protocol: ChatProtocol): string {
   let url: URL;
   try {
@@ -124,10 +125,10 @@ export function parseChatUrl(value: string, protocol: ChatProtocol): string {
       `--url must be a ws:// URL like ${DEFAULT_SERVER_URL}, got ${JSON.stringify(value)}`,
     );
   }
-  // The hixie client speaks plain TCP only: the drafts predate wss:// in any client we ship.
-  if (scheme === 'wss:' && protocol !== 'rfc6455') {
+  // Our hixie and hybi-07 clients speak plain TCP only; WebSocket-Node's client does TLS.
+  if (scheme === 'wss:' && !TLS_PROTOCOLS.includes(protocol)) {
     throw new ChatArgsError(
-      `--url with wss:// needs --protocol rfc6455; ${protocol} speaks ws:// only`,
+      `--url with wss:// needs --protocol ${TLS_PROTOCOLS.join(' or ')}; ${protocol} speaks ws:// only`,
     );
   }
   url.protocol = scheme;

@@ -2,13 +2,17 @@
  * Defaults and bounds of the terminal chat client. The wire contract's own limits come from
  * @draftbridge/shared-types; these are the choices the client makes on top of them.
  */
+import { PROTOCOLS, type Protocol } from '@draftbridge/protocol-router';
 import { DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND } from '@draftbridge/shared-types';
 
-/** The protocols the terminal client speaks directly, as `--protocol` accepts them. */
-export const CHAT_PROTOCOLS = ['hixie-76', 'hixie-75', 'rfc6455'] as const;
+/** The protocols `--protocol` accepts: every one the router's client kit speaks. */
+export const CHAT_PROTOCOLS = PROTOCOLS;
 
 /** One protocol the terminal client speaks. */
-export type ChatProtocol = (typeof CHAT_PROTOCOLS)[number];
+export type ChatProtocol = Protocol;
+
+/** The protocols the client can speak over TLS (`wss://`): WebSocket-Node's. */
+export const TLS_PROTOCOLS: readonly ChatProtocol[] = ['rfc6455', 'hybi-08'];
 
 /** The server `--url` points at when it is not given. */
 export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:8080';

@@ -31,7 +31,7 @@ function message(seq: number, from: Member, text: string): ChatMessage {
 
 describe('formatBadge', () => {
   it('names the protocol with the shared label, the engine, and the relay when there is one', () => {
-    expect(formatBadge(bob)).toBe('[RFC 6455 · websocket]');
+    expect(formatBadge(bob)).toBe('[RFC 6455 · WebSocket-Node]');
     expect(formatBadge(ann)).toBe('[draft-76 · faye-websocket]');
     expect(formatBadge(relayed)).toBe('[draft-76 · faye-websocket · relay]');
     expect(formatBadge({ ...ann, protocol: 'hixie-75' })).toBe('[draft-75 · faye-websocket]');
@@ -48,7 +48,7 @@ describe('formatTime', () => {
 describe('formatChatMessage', () => {
   it('shows time, seq, sender, badge and text on one line', () => {
     expect(formatChatMessage(message(7, bob, 'hello 👋 שלום 你好'))).toBe(
-      '03:04:05 #7 bob [RFC 6455 · websocket]: hello 👋 שלום 你好',
+      '03:04:05 #7 bob [RFC 6455 · WebSocket-Node]: hello 👋 שלום 你好',
     );
   });
 
@@ -62,7 +62,9 @@ describe('formatChatMessage', () => {
     const line = formatChatMessage(
       message(3, { ...bob, nick: 'b\u001b[2Jb' }, 'x\u001b[31my\rz\u009b\u0007'),
     );
-    expect(line).toBe('03:04:05 #3 b\\x1b[2Jb [RFC 6455 · websocket]: x\\x1b[31my\\x0dz\\x9b\\x07');
+    expect(line).toBe(
+      '03:04:05 #3 b\\x1b[2Jb [RFC 6455 · WebSocket-Node]: x\\x1b[31my\\x0dz\\x9b\\x07',
+    );
     expect(line).not.toMatch(/\p{Cc}/u);
   });
 });
@@ -80,14 +82,14 @@ describe('formatPresence and formatMembers', () => {
       '* rae [draft-76 · faye-websocket · relay] joined',
     );
     expect(formatPresence({ type: 'presence', event: 'leave', member: bob })).toBe(
-      '* bob [RFC 6455 · websocket] left',
+      '* bob [RFC 6455 · WebSocket-Node] left',
     );
   });
 
   it('counts members with the right noun', () => {
     expect(formatMembers([ann])).toBe('* 1 member: ann [draft-76 · faye-websocket]');
     expect(formatMembers([ann, bob])).toBe(
-      '* 2 members: ann [draft-76 · faye-websocket], bob [RFC 6455 · websocket]',
+      '* 2 members: ann [draft-76 · faye-websocket], bob [RFC 6455 · WebSocket-Node]',
     );
   });
 });
@@ -112,9 +114,9 @@ describe('formatWelcome', () => {
         seq: 1,
       }),
     ).toEqual([
-      '03:04:05 #1 bob [RFC 6455 · websocket]: hi',
+      '03:04:05 #1 bob [RFC 6455 · WebSocket-Node]: hi',
       '* joined lobby as ann [draft-76 · faye-websocket]',
-      '* 2 members: bob [RFC 6455 · websocket], ann [draft-76 · faye-websocket]',
+      '* 2 members: bob [RFC 6455 · WebSocket-Node], ann [draft-76 · faye-websocket]',
     ]);
   });
 

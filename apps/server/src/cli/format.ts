@@ -1,19 +1,28 @@
 /**
  * How the terminal client shows what the server sends: one line per event, plain text that reads
  * the same in a terminal and in a pipe. Chat lines carry the room's `seq`, the sender, and the
- * sender's path as a badge (`[draft-76 · faye-websocket · relay]`), the same words as the web app.
+ * sender's path as a badge (`[draft-76 · faye-websocket · relay]`, `[RFC 6455 · WebSocket-Node]`):
+ * the protocol's label and the engine's, whose id `websocket` (the npm name, and the
+ * contract's) reads as the library people know, WebSocket-Node.
  *
  * Everything shown comes from the network, so control characters are made visible: an escape
  * sequence in someone's message must not move the cursor, recolour or clear another terminal.
  */
 import {
   type ChatMessage,
+  type EngineName,
   type ErrorMessage,
   type Member,
   PROTOCOL_LABELS,
   type PresenceMessage,
   type WelcomeMessage,
 } from '@draftbridge/shared-types';
+
+/** How each engine is named for people; the ids stay the contract's. */
+export const ENGINE_LABELS: Readonly<Record<EngineName, string>> = {
+  websocket: 'WebSocket-Node',
+  'faye-websocket': 'faye-websocket',
+};
 
 /** The separator between the parts of a badge. */
 export const BADGE_SEPARATOR = ' · ';
@@ -37,9 +46,9 @@ function toTerminalName(name: string): string {
   return toTerminalText(name).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
-/** A member's path: `[RFC 6455 · websocket]`, `[draft-76 · faye-websocket · relay]`. */
+/** A member's path: `[RFC 6455 · WebSocket-Node]`, `[draft-76 · faye-websocket · relay]`. */
 export function formatBadge(member: Member): string {
-  const parts = [PROTOCOL_LABELS[member.protocol], member.engine];
+  const parts = [PROTOCOL_LABELS[member.protocol], ENGINE_LABELS[member.engine]];
   if (member.relay === true) parts.push('relay');
   return `[${parts.join(BADGE_SEPARATOR)}]`;
 }
@@ -57,7 +66,7 @@ export function formatTime(ts: number): string {
     .join(':');
 }
 
-/** A chat message: `12:03:04 #7 ann [RFC 6455 · websocket]: hello`, later lines indented. */
+/** A chat message: `12:03:04 #7 ann [RFC 6455 · WebSocket-Node]: hello`, later lines indented. */
 export function formatChatMessage(message: ChatMessage): string {
   const head = `${formatTime(message.ts)} #${message.seq} ${formatMember(message.from)}:`;
   const [first = '', ...rest] = toTerminalText(message.text).split('\n');

@@ -7,12 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
 import {
+  clientFrame,
   connectRaw,
+  DRAFT76_EXAMPLE,
   endOfHead,
-  maskedFrame,
   type RawPeer,
   requestHead,
-} from '../test-support/raw-socket.js';
+} from '../testing/index.js';
+
+const maskedFrame = (opcode: number, payload: Buffer, fin = true) =>
+  clientFrame(opcode, payload, { fin });
 
 let server: EchoRouter;
 beforeAll(async () => {
@@ -172,7 +176,7 @@ describe.each(PATHS)('%s', (_name, version, target) => {
 
   it('sends its 1009 and then keeps reading until the client closes: no reset', async () => {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const peer = await connectRaw(server.port, { allowHalfOpen: true });
+      const peer = await connectRaw(server.port, undefined, { allowHalfOpen: true });
       const { start } = await handshake(peer, version, target);
       // As from a client on a real network: the frame is still arriving after the server has
       // read its length and closed. Bytes that reach a closed socket are answered with a TCP
@@ -200,18 +204,18 @@ describe.each([
   ['hixie-75', 75],
 ] as const)('%s', (_name, draft) => {
   async function openDraft(): Promise<{ peer: RawPeer; start: number }> {
-    const peer = await connectRaw(server.port, { allowHalfOpen: true });
+    const peer = await connectRaw(server.port, undefined, { allowHalfOpen: true });
     const headers: Record<string, string> = {
       Host: `127.0.0.1:${server.port}`,
       Upgrade: 'WebSocket',
       Connection: 'Upgrade',
     };
     if (draft === 76) {
-      headers['Sec-WebSocket-Key1'] = '4 @1  46546xW%0l 1 5';
-      headers['Sec-WebSocket-Key2'] = '12998 5 Y3 1  .P00';
+      headers['Sec-WebSocket-Key1'] = DRAFT76_EXAMPLE.key1;
+      headers['Sec-WebSocket-Key2'] = DRAFT76_EXAMPLE.key2;
     }
     peer.socket.write(requestHead('/ws', headers));
-    if (draft === 76) peer.socket.write(Buffer.from('^n:ds[4U', 'latin1'));
+    if (draft === 76) peer.socket.write(DRAFT76_EXAMPLE.key3);
     const answer = draft === 76 ? 16 : 0;
     await peer.waitFor((d) => endOfHead(d) > 0 && d.length >= endOfHead(d) + answer);
     return { peer, start: endOfHead(peer.received()) + answer };

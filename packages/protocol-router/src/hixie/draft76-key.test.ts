@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DRAFT76_EXAMPLE } from '../testing/index.js';
 import {
   answerDraft76Challenge,
   createDraft76Key,
@@ -17,12 +18,8 @@ describe('answerDraft76Challenge', () => {
   });
 
   it('matches the second verified example', () => {
-    const answer = answerDraft76Challenge(
-      '4 @1  46546xW%0l 1 5',
-      '12998 5 Y3 1  .P00',
-      Buffer.from('^n:ds[4U', 'latin1'),
-    );
-    expect(answer?.toString('latin1')).toBe("8jKS'y:G*Co,Wxa-");
+    const { key1, key2, key3, answer } = DRAFT76_EXAMPLE;
+    expect(answerDraft76Challenge(key1, key2, key3)).toEqual(answer);
   });
 });
 

@@ -69,12 +69,3 @@ export async function startEchoRouter(
       }),
   };
 }
-
-/** Resolves once `check()` is true, polling briefly; rejects after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { DRAFT76_EXAMPLE } from '../testing/index.js';
 import type { HandshakeCase } from './handshake-exchange.js';
 
 /** One header line as written: name and value, duplicates allowed. */
@@ -29,13 +30,6 @@ export interface RequestModel {
   readonly splits: readonly number[];
 }
 
-/** The draft-76 example keys and key3 (draft-hixie-thewebsocketprotocol-76 §1.3). */
-export const DRAFT76_EXAMPLE = {
-  key1: '4 @1  46546xW%0l 1 5',
-  key2: '12998 5 Y3 1  .P00',
-  key3: Buffer.from('^n:ds[4U', 'latin1'),
-} as const;
-
 /** The protocols a valid request can speak. */
 export const WEBSOCKET_PROTOCOLS = [
   'rfc6455',
@@ -45,7 +39,7 @@ export const WEBSOCKET_PROTOCOLS = [
   'hixie-75',
 ] as const;
 
-/** One of them. */
+/** One protocol a generated request starts from before it is mutated. */
 export type WebSocketProtocol = (typeof WEBSOCKET_PROTOCOLS)[number];
 
 /** A valid request of each protocol the router serves. */

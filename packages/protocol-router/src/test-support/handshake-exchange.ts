@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RFC6455_GUID } from '../constants.js';
-import { connectRaw, endOfHead, maskedFrame } from './raw-socket.js';
+import { clientFrame, connectRaw, endOfHead } from '../testing/index.js';
 
 /** What the peer sent. */
 export interface HandshakeCase {
@@ -172,7 +172,7 @@ async function echoes(
   const isHybi = family === 'hybi';
   peer.socket.write(
     isHybi
-      ? maskedFrame(1, Buffer.from('fuzz'))
+      ? clientFrame(1, Buffer.from('fuzz'))
       : Buffer.from([0x00, ...Buffer.from('fuzz'), 0xff]),
   );
   const expected = isHybi

@@ -2,6 +2,7 @@
  * Redis hub tests without servers: one real redis-server per test file, hubs standing for
  * server instances, a key prefix of their own per test, and everything closed after each test.
  */
+import { eventually } from '@draftbridge/protocol-router/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startRedisServer, type TestRedis } from '../../../test-support/redis-server.js';
@@ -27,19 +28,8 @@ export const range = (from: number, to: number) =>
 export const messageTexts = (member: RecordingMember) =>
   member.delivered.map((m) => m.text).filter((text) => text.startsWith('{"type":"message"'));
 
-/** Retries `check` until it passes or `timeoutMs` runs out, then throws its last failure. */
-export async function eventually(check: () => unknown, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
+// The Redis suites import the one `eventually` through this harness.
+export { eventually };
 
 /** The last `welcome` a member received. */
 export function welcomeOf(member: RecordingMember) {

@@ -1,0 +1,69 @@
+/**
+ * The opening handshake of the clients that speak on a plain `net.Socket` (hixie-75/76,
+ * hybi-07): connect, write the request, read the answer byte-exactly as it trickles in, within
+ * a time limit. Bytes that follow the answer in the same chunk are frames: they are put back on
+ * the paused socket, which resumes only in the macrotask after the promise resolves, so a
+ * caller that attaches its listeners right after `await` misses nothing (microtasks run before
+ * setImmediate).
+ */
+import net from 'node:net';
+
+/** Where to connect, what to write, and how to read and judge the answer. */
+export interface RawHandshake {
+  /** Host name or IP to connect to (IPv6 without brackets). */
+  readonly hostname: string;
+  readonly port: number;
+  /** The request bytes, body included. */
+  readonly request: Buffer;
+  readonly timeoutMs: number;
+  /**
+   * Takes the next chunk of the answer: returns the bytes that followed a complete, accepted
+   * answer, null while it is incomplete; throws to refuse it.
+   */
+  read(chunk: Buffer): Buffer | null;
+  /** The error for an answer that does not come in time. */
+  timedOut(): Error;
+  /** The error for a server that closes before answering. */
+  closed(): Error;
+}
+
+/** Performs `handshake`; resolves with the paused socket, or rejects with the read's, the timeout's or the socket's error. */
+export function performRawHandshake(handshake: RawHandshake): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: handshake.hostname, port: handshake.port });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => fail(handshake.timedOut()), handshake.timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      let rest: Buffer | null;
+      try {
+        rest = handshake.read(chunk);
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (rest === null) return;
+      stopListening();
+      socket.pause();
+      if (rest.length > 0) socket.unshift(rest);
+      resolve(socket);
+      setImmediate(() => socket.resume());
+    };
+    const onClose = (): void => fail(handshake.closed());
+    function stopListening(): void {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('error', fail);
+      socket.off('close', onClose);
+    }
+    function fail(error: Error): void {
+      stopListening();
+      socket.on('error', () => {}); // the socket is discarded; a late error is of no interest
+      socket.destroy();
+      reject(error);
+    }
+    socket.on('data', onData);
+    socket.on('error', fail);
+    socket.on('close', onClose);
+    socket.write(handshake.request);
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * RFC 6455 and hybi-08 through WebSocket-Node's own client (npm `websocket`, `webSocketVersion`
+ * 13 or 8; with 8 it sends the origin as `Sec-WebSocket-Origin`).
+ *
+ * What the library leaves to us: its receive limits default to 64 KiB a frame and 1 MiB a
+ * message, so both are set to `maxMessageBytes`; it has no connect timeout, so the handshake is
+ * aborted after `handshakeTimeoutMs`; and it emits its connection, and processes the frames that
+ * came with the handshake, synchronously, before a caller woken by a promise can listen, so the
+ * client's events are held until the macrotask after it resolves (the hixie client pauses its
+ * socket for the same turn). With `trace`, the library's socket is watched: what it reads is
+ * cut into frames by the package's reader, and each of its writes is one frame.
+ */
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import websocket from 'websocket';
+import { HybiFrameReader } from '../hybi/hybi-frames.js';
+import {
+  checkCloseCode,
+  type ProtocolClient,
+  type ProtocolClientEvents,
+  type ResolvedClientOptions,
+} from './protocol-client.js';
+
+class WebSocketNodeClient extends EventEmitter<ProtocolClientEvents> implements ProtocolClient {
+  readonly protocol: 'rfc6455' | 'hybi-08';
+  readonly socket: net.Socket;
+  readonly #connection: websocket.connection;
+  // Events emitted before the caller could listen, replayed once it can; null once released.
+  #held: (() => void)[] | null = [];
+
+  constructor(connection: websocket.connection, protocol: 'rfc6455' | 'hybi-08') {
+    super();
+    this.protocol = protocol;
+    this.#connection = connection;
+    this.socket = connection.socket;
+    connection.on('message', (message) => {
+      // Text only: a binary message is not a chat message.
+      if (message.type === 'utf8') this.#deliver(() => this.emit('message', message.utf8Data));
+    });
+    connection.on('error', (error) => this.#deliver(() => this.emit('error', error)));
+    connection.on('close', (code, description) => {
+      this.#deliver(() => this.emit('close', code, description));
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#connection.connected;
+  }
+
+  send(text: string): boolean {
+    if (!this.#connection.connected) return false;
+    this.#connection.sendUTF(text);
+    return true;
+  }
+
+  close(code = 1000, reason = ''): void {
+    checkCloseCode(code, reason);
+    if (this.#connection.connected) this.#connection.close(code, reason);
+  }
+
+  terminate(): void {
+    this.socket.destroy();
+  }
+
+  /** Emits every frame crossing the socket as `frame`, from `early` (bytes the library already read) on. */
+  traceFrames(early: Buffer | undefined): void {
+    const reader = new HybiFrameReader(
+      {
+        onFrame: (raw) => this.#deliver(() => this.emit('frame', 'in', raw)),
+        onMessage: () => {},
+        onControl: () => {},
+      },
+      { decode: false },
+    );
+    const read = (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch {
+        // A stream the tracer cannot read is the library's to refuse; tracing just stops.
+        this.socket.off('data', read);
+      }
+    };
+    if (early !== undefined && early.length > 0) read(early);
+    this.socket.on('data', read);
+    // WebSocket-Node writes each frame with one socket.write, and exposes no other hook.
+    const write = this.socket.write.bind(this.socket);
+    this.socket.write = ((chunk: Uint8Array | string, ...rest: never[]) => {
+      this.#deliver(() => this.emit('frame', 'out', Buffer.from(chunk)));
+      return write(chunk, ...rest);
+    }) as net.Socket['write'];
+  }
+
+  /** Delivers the held events; from now on events are emitted as they happen. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const emit of held) emit();
+  }
+
+  #deliver(emit: () => void): void {
+    if (this.#held) this.#held.push(emit);
+    else emit();
+  }
+}
+
+/** Opens an RFC 6455 (version 13) or hybi-08 (version 8) connection with WebSocket-Node. */
+export function connectWebSocketNode(options: ResolvedClientOptions): Promise<ProtocolClient> {
+  const protocol = options.protocol === 'hybi-08' ? 'hybi-08' : 'rfc6455';
+  return new Promise((resolve, reject) => {
+    const client = new websocket.client({
+      webSocketVersion: protocol === 'hybi-08' ? 8 : 13,
+      maxReceivedFrameSize: options.maxMessageBytes,
+      maxReceivedMessageSize: options.maxMessageBytes,
+      closeTimeout: options.closeTimeoutMs,
+    });
+    const timer = setTimeout(() => {
+      client.abort();
+      reject(new Error(`no handshake from the server in ${options.handshakeTimeoutMs} ms`));
+    }, options.handshakeTimeoutMs);
+    client.once('connect', (connection) => {
+      clearTimeout(timer);
+      const opened = new WebSocketNodeClient(connection, protocol);
+      // The bytes that came with the handshake; the library reads them right after this event.
+      if (options.trace) opened.traceFrames((client as { firstDataChunk?: Buffer }).firstDataChunk);
+      resolve(opened);
+      setImmediate(() => opened.release());
+    });
+    client.once('connectFailed', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    client.connect(options.url, undefined, options.origin, { ...options.headers });
+  });
+}
