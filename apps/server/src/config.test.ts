@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONFIG_DEFAULTS,
+  CONFIG_OPTIONS,
   ConfigError,
   checkWebRoot,
   formatConfigHelp,
@@ -239,5 +240,20 @@ describe('checkWebRoot', () => {
     );
     expect(error.message).toContain(`${JSON.stringify(webRoot)} ${problem}`);
     expect(error.message).toContain('npm run build');
+  });
+});
+
+describe('npm run dev', () => {
+  // Turborepo's strict env mode hands a task only the variables turbo.json lists.
+  it('passes every option through to the dev server', async () => {
+    const turbo = JSON.parse(
+      await readFile(path.resolve(import.meta.dirname, '../../../turbo.json'), 'utf8'),
+    ) as { tasks: Record<string, { passThroughEnv?: string[] }> };
+    const passed = turbo.tasks['@draftbridge/server#dev']?.passThroughEnv ?? [];
+    expect([...passed].sort()).toEqual(
+      Object.values(CONFIG_OPTIONS)
+        .map((spec) => spec.env)
+        .sort(),
+    );
   });
 });
