@@ -167,6 +167,26 @@ describe('ChatRoom', () => {
     expect(screen.getByTestId('notice').textContent).toContain('bob joined');
   });
 
+  it('tells apart members who share a nick, in the list and on their messages', () => {
+    const { serve, open } = renderRoom();
+    open();
+    const self = createMember({ id: 'aaaa1111-self' });
+    const twin = createMember({
+      id: 'bbbb2222-twin',
+      protocol: 'hixie-76',
+      engine: 'faye-websocket',
+    });
+    serve(createWelcome([createChatMessage(1, { from: twin })], { self, members: [self, twin] }));
+    const members = screen.getAllByTestId('member');
+    expect(members.map((m) => m.textContent)).toEqual([
+      'annaaaa (you)RFC 6455 · websocket',
+      'annbbbbdraft-76 · faye-websocket',
+    ]);
+    expect(within(screen.getByTestId('message')).getByTestId('nick-tag').textContent).toBe('bbbb');
+    serve(createPresence('leave', twin));
+    expect(screen.queryAllByTestId('nick-tag')).toHaveLength(0);
+  });
+
   it('shows the relay wire bytes next to the RFC 6455 frame, masked for a client frame', () => {
     const { serve, open } = renderRoom();
     open();
