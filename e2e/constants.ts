@@ -27,3 +27,16 @@ export const SERVER_START_TIMEOUT_MS = 20_000;
 
 /** The screen size of the screenshots: a common projector resolution. */
 export const VIEWPORT = { width: 1280, height: 800 } as const;
+
+/** A phone's screen, for the phone-size screenshot. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
+/** The screens the layout must fill: projectors and laptops, then phones down to the smallest. */
+export const LAYOUT_VIEWPORTS = [
+  { width: 1920, height: 1080 },
+  VIEWPORT,
+  { width: 1024, height: 768 },
+  PHONE_VIEWPORT,
+  { width: 360, height: 640 },
+  { width: 320, height: 568 },
+] as const;

@@ -1,19 +1,24 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { resolveDevServerTarget } from './dev-server-target.js';
 
-// The dev server proxies the chat endpoints to the chat server (npm run dev starts both).
-const target = process.env.DRAFTBRIDGE_SERVER ?? 'http://127.0.0.1:8080';
-
-export default defineConfig({
-  plugins: [react()],
-  server: {
+// Only `vite` itself (npm run dev) proxies the chat endpoints to the chat server; builds and
+// tests never reach it, so a PORT they ignore cannot stop them.
+function createDevServer(): ViteUserConfig['server'] {
+  const target = resolveDevServerTarget(process.env);
+  return {
     proxy: {
       '/ws': { target, ws: true },
       '/relay': { target, ws: true },
       '/healthz': { target },
     },
-  },
+  };
+}
+
+export default defineConfig(({ command, mode }) => ({
+  plugins: [react()],
+  server: command === 'serve' && mode !== 'test' ? createDevServer() : {},
   test: {
     environment: 'happy-dom',
   },
-});
+}));

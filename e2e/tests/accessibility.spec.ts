@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl, createRoomName, expectLive, expectMessageCount } from './chat-helpers.js';
+import { saveScreenshot } from './screenshots.js';
 
 // 1280 x 800 at 200% zoom lays out like a 640 x 400 window.
 const ZOOMED_VIEWPORT = { width: 640, height: 400 };
@@ -28,6 +29,8 @@ test.describe('keyboard and zoom', () => {
 
     await page.keyboard.press('Tab'); // Chat link
     await page.keyboard.press('Tab'); // Compare view link
+    await page.keyboard.press('Tab'); // the compare view, linked from the line on draftbridge
+    await expect(page.getByRole('link', { name: 'the compare view' })).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(page.getByLabel('Nick')).toBeFocused();
     expect(await focusedOutline(page)).toBe('solid');
@@ -54,7 +57,7 @@ test.describe('keyboard and zoom', () => {
     await expect(page.getByTestId('message-text')).toHaveText('typed, not clicked');
 
     expect(await hasHorizontalScroll(page)).toBe(false);
-    await page.screenshot({ path: testInfo.outputPath('chat-zoom-200.png'), fullPage: true });
+    await saveScreenshot(page, testInfo, 'chat-zoom-200.png');
     await page.goto(appUrl('/?view=compare'));
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'identical');
     expect(await hasHorizontalScroll(page)).toBe(false);

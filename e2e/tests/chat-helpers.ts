@@ -3,7 +3,7 @@
  * toggle, send, and read the stream as the page shows it.
  */
 import { randomBytes } from 'node:crypto';
-import { type Browser, expect, type Page } from '@playwright/test';
+import { type Browser, expect, type Locator, type Page } from '@playwright/test';
 import { BASE_URL_ENV } from '../constants.js';
 
 /** One message as a page renders it. */
@@ -98,4 +98,19 @@ export async function expectMessageCount(page: Page, count: number, scope = 'bod
 /** Checks that seqs run 1, 2, 3... without a gap or a repeat. */
 export function expectConsecutiveSeqs(stream: readonly RenderedMessage[], first = 1): void {
   expect(stream.map((message) => message.seq)).toEqual(stream.map((_, index) => first + index));
+}
+
+/**
+ * Checks that the newest message of a stream (its `role="log"` list) says `text`, is at least
+ * half in the viewport, and ends inside the list's visible box, so the list is at the bottom.
+ */
+export async function expectNewestInView(stream: Locator, text: string): Promise<void> {
+  const newest = stream.getByTestId('message').last();
+  await expect(newest).toContainText(text);
+  await expect(newest).toBeInViewport({ ratio: 0.5 });
+  const [list, item] = await Promise.all([stream.boundingBox(), newest.boundingBox()]);
+  expect(list).not.toBeNull();
+  expect(item).not.toBeNull();
+  if (list === null || item === null) return;
+  expect(item.y + item.height).toBeLessThanOrEqual(list.y + list.height + 1);
 }

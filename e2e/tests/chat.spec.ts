@@ -10,6 +10,7 @@ import {
   send,
   setLegacy,
 } from './chat-helpers.js';
+import { saveScreenshot } from './screenshots.js';
 
 const RFC6455_BADGE = 'RFC 6455 · websocket';
 const DRAFT76_BADGE = 'draft-76 · faye-websocket · relay';
@@ -52,12 +53,8 @@ test.describe('chat across both paths', () => {
       await expect(members.filter({ hasText: 'bob' })).toContainText(DRAFT76_BADGE);
     }
 
-    await ann.screenshot({ path: testInfo.outputPath('chat-rfc6455.png'), fullPage: true });
-    await bob.screenshot({ path: testInfo.outputPath('chat-draft76.png'), fullPage: true });
-    await testInfo.attach('chat on the legacy path', {
-      path: testInfo.outputPath('chat-draft76.png'),
-      contentType: 'image/png',
-    });
+    await saveScreenshot(ann, testInfo, 'chat-rfc6455.png');
+    await saveScreenshot(bob, testInfo, 'chat-draft76.png');
   });
 
   test('flipping the toggle mid-conversation loses and duplicates nothing', async ({ browser }) => {

@@ -1,3 +1,5 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -7,8 +9,16 @@ import {
   DEFAULT_RETAINED_HISTORY,
   DEFAULT_WELCOME_HISTORY,
 } from '@draftbridge/shared-types';
-import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS, ConfigError, formatConfigHelp, parseConfig } from './config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONFIG_DEFAULTS,
+  CONFIG_OPTIONS,
+  ConfigError,
+  checkWebRoot,
+  formatConfigHelp,
+  parseConfig,
+  WEB_ROOT_ENTRY,
+} from './config.js';
 import {
   DEFAULT_HOST,
   DEFAULT_LOG_LEVEL,
@@ -229,5 +239,63 @@ describe('formatConfigHelp', () => {
     expect(help).toContain('--port (PORT): an integer from 0 to 65535; default 8080');
     expect(help).toContain('--redis-url (REDIS_URL)');
     expect(help.split('\n')).toHaveLength(Object.keys(CONFIG_DEFAULTS).length);
+  });
+});
+
+describe('checkWebRoot', () => {
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-root-'));
+  });
+  afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+  function webRootError(webRoot: string): ConfigError {
+    try {
+      checkWebRoot({ webRoot });
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+    throw new Error(`checkWebRoot accepted ${webRoot}`);
+  }
+
+  it('accepts a folder holding index.html', async () => {
+    const built = path.join(scratch, 'built');
+    await mkdir(built);
+    await writeFile(path.join(built, WEB_ROOT_ENTRY), '<!doctype html>');
+    expect(() => checkWebRoot({ webRoot: built })).not.toThrow();
+  });
+
+  it.each([
+    ['a folder that does not exist', 'missing', 'does not exist'],
+    ['a file', 'a-file', 'is not a folder'],
+    ['a folder without index.html', 'empty', 'has no index.html'],
+  ])('refuses %s, naming WEB_ROOT and the folder', async (_case, name, problem) => {
+    const webRoot = path.join(scratch, name);
+    if (name === 'a-file') await writeFile(webRoot, 'not a folder');
+    if (name === 'empty') await mkdir(webRoot);
+    const error = webRootError(webRoot);
+    expect(error.options).toEqual(['WEB_ROOT']);
+    expect(error.message).toContain(
+      'WEB_ROOT (--web-root) must be a folder holding the built web app',
+    );
+    expect(error.message).toContain(`${JSON.stringify(webRoot)} ${problem}`);
+    expect(error.message).toContain('npm run build');
+  });
+});
+
+describe('npm run dev', () => {
+  // Turborepo's strict env mode hands a task only the variables turbo.json lists.
+  it('passes every option through to the dev server', async () => {
+    const turbo = JSON.parse(
+      await readFile(path.resolve(import.meta.dirname, '../../../turbo.json'), 'utf8'),
+    ) as { tasks: Record<string, { passThroughEnv?: string[] }> };
+    const passed = turbo.tasks['@draftbridge/server#dev']?.passThroughEnv ?? [];
+    expect([...passed].sort()).toEqual(
+      Object.values(CONFIG_OPTIONS)
+        .map((spec) => spec.env)
+        .sort(),
+    );
   });
 });

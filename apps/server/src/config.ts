@@ -3,6 +3,7 @@
  * name in kebab case (`PORT` and `--port`). Every value is validated at start; a bad one stops
  * the server with a message naming the option and what it accepts.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -156,6 +157,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // A page must hold the largest message: 2000 code points, JSON-escaped, and its envelope.
 const MIN_HISTORY_PAGE_BYTES = 16 * 1024;
 
+/** The page a web root must hold: the entry of the built web app. */
+export const WEB_ROOT_ENTRY = 'index.html';
+
 /** Every option: its variable, what it accepts and its default. */
 export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config[K]> } = {
   port: {
@@ -287,7 +291,7 @@ export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config
   },
   webRoot: {
     env: 'WEB_ROOT',
-    accepts: 'a folder path',
+    accepts: `a folder holding the built web app (${WEB_ROOT_ENTRY})`,
     schema: z.string().transform((folder) => path.resolve(folder)),
     fallback: path.resolve(here, '../../web/dist'),
   },
@@ -391,4 +395,37 @@ export function parseConfig(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...config, allowedOrigins: Object.freeze([...config.allowedOrigins]) });
+}
+
+// Why a folder cannot serve as the web root, or null when it can.
+function findWebRootProblem(folder: string): string | null {
+  try {
+    if (!statSync(folder).isDirectory()) return 'is not a folder';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'unknown error'})`;
+  }
+  try {
+    if (statSync(path.join(folder, WEB_ROOT_ENTRY)).isFile()) return null;
+  } catch {
+    // A missing or unreadable entry page is reported just below.
+  }
+  return `has no ${WEB_ROOT_ENTRY}`;
+}
+
+/**
+ * Checks that the web root holds the built web app and throws a ConfigError naming WEB_ROOT
+ * if not. The entry point runs it before listening; parseConfig does not, so tests can build
+ * servers on any folder without touching the file system.
+ */
+export function checkWebRoot(config: Pick<Config, 'webRoot'>): void {
+  const problem = findWebRootProblem(config.webRoot);
+  if (problem === null) return;
+  const { env, accepts } = CONFIG_OPTIONS.webRoot;
+  throw new ConfigError([
+    {
+      option: env,
+      message: `${env} (--${flagOf(env)}) must be ${accepts}; ${JSON.stringify(config.webRoot)} ${problem}. Build the app with "npm run build" (npm start does), or point ${env} at its dist folder`,
+    },
+  ]);
 }

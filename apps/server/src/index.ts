@@ -1,13 +1,14 @@
 /**
- * Entry point: read the configuration, build the server, listen, and shut down cleanly on
- * SIGTERM and SIGINT.
+ * Entry point: read the configuration, check that the web root holds the built app, build the
+ * server, listen, and shut down cleanly on SIGTERM and SIGINT.
  */
-import { ConfigError, formatConfigHelp, parseConfig } from './config.js';
+import { ConfigError, checkWebRoot, formatConfigHelp, parseConfig } from './config.js';
 import { createServer } from './create-server.js';
 
 let config: ReturnType<typeof parseConfig>;
 try {
   config = parseConfig(process.env, process.argv.slice(2));
+  checkWebRoot(config);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`draftbridge: ${error.message}\n\n${formatConfigHelp()}`);

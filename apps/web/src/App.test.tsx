@@ -19,6 +19,17 @@ describe('App', () => {
     expect(screen.getByRole('link', { name: 'Chat' }).getAttribute('aria-current')).toBe('page');
   });
 
+  it('says on the join page what draftbridge is, with a link to the compare view', () => {
+    render(<App />);
+    const intro = screen.getByText(
+      /draftbridge is one chat room for every generation of WebSocket/,
+    );
+    expect(intro.textContent).toContain('from the 2010 hixie drafts to RFC 6455');
+    const link = screen.getByRole('link', { name: 'the compare view' });
+    expect(intro.contains(link)).toBe(true);
+    expect(link.getAttribute('href')).toBe('/?view=compare');
+  });
+
   it('remembers nick and room and keeps a client id for the tab', () => {
     const { fake } = renderWithFakes(<App />);
     fireEvent.change(screen.getByLabelText('Nick'), { target: { value: 'ann' } });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { COMPARE_VIEW, VIEW_PARAM } from '../lib/constants.js';
 import { isJoinValid, validateJoin } from '../lib/join-validation.js';
 import {
   type KeyValueStore,
@@ -34,6 +35,11 @@ export function ChatPage({
       <>
         <AppHeader view="chat" />
         <main className="join-layout">
+          <p className="join-intro">
+            draftbridge is one chat room for every generation of WebSocket, from the 2010 hixie
+            drafts to RFC 6455: see both side by side in{' '}
+            <a href={`/?${VIEW_PARAM}=${COMPARE_VIEW}`}>the compare view</a>.
+          </p>
           <JoinForm
             initial={preferences}
             submitLabel="Join"

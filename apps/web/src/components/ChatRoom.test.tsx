@@ -167,25 +167,64 @@ describe('ChatRoom', () => {
     expect(screen.getByTestId('notice').textContent).toContain('bob joined');
   });
 
-  it('shows the relay wire bytes in the inspector next to the RFC 6455 frame', () => {
+  it('tells apart members who share a nick, in the list and on their messages', () => {
+    const { serve, open } = renderRoom();
+    open();
+    const self = createMember({ id: 'aaaa1111-self' });
+    const twin = createMember({
+      id: 'bbbb2222-twin',
+      protocol: 'hixie-76',
+      engine: 'faye-websocket',
+    });
+    serve(createWelcome([createChatMessage(1, { from: twin })], { self, members: [self, twin] }));
+    const members = screen.getAllByTestId('member');
+    expect(members.map((m) => m.textContent)).toEqual([
+      'annaaaa (you)RFC 6455 · websocket',
+      'annbbbbdraft-76 · faye-websocket',
+    ]);
+    expect(within(screen.getByTestId('message')).getByTestId('nick-tag').textContent).toBe('bbbb');
+    serve(createPresence('leave', twin));
+    expect(screen.queryAllByTestId('nick-tag')).toHaveLength(0);
+  });
+
+  it('shows the relay wire bytes next to the RFC 6455 frame, masked for a client frame', () => {
     const { serve, open } = renderRoom();
     open();
     fireEvent.click(screen.getByRole('switch', { name: 'Force legacy draft' }));
     open();
-    const payload = JSON.stringify({ type: 'say', id: 'x', text: 'hi' });
-    const bytes = btoa(`\u0000${payload}\u00ff`);
-    serve({ type: 'wire', dir: 'out', protocol: 'hixie-76', bytes });
-    const hixie = screen.getByTestId('hixie-bytes');
-    const parts = within(hixie)
-      .getAllByTestId('segment-bytes')
-      .map((s) => s.textContent);
-    expect(parts[0]).toBe('00');
-    expect(parts.at(-1)).toBe('FF');
-    const rfc = within(screen.getByTestId('rfc6455-bytes')).getAllByTestId('segment-bytes');
-    expect(rfc.map((s) => s.textContent).slice(0, 2)).toEqual([
+    const say = JSON.stringify({ type: 'say', id: 'x', text: 'hi' });
+    const pong = JSON.stringify({ type: 'message', text: 'hi' });
+    serve({ type: 'wire', dir: 'in', protocol: 'hixie-76', bytes: btoa(`\u0000${pong}\u00ff`) });
+    serve({ type: 'wire', dir: 'out', protocol: 'hixie-76', bytes: btoa(`\u0000${say}\u00ff`) });
+    const [client, server] = screen.getAllByTestId('wire-frame') as [HTMLElement, HTMLElement];
+    const bytesOf = (frame: HTMLElement, testId: string) =>
+      within(within(frame).getByTestId(testId))
+        .getAllByTestId('segment-bytes')
+        .map((segment) => segment.textContent ?? '');
+    const hixie = bytesOf(client, 'hixie-bytes');
+    expect(hixie[0]).toBe('00');
+    expect(hixie.at(-1)).toBe('FF');
+
+    // relay -> server: a client's frame, MASK=1 and a 4-byte key over the payload (RFC 6455 §5.3).
+    const [first, second, key, masked] = bytesOf(client, 'rfc6455-bytes') as string[];
+    expect(first).toBe('81');
+    expect(second).toBe((0x80 | say.length).toString(16).toUpperCase());
+    const keyBytes = (key ?? '').split(' ').map((hex) => Number.parseInt(hex, 16));
+    expect(keyBytes).toHaveLength(4);
+    const unmasked = (masked ?? '')
+      .split(' … ')[0]
+      ?.split(' ')
+      .map((hex, i) => Number.parseInt(hex, 16) ^ (keyBytes[i % 4] ?? 0));
+    expect(String.fromCharCode(...(unmasked ?? []))).toBe(say.slice(0, unmasked?.length));
+    expect(within(client).getByText(`MASK=1, length ${say.length}`)).toBeTruthy();
+
+    // server -> relay: a server's frame, unmasked.
+    expect(bytesOf(server, 'rfc6455-bytes').slice(0, 2)).toEqual([
       '81',
-      payload.length.toString(16).toUpperCase().padStart(2, '0'),
+      pong.length.toString(16).toUpperCase(),
     ]);
+    expect(within(server).getByText(`MASK=0, length ${pong.length}`)).toBeTruthy();
+    expect(screen.getByTestId('masking-note').textContent).toContain('§5.3');
   });
 
   it('shows a server error and a refused join as offline', () => {

@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useChatConnection } from '../hooks/use-chat-connection.js';
+import { useMediaQuery } from '../hooks/use-media-query.js';
 import type { ChatPath, LegacyDraft } from '../lib/chat-path.js';
+import { CHAT_SIDE_PANEL_MEDIA } from '../lib/constants.js';
 import type { Preferences } from '../lib/storage.js';
 import { AppHeader } from './AppHeader.js';
 import { Composer } from './Composer.js';
@@ -10,9 +12,13 @@ import { LegacyToggle } from './LegacyToggle.js';
 import { MemberList } from './MemberList.js';
 import { MessageList } from './MessageList.js';
 import { PathIndicator } from './PathIndicator.js';
+import { ToolPanel } from './ToolPanel.js';
 import { WireInspector } from './WireInspector.js';
 
-/** The chat of one room: header with path and state, the stream, members, composer, wire bytes. */
+/**
+ * The chat of one room, filling the window: the header with path, state and toggle on top, the
+ * stream scrolling between it and the composer, members and wire bytes beside or in a drawer.
+ */
 export function ChatRoom({
   session,
   clientId,
@@ -32,32 +38,56 @@ export function ChatRoom({
   );
   const { connection, snapshot } = useChatConnection({ ...session, clientId, path });
 
+  const beside = useMediaQuery(CHAT_SIDE_PANEL_MEDIA);
+  const selfId = snapshot?.chat.self?.id ?? null;
+  const marks = useMemo(() => new Map(selfId === null ? [] : [[selfId, 'you']]), [selfId]);
+  const members = snapshot?.chat.members ?? [];
+  const onRelay = path.kind === 'relay' && snapshot !== null;
+
   const changePath = (next: ChatPath, nextDraft: LegacyDraft) => {
     setPath(next);
     setDraft(nextDraft);
     onPathChange(next);
   };
 
+  const roomLine = (
+    <div className="header-room">
+      <p className="room-name">
+        Room <strong>#{session.room}</strong> as <strong>{session.nick}</strong>
+      </p>
+      <button type="button" className="button-secondary button-small" onClick={onLeave}>
+        Leave room
+      </button>
+    </div>
+  );
+  // Beside the stream on a wide screen, after it in reading and tab order; on a narrow one a
+  // drawer above it that also holds the room line, so the header keeps to path and toggle.
+  const tools = (
+    <ToolPanel
+      beside={beside}
+      label="Room, members and wire bytes"
+      summary={`Members (${members.length})${onRelay ? ' · wire bytes' : ''} · #${session.room}`}
+    >
+      {beside ? null : roomLine}
+      <MemberList members={members} marks={marks} />
+      {onRelay ? <WireInspector wire={snapshot.wire} limit={3} /> : null}
+    </ToolPanel>
+  );
+
   return (
     <>
       <AppHeader view="chat">
-        <div className="header-controls">
-          <p className="room-name">
-            Room <strong>#{session.room}</strong> as <strong>{session.nick}</strong>
-          </p>
-          {snapshot !== null ? (
-            <>
-              <PathIndicator snapshot={snapshot} />
-              <ConnectionStatus snapshot={snapshot} onRetry={() => connection?.retryNow()} />
-            </>
-          ) : null}
-          <LegacyToggle path={path} draft={draft} onChange={changePath} />
-          <button type="button" className="button-secondary" onClick={onLeave}>
-            Leave room
-          </button>
-        </div>
+        {beside ? roomLine : null}
+        {snapshot !== null ? (
+          <div className="header-path">
+            <PathIndicator snapshot={snapshot} label="This tab:" />
+            <ConnectionStatus snapshot={snapshot} onRetry={() => connection?.retryNow()} />
+          </div>
+        ) : null}
+        <LegacyToggle path={path} draft={draft} onChange={changePath} />
       </AppHeader>
-      <main className="chat-layout">
+      <main className={beside ? 'chat-layout chat-layout--beside' : 'chat-layout'}>
+        {beside ? null : tools}
         <section className="panel chat-panel" aria-label={`Room ${session.room}`}>
           {snapshot !== null ? <ErrorBanner snapshot={snapshot} /> : null}
           {snapshot !== null ? (
@@ -73,15 +103,7 @@ export function ChatRoom({
             onSend={(text) => connection?.say(text)}
           />
         </section>
-        <MemberList
-          members={snapshot?.chat.members ?? []}
-          selfId={snapshot?.chat.self?.id ?? null}
-        />
-        {path.kind === 'relay' && snapshot !== null ? (
-          <div className="wire-row">
-            <WireInspector wire={snapshot.wire} limit={3} />
-          </div>
-        ) : null}
+        {beside ? tools : null}
       </main>
     </>
   );

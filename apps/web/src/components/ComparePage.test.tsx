@@ -82,6 +82,31 @@ describe('ComparePage', () => {
     expect(alarm.textContent).toContain('Seq 1 is not the same message on both sides.');
   });
 
+  it('labels each pane with its own path and marks its two members in the member list', () => {
+    const { left, right, both } = renderCompare();
+    both((socket) => socket.open());
+    const leftSelf = createMember({ id: 'left-leg' });
+    const rightSelf = { ...relayMember, id: 'right-leg' };
+    const other = createMember({ id: 'someone-else' });
+    const members = [other, leftSelf, rightSelf];
+    act(() => {
+      left.receive(createWelcome([], { self: leftSelf, members }));
+      right.receive(createWelcome([], { self: rightSelf, members }));
+    });
+    for (const side of ['left', 'right']) {
+      expect(screen.getByTestId(`pane-${side}`).textContent).toContain('This pane:');
+      expect(screen.getByTestId(`pane-${side}`).textContent).not.toContain('This tab');
+    }
+    const marked = screen
+      .getAllByTestId('member')
+      .filter((member) => member.dataset.own === 'true')
+      .map((member) => member.textContent);
+    expect(marked).toEqual([
+      expect.stringContaining('(this view, RFC 6455 pane)'),
+      expect.stringContaining('(this view, draft-76 pane)'),
+    ]);
+  });
+
   it('asks for a nick first when none is remembered', () => {
     const rendered = renderWithFakes(
       <ComparePage clientId="tab" stores={{ local: createStore({}) }} />,

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useChatConnection } from '../hooks/use-chat-connection.js';
+import { useMediaQuery } from '../hooks/use-media-query.js';
 import { createRelayPath, DIRECT_PATH } from '../lib/chat-path.js';
 import { compareStreams } from '../lib/compare-streams.js';
+import { COMPARE_SIDE_PANEL_MEDIA } from '../lib/constants.js';
 import { isJoinValid, validateJoin } from '../lib/join-validation.js';
 import {
   type KeyValueStore,
@@ -12,13 +14,17 @@ import {
 import { AppHeader } from './AppHeader.js';
 import { ComparePane } from './ComparePane.js';
 import { JoinForm } from './JoinForm.js';
+import { MemberList } from './MemberList.js';
 import { StreamVerdictBanner } from './StreamVerdictBanner.js';
+import { ToolPanel } from './ToolPanel.js';
 import { WireInspector } from './WireInspector.js';
 
 // Both panes are members in their own right, so each needs its own client id.
 const LEFT_SUFFIX = '-rfc6455';
 const RIGHT_SUFFIX = '-draft76';
 const RELAY_PATH = createRelayPath('76');
+const LEFT_TITLE = 'RFC 6455';
+const RIGHT_TITLE = 'draft-76 via relay';
 
 function CompareSession({ session, clientId }: { session: Preferences; clientId: string }) {
   const leftClient = `${clientId}${LEFT_SUFFIX}`;
@@ -31,15 +37,28 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
     () => compareStreams(leftMessages ?? [], rightMessages ?? []),
     [leftMessages, rightMessages],
   );
+  const beside = useMediaQuery(COMPARE_SIDE_PANEL_MEDIA);
+  // Both legs are members of the room under one nick: the list says which two are this view's.
+  const leftSelf = left.snapshot?.chat.self?.id ?? null;
+  const rightSelf = right.snapshot?.chat.self?.id ?? null;
+  const marks = useMemo(() => {
+    const own = new Map<string, string>();
+    if (leftSelf !== null) own.set(leftSelf, `this view, ${LEFT_TITLE} pane`);
+    if (rightSelf !== null) own.set(rightSelf, 'this view, draft-76 pane');
+    return own;
+  }, [leftSelf, rightSelf]);
+  const members = (left.snapshot ?? right.snapshot)?.chat.members ?? [];
   return (
-    <main className="compare-layout">
-      <p className="compare-intro">
-        Room <strong>#{session.room}</strong>: the same member twice, on two paths.
-      </p>
-      <StreamVerdictBanner verdict={verdict} />
+    <main className={beside ? 'compare-layout compare-layout--beside' : 'compare-layout'}>
+      <div className="compare-top">
+        <p className="compare-intro">
+          Room <strong>#{session.room}</strong>: the same member twice, on two paths.
+        </p>
+        <StreamVerdictBanner verdict={verdict} />
+      </div>
       <div className="compare-panes">
         <ComparePane
-          title="RFC 6455"
+          title={LEFT_TITLE}
           side="left"
           clientId={leftClient}
           nick={session.nick}
@@ -47,7 +66,7 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
           snapshot={left.snapshot}
         />
         <ComparePane
-          title="draft-76 via relay"
+          title={RIGHT_TITLE}
           side="right"
           clientId={rightClient}
           nick={session.nick}
@@ -55,7 +74,14 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
           snapshot={right.snapshot}
         />
       </div>
-      {right.snapshot !== null ? <WireInspector wire={right.snapshot.wire} limit={2} /> : null}
+      <ToolPanel
+        beside={beside}
+        label="Wire bytes and members"
+        summary={`Wire inspector · members (${members.length}) · #${session.room}`}
+      >
+        {right.snapshot !== null ? <WireInspector wire={right.snapshot.wire} limit={2} /> : null}
+        <MemberList members={members} marks={marks} />
+      </ToolPanel>
     </main>
   );
 }

@@ -33,8 +33,8 @@ export function ComparePane({
         <h2 id={headingId}>{title}</h2>
         {snapshot !== null ? (
           <>
-            <PathIndicator snapshot={snapshot} />
             <ConnectionStatus snapshot={snapshot} onRetry={() => connection?.retryNow()} />
+            <PathIndicator snapshot={snapshot} label="This pane:" />
           </>
         ) : null}
       </header>

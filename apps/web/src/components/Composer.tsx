@@ -33,6 +33,7 @@ export function Composer({
           type="text"
           value={text}
           autoComplete="off"
+          placeholder={label}
           aria-describedby={hintId}
           aria-invalid={tooLong}
           onChange={(event) => setText(event.target.value)}
@@ -41,7 +42,12 @@ export function Composer({
           Send
         </button>
       </div>
-      <p id={hintId} className={tooLong ? 'field-hint field-hint--error' : 'field-hint'}>
+      <p
+        id={hintId}
+        className={
+          tooLong ? 'composer-hint field-hint field-hint--error' : 'composer-hint field-hint'
+        }
+      >
         {tooLong
           ? `Too long: ${length} of ${TEXT_MAX_CODE_POINTS} characters.`
           : 'Enter sends. Messages typed while disconnected are sent on reconnect.'}

@@ -29,8 +29,10 @@ export function ConnectionStatus({
     <div className={`status status--${snapshot.status}`} data-status={snapshot.status}>
       <span role="status">
         <span className="status-dot" aria-hidden="true" />
-        {STATUS_LABELS[snapshot.status]}
-        {detail}
+        <span className="status-text">
+          {STATUS_LABELS[snapshot.status]}
+          {detail}
+        </span>
       </span>
       {snapshot.status === 'reconnecting' ? (
         <button type="button" className="button-small" onClick={onRetry}>

@@ -1,14 +1,18 @@
 import type { ChatMessage } from '@draftbridge/shared-types';
 import { formatTime } from '../lib/labels.js';
+import { NickTag } from './NickTag.js';
 import { ProtocolBadge } from './ProtocolBadge.js';
 
-/** One acknowledged chat message: seq, sender, path badge, time and the text, as text. */
+/** One acknowledged chat message: seq, sender (tagged if the nick is shared), path badge, time and the text, as text. */
 export function MessageItem({
   message,
   own,
+  tag,
 }: {
   readonly message: ChatMessage;
   readonly own: boolean;
+  /** Tells the sender apart from another member with the same nick, if there is one. */
+  readonly tag: string | null;
 }) {
   return (
     <li
@@ -22,6 +26,7 @@ export function MessageItem({
           #{message.seq}
         </span>
         <span className="message-nick">{message.from.nick}</span>
+        <NickTag tag={tag} />
         <ProtocolBadge member={message.from} />
         <time className="message-time" dateTime={new Date(message.ts).toISOString()}>
           {formatTime(message.ts)}

@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef } from 'react';
 import type { ChatState, Notice } from '../lib/chat-state.js';
+import { createNickTagger } from '../lib/nick-tags.js';
 import { MessageItem } from './MessageItem.js';
 import { NoticeItem } from './NoticeItem.js';
 import { PendingItem } from './PendingItem.js';
@@ -35,11 +36,28 @@ export function MessageList({
       list.scrollHeight - list.scrollTop - list.clientHeight < FOLLOW_THRESHOLD_PX;
   };
 
+  const tagOf = useMemo(() => createNickTagger(chat.members), [chat.members]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the list whenever it grows.
   useEffect(() => {
     const list = listRef.current;
     if (list !== null && followRef.current) list.scrollTop = list.scrollHeight;
   }, [itemCount]);
+
+  // The list also shrinks and grows with the window (a phone turned, a drawer opened): a
+  // reader at the bottom stays at the bottom.
+  const attachList = useCallback((list: HTMLOListElement | null) => {
+    listRef.current = list;
+    if (list === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (followRef.current) list.scrollTop = list.scrollHeight;
+    });
+    observer.observe(list);
+    return () => {
+      observer.disconnect();
+      listRef.current = null;
+    };
+  }, []);
 
   if (chat.self === null && chat.messages.length === 0) {
     return (
@@ -52,15 +70,20 @@ export function MessageList({
   const items: ReactNode[] = [];
   const firstSeq = chat.messages[0]?.seq ?? Number.POSITIVE_INFINITY;
   for (const notice of noticesUpTo(chat.notices, Number.NEGATIVE_INFINITY, firstSeq)) {
-    items.push(<NoticeItem key={notice.key} notice={notice} />);
+    items.push(<NoticeItem key={notice.key} notice={notice} tag={tagOf(notice.member)} />);
   }
   chat.messages.forEach((message, index) => {
     items.push(
-      <MessageItem key={message.seq} message={message} own={message.client === clientId} />,
+      <MessageItem
+        key={message.seq}
+        message={message}
+        own={message.client === clientId}
+        tag={tagOf(message.from)}
+      />,
     );
     const next = chat.messages[index + 1]?.seq ?? Number.POSITIVE_INFINITY;
     for (const notice of noticesUpTo(chat.notices, message.seq, next)) {
-      items.push(<NoticeItem key={notice.key} notice={notice} />);
+      items.push(<NoticeItem key={notice.key} notice={notice} tag={tagOf(notice.member)} />);
     }
   });
   for (const pending of chat.pending) {
@@ -81,7 +104,7 @@ export function MessageList({
         className="message-list"
         role="log"
         aria-label={label}
-        ref={listRef}
+        ref={attachList}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls, so keyboard users must be able to focus it.
         tabIndex={0}
         onScroll={onScroll}

@@ -2,14 +2,16 @@ import type { StreamVerdict } from '../lib/compare-streams.js';
 
 const SIDE_NAMES = { left: 'RFC 6455', right: 'draft-76' } as const;
 
-function describe(verdict: StreamVerdict): { title: string; detail: string } {
+// `more` is the part a phone may leave out.
+function describe(verdict: StreamVerdict): { title: string; detail: string; more?: string } {
   switch (verdict.kind) {
     case 'waiting':
       return { title: 'Waiting for messages', detail: 'Send something on either side.' };
     case 'identical':
       return {
         title: 'Streams identical',
-        detail: `${verdict.count} message${verdict.count === 1 ? '' : 's'}, seq ${verdict.firstSeq}–${verdict.lastSeq}: same seq, id and text on both paths.`,
+        detail: `${verdict.count} message${verdict.count === 1 ? '' : 's'}, seq ${verdict.firstSeq}–${verdict.lastSeq}`,
+        more: ': same seq, id and text on both paths.',
       };
     case 'catching-up':
       return {
@@ -29,7 +31,7 @@ function describe(verdict: StreamVerdict): { title: string; detail: string } {
 
 /** The big verdict at the top of the compare view: identical, catching up, or an alarm. */
 export function StreamVerdictBanner({ verdict }: { readonly verdict: StreamVerdict }) {
-  const { title, detail } = describe(verdict);
+  const { title, detail, more } = describe(verdict);
   const alarm = verdict.kind === 'differ';
   return (
     <div
@@ -41,9 +43,12 @@ export function StreamVerdictBanner({ verdict }: { readonly verdict: StreamVerdi
       <span className="verdict-icon" aria-hidden="true">
         {verdict.kind === 'identical' ? '✓' : alarm ? '!' : '…'}
       </span>
-      <div>
+      <div className="verdict-text">
         <p className="verdict-title">{title}</p>
-        <p className="verdict-detail">{detail}</p>
+        <p className="verdict-detail">
+          {detail}
+          {more !== undefined ? <span className="verdict-more">{more}</span> : null}
+        </p>
       </div>
     </div>
   );

@@ -1,9 +1,9 @@
 import { PROTOCOL_LABELS } from '@draftbridge/shared-types';
-import { describeRfc6455ServerFrame, parseHixieFrame, readFrameType } from '../lib/wire-bytes.js';
+import { describeRfc6455Frame, parseHixieFrame, readFrameType } from '../lib/wire-bytes.js';
 import type { WireEntry } from '../lib/wire-log.js';
 import { ByteSegments } from './ByteSegments.js';
 
-/** One frame that crossed the legacy socket, next to the RFC 6455 frame for the same payload. */
+/** One frame that crossed the legacy socket, next to the RFC 6455 frame (a client's or a server's) for the same payload. */
 export function WireFrame({ entry }: { readonly entry: WireEntry }) {
   const frame = parseHixieFrame(entry.bytes);
   const type = readFrameType(frame.text);
@@ -22,9 +22,16 @@ export function WireFrame({ entry }: { readonly entry: WireEntry }) {
         <ByteSegments segments={frame.segments} testId="hixie-bytes" />
       </div>
       {payload !== null ? (
-        <div className="frame-row">
-          <span className="frame-row-label">RFC 6455 server frame, same payload</span>
-          <ByteSegments segments={describeRfc6455ServerFrame(payload)} testId="rfc6455-bytes" />
+        <div className="frame-row" data-masked={entry.maskingKey !== null}>
+          <span className="frame-row-label">
+            {entry.maskingKey !== null
+              ? 'RFC 6455 client frame, same payload (masked)'
+              : 'RFC 6455 server frame, same payload (unmasked)'}
+          </span>
+          <ByteSegments
+            segments={describeRfc6455Frame(payload, entry.maskingKey)}
+            testId="rfc6455-bytes"
+          />
         </div>
       ) : null}
       {frame.text !== null ? (

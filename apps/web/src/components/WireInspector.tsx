@@ -27,20 +27,22 @@ export function WireInspector({
     .reverse();
   return (
     <section className="panel wire-inspector" aria-labelledby={headingId}>
-      <h2 id={headingId}>Wire inspector</h2>
-      <p className="field-hint">
-        The exact bytes on the relay's legacy socket: a draft frame is <code>00</code>, the UTF-8
-        text, <code>FF</code>. RFC 6455 puts a header with the opcode and the length in front
-        instead.
+      <div className="wire-inspector-head">
+        <h2 id={headingId}>Wire inspector</h2>
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={showKeepalive}
+            onChange={(event) => setShowKeepalive(event.target.checked)}
+          />
+          <span>Show pings and pongs</span>
+        </label>
+      </div>
+      <p className="wire-note">
+        The exact bytes on the relay's legacy socket, newest first: a draft frame is <code>00</code>
+        , the UTF-8 text, <code>FF</code>. RFC 6455 puts a header with the opcode and the length in
+        front instead.
       </p>
-      <label className="switch">
-        <input
-          type="checkbox"
-          checked={showKeepalive}
-          onChange={(event) => setShowKeepalive(event.target.checked)}
-        />
-        <span>Show pings and pongs</span>
-      </label>
       {shown.length === 0 ? (
         <p className="list-state">No frames yet: send a message on the legacy path.</p>
       ) : (
@@ -50,6 +52,12 @@ export function WireInspector({
           ))}
         </ol>
       )}
+      <p className="wire-note" data-testid="masking-note">
+        Clients mask, servers do not: a client XORs every frame with a fresh random key, so bytes a
+        script picks cannot pose as HTTP to a cache or proxy on the way and poison it (RFC 6455
+        §5.1, §5.3, §10.3). The drafts never masked. The keys shown are drawn by this page: the
+        browser does not reveal its own.
+      </p>
     </section>
   );
 }

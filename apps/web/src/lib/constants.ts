@@ -52,3 +52,12 @@ export const VIEW_PARAM = 'view';
 
 /** The compare view's value of `VIEW_PARAM`. */
 export const COMPARE_VIEW = 'compare';
+
+/** Fewest characters of a member id shown to tell apart members with the same nick. */
+export const NICK_TAG_MIN_LENGTH = 4;
+
+/** From this width the chat shows members and the wire inspector beside the messages, not in a drawer. */
+export const CHAT_SIDE_PANEL_MEDIA = '(min-width: 60em)';
+
+/** From this width the compare view has room for the wire inspector as a third column. */
+export const COMPARE_SIDE_PANEL_MEDIA = '(min-width: 100em)';

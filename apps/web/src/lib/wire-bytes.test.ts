@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   createRfc6455Header,
   decodeBase64,
-  describeRfc6455ServerFrame,
+  describeRfc6455Frame,
   formatHex,
   formatHexPreview,
+  MASKING_KEY_BYTES,
+  maskPayload,
   parseHixieFrame,
   readFrameType,
 } from './wire-bytes.js';
@@ -78,17 +80,49 @@ describe('createRfc6455Header', () => {
   });
 });
 
-describe('describeRfc6455ServerFrame', () => {
-  it('labels the header bytes and carries the same payload', () => {
-    const segments = describeRfc6455ServerFrame(hello);
+// RFC 6455 §5.7: "A single-frame masked text message" is 0x81 0x85 0x37 0xfa 0x21 0x3d 0x7f
+// 0x9f 0x4d 0x51 0x58 (contains "Hello").
+const exampleKey = Uint8Array.of(0x37, 0xfa, 0x21, 0x3d);
+
+describe('maskPayload', () => {
+  it('masks "Hello" as the example of §5.7 does', () => {
+    expect(formatHex(maskPayload(hello, exampleKey))).toBe('7F 9F 4D 51 58');
+  });
+
+  it('unmasks with the same key', () => {
+    expect(maskPayload(maskPayload(hello, exampleKey), exampleKey)).toEqual(hello);
+  });
+
+  it('refuses a key that is not 4 bytes', () => {
+    expect(() => maskPayload(hello, Uint8Array.of(1, 2, 3))).toThrow(RangeError);
+  });
+});
+
+describe('describeRfc6455Frame', () => {
+  it('labels the header bytes of a server frame and carries the payload unmasked', () => {
+    const segments = describeRfc6455Frame(hello, null);
     expect(segments.map((s) => formatHex(s.bytes))).toEqual(['81', '05', '48 65 6C 6C 6F']);
-    expect(segments[1]?.label).toContain('length 5');
+    expect(segments[1]?.label).toBe('MASK=0, length 5');
+  });
+
+  it('gives a client frame MASK=1, the key and the masked payload: the bytes of §5.7', () => {
+    const segments = describeRfc6455Frame(hello, exampleKey);
+    expect(segments.map((s) => s.role)).toEqual(['header', 'header', 'mask', 'payload']);
+    expect(segments[1]?.label).toBe('MASK=1, length 5');
+    expect(segments[2]?.bytes).toHaveLength(MASKING_KEY_BYTES);
+    expect(segments.map((s) => formatHex(s.bytes)).join(' ')).toBe(
+      '81 85 37 FA 21 3D 7F 9F 4D 51 58',
+    );
   });
 
   it('adds the extended length bytes as their own segment', () => {
-    const segments = describeRfc6455ServerFrame(new Uint8Array(300));
+    const segments = describeRfc6455Frame(new Uint8Array(300), null);
     expect(segments.map((s) => s.role)).toEqual(['header', 'header', 'length', 'payload']);
+    expect(formatHex(segments[1]?.bytes ?? new Uint8Array())).toBe('7E');
     expect(formatHex(segments[2]?.bytes ?? new Uint8Array())).toBe('01 2C');
+    const masked = describeRfc6455Frame(new Uint8Array(300), exampleKey);
+    expect(masked.map((s) => s.role)).toEqual(['header', 'header', 'length', 'mask', 'payload']);
+    expect(formatHex(masked[1]?.bytes ?? new Uint8Array())).toBe('FE');
   });
 });
 

@@ -9,7 +9,9 @@
  * RFC 6455 §5.2 frames the same payload with a header instead: FIN, three RSV bits and a
  * 4-bit opcode (0x1, text) in the first byte; the MASK bit and a 7-bit length in the second;
  * lengths 126 and 127 announce a 16- or 64-bit extended length. A server's frame is unmasked;
- * a client's sets MASK and adds a 4-byte masking key (§5.3).
+ * a client's sets MASK, adds a 4-byte masking key and XORs the payload with it (§5.1, §5.3),
+ * so that bytes a script chooses never reach the network as they are and cannot pass for a
+ * request to a cache or proxy in between (§10.3). The drafts had no masking at all.
  */
 
 /** Opcode of an RFC 6455 text frame. */
@@ -22,6 +24,9 @@ const LENGTH_64_MARKER = 127;
 const MAX_7_BIT_LENGTH = 125;
 const MAX_16_BIT_LENGTH = 0xffff;
 const HIXIE_FRAME_START = 0x00;
+
+/** Length of an RFC 6455 masking key (§5.3). */
+export const MASKING_KEY_BYTES = 4;
 const HIXIE_FRAME_END = 0xff;
 
 /** What a run of bytes is, which the inspector colours and labels. */
@@ -90,7 +95,7 @@ export function parseHixieFrame(bytes: Uint8Array): HixieFrame {
   };
 }
 
-/** The RFC 6455 header of a final text frame carrying `payloadLength` bytes, without a masking key. */
+/** The RFC 6455 header of a final text frame carrying `payloadLength` bytes, up to the masking key. */
 export function createRfc6455Header(payloadLength: number, masked = false): Uint8Array {
   const mask = masked ? MASK_BIT : 0;
   const first = FIN_BIT | RFC6455_TEXT_OPCODE;
@@ -105,10 +110,26 @@ export function createRfc6455Header(payloadLength: number, masked = false): Uint
   return header;
 }
 
-/** The RFC 6455 server frame (unmasked) for the same payload, split into labelled parts. */
-export function describeRfc6455ServerFrame(payload: Uint8Array): ByteSegment[] {
-  const header = createRfc6455Header(payload.length);
+/** XORs a payload with a masking key as RFC 6455 §5.3 says: byte i with key byte i mod 4. */
+export function maskPayload(payload: Uint8Array, maskingKey: Uint8Array): Uint8Array {
+  if (maskingKey.length !== MASKING_KEY_BYTES) {
+    throw new RangeError(`a masking key is ${MASKING_KEY_BYTES} bytes, not ${maskingKey.length}`);
+  }
+  return payload.map((byte, i) => byte ^ (maskingKey[i % MASKING_KEY_BYTES] ?? 0));
+}
+
+/**
+ * The RFC 6455 frame for a payload, split into labelled parts: a server's (unmasked) when
+ * `maskingKey` is null, else a client's, with MASK=1, the key and the masked payload.
+ */
+export function describeRfc6455Frame(
+  payload: Uint8Array,
+  maskingKey: Uint8Array | null,
+): ByteSegment[] {
+  const masked = maskingKey !== null;
+  const header = createRfc6455Header(payload.length, masked);
   const lengthCode = (header[1] ?? 0) & 0x7f;
+  const maskFlag = `MASK=${masked ? 1 : 0}`;
   const segments: ByteSegment[] = [
     {
       role: 'header',
@@ -119,8 +140,8 @@ export function describeRfc6455ServerFrame(payload: Uint8Array): ByteSegment[] {
       role: 'header',
       label:
         lengthCode <= MAX_7_BIT_LENGTH
-          ? `MASK=0, length ${payload.length}`
-          : `MASK=0, length code ${lengthCode} (extended)`,
+          ? `${maskFlag}, length ${payload.length}`
+          : `${maskFlag}, length code ${lengthCode} (extended)`,
       bytes: header.subarray(1, 2),
     },
   ];
@@ -131,11 +152,22 @@ export function describeRfc6455ServerFrame(payload: Uint8Array): ByteSegment[] {
       bytes: header.subarray(2),
     });
   }
-  segments.push({
-    role: 'payload',
-    label: `UTF-8 payload, ${payload.length} bytes`,
-    bytes: payload,
-  });
+  if (maskingKey === null) {
+    segments.push({
+      role: 'payload',
+      label: `UTF-8 payload, ${payload.length} bytes`,
+      bytes: payload,
+    });
+    return segments;
+  }
+  segments.push(
+    { role: 'mask', label: 'masking key, random per frame', bytes: maskingKey },
+    {
+      role: 'payload',
+      label: `payload XOR key, ${payload.length} bytes`,
+      bytes: maskPayload(payload, maskingKey),
+    },
+  );
   return segments;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WIRE_LOG_LIMIT } from './constants.js';
-import { appendWireEntry, type WireEntry } from './wire-log.js';
+import { MASKING_KEY_BYTES } from './wire-bytes.js';
+import { appendWireEntry, createMaskingKey, type WireEntry } from './wire-log.js';
 
 describe('appendWireEntry', () => {
   it('decodes the bytes and keeps only the newest entries', () => {
@@ -16,5 +17,25 @@ describe('appendWireEntry', () => {
     expect(log[0]?.at).toBe(5);
     expect(log.at(-1)?.key).toBe(WIRE_LOG_LIMIT + 5);
     expect(Array.from(log[0]?.bytes ?? [])).toEqual([0x00, 0xff]);
+  });
+});
+
+describe('masking keys', () => {
+  it('gives a frame the relay wrote (a client frame) a key, and one it read none', () => {
+    const key = Uint8Array.of(1, 2, 3, 4);
+    const frame = { type: 'wire', protocol: 'hixie-76', bytes: 'AP8=' } as const;
+    const log = appendWireEntry(
+      appendWireEntry([], { ...frame, dir: 'out' }, 1, () => key),
+      { ...frame, dir: 'in' },
+      2,
+      () => key,
+    );
+    expect(log.map((entry) => entry.maskingKey)).toEqual([key, null]);
+  });
+
+  it('draws fresh 4-byte keys', () => {
+    const keys = Array.from({ length: 8 }, createMaskingKey);
+    expect(keys.every((key) => key.length === MASKING_KEY_BYTES)).toBe(true);
+    expect(new Set(keys.map((key) => key.join())).size).toBeGreaterThan(1);
   });
 });

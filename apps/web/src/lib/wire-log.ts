@@ -1,10 +1,12 @@
 /**
  * The relay's `wire` messages kept for the inspector: the exact hixie bytes of each frame the
- * relay wrote (`out`) or read (`in`), newest last, bounded.
+ * relay wrote (`out`) or read (`in`), newest last, bounded. A frame the relay wrote is a
+ * client's, which RFC 6455 would mask (§5.3), so it gets a masking key of its own for the
+ * inspector's RFC 6455 view: the browser never shows a page the keys it really used.
  */
 import type { WireMessage } from '@draftbridge/shared-types';
 import { WIRE_LOG_LIMIT } from './constants.js';
-import { decodeBase64 } from './wire-bytes.js';
+import { decodeBase64, MASKING_KEY_BYTES } from './wire-bytes.js';
 
 /** One frame as it crossed the legacy socket. */
 export interface WireEntry {
@@ -12,7 +14,14 @@ export interface WireEntry {
   readonly dir: WireMessage['dir'];
   readonly protocol: WireMessage['protocol'];
   readonly bytes: Uint8Array;
+  /** For a client's (`out`) frame, the key its RFC 6455 form is masked with; null for a server's. */
+  readonly maskingKey: Uint8Array | null;
   readonly at: number;
+}
+
+/** A fresh masking key from the browser's strong random source, as §5.3 asks of a client. */
+export function createMaskingKey(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(MASKING_KEY_BYTES));
 }
 
 /** Appends a `wire` message to the log, dropping the oldest past the limit. */
@@ -20,6 +29,7 @@ export function appendWireEntry(
   log: readonly WireEntry[],
   wire: WireMessage,
   at: number,
+  nextMaskingKey: () => Uint8Array = createMaskingKey,
 ): WireEntry[] {
   const key = (log.at(-1)?.key ?? 0) + 1;
   const entry: WireEntry = {
@@ -27,6 +37,7 @@ export function appendWireEntry(
     dir: wire.dir,
     protocol: wire.protocol,
     bytes: decodeBase64(wire.bytes),
+    maskingKey: wire.dir === 'out' ? nextMaskingKey() : null,
     at,
   };
   return [...log, entry].slice(-WIRE_LOG_LIMIT);

@@ -1,0 +1,204 @@
+/**
+ * What every attack needs: the server in a child process (server-process.ts) so that its
+ * memory is measured apart from the attackers', a bystander that keeps pinging through it all
+ * and times the answers, and sockets that push bytes as fast as the server takes them.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type net from 'node:net';
+import { connectClient, type ProtocolClient } from '@draftbridge/protocol-router';
+import type { AttackServerMemory, AttackServerRequest } from './server-process.js';
+
+const SERVER_ENTRY = path.join(import.meta.dirname, 'server-process.ts');
+
+/** The server under attack. */
+export interface AttackServer {
+  readonly port: number;
+  /** `ws://127.0.0.1:PORT` */
+  readonly ws: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly http: string;
+  /** Heap and RSS after full collections. */
+  measure(): Promise<AttackServerMemory>;
+  /** The highest heap and RSS since the last call, sampled every 50 ms. */
+  peak(): Promise<AttackServerMemory>;
+  /** The value of a metric on /metrics, summed over its labels (filtered by `label` if given). */
+  metric(name: string, label?: string): Promise<number>;
+  /** False once the process has exited. */
+  readonly alive: boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts a server with `env` on top of a quiet default configuration. */
+export async function startAttackServer(
+  env: Readonly<Record<string, string>> = {},
+): Promise<AttackServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+    cwd: path.join(import.meta.dirname, '../..'),
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      // The web app is not under attack; any folder with an index.html will do.
+      WEB_ROOT: path.join(import.meta.dirname, 'web-root'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let alive = true;
+  child.once('exit', () => {
+    alive = false;
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [first] = (await once(lines, 'line')) as [string];
+  const { port } = JSON.parse(first) as { port: number };
+  const ask = (type: AttackServerRequest['type']) =>
+    new Promise<AttackServerMemory>((resolve, reject) => {
+      if (!alive) {
+        reject(new Error('the server process has exited'));
+        return;
+      }
+      child.once('message', (answer) => resolve(answer as AttackServerMemory));
+      child.send({ type } satisfies AttackServerRequest);
+    });
+  const http = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    ws: `ws://127.0.0.1:${port}`,
+    http,
+    measure: () => ask('measure'),
+    peak: () => ask('peak'),
+    async metric(name, label) {
+      const text = await (await fetch(`${http}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(name)) continue;
+        const rest = line.slice(name.length);
+        if (rest[0] !== ' ' && rest[0] !== '{') continue;
+        if (label !== undefined && !rest.includes(label)) continue;
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return sum;
+    },
+    get alive() {
+      return alive;
+    },
+    async stop() {
+      if (!alive) return;
+      const exited = once(child, 'exit');
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** How long the bystander's pings took, in ms. */
+export interface Latency {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** True when the bystander lost its connection during the attack. */
+  readonly disconnected: boolean;
+}
+
+/** A member of its own room that pings every `everyMs` and times each pong. */
+export interface Bystander {
+  readonly client: ProtocolClient;
+  stop(): Promise<Latency>;
+}
+
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/** Joins room `room` over RFC 6455 and starts pinging. */
+export async function startBystander(
+  server: AttackServer,
+  room = 'bystander',
+  everyMs = 25,
+): Promise<Bystander> {
+  const client = await connectClient({ protocol: 'rfc6455', url: `${server.ws}/ws` });
+  let disconnected = false;
+  client.on('close', () => {
+    disconnected = true;
+  });
+  client.on('error', () => {});
+  const sentAt = new Map<number, number>();
+  const times: number[] = [];
+  const welcomed = new Promise<void>((resolve) => {
+    client.on('message', (text) => {
+      const message = JSON.parse(text) as { type: string; t?: number };
+      if (message.type === 'welcome') resolve();
+      if (message.type !== 'pong' || typeof message.t !== 'number') return;
+      const at = sentAt.get(message.t);
+      if (at === undefined) return;
+      sentAt.delete(message.t);
+      times.push(performance.now() - at);
+    });
+  });
+  client.send(JSON.stringify({ type: 'join', room, nick: 'bystander', client: `by-${room}` }));
+  await welcomed;
+  let next = 0;
+  const timer = setInterval(() => {
+    next += 1;
+    sentAt.set(next, performance.now());
+    client.send(JSON.stringify({ type: 'ping', t: next }));
+  }, everyMs);
+  return {
+    client,
+    async stop() {
+      clearInterval(timer);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A ping never answered counts as taking as long as it has waited.
+      const now = performance.now();
+      for (const at of sentAt.values()) times.push(now - at);
+      const sorted = [...times].sort((a, b) => a - b);
+      client.close();
+      return {
+        count: sorted.length,
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        max: sorted.at(-1) ?? 0,
+        disconnected,
+      };
+    },
+  };
+}
+
+/**
+ * Writes `chunk()` to `socket` as fast as it takes it (waiting for `drain` when it does not),
+ * until `until` ms have passed or the socket is gone; resolves with the bytes written.
+ */
+export async function pump(
+  socket: net.Socket,
+  chunk: () => Buffer,
+  untilMs: number,
+): Promise<number> {
+  const deadline = performance.now() + untilMs;
+  let written = 0;
+  while (performance.now() < deadline && !socket.destroyed && socket.writable) {
+    const bytes = chunk();
+    written += bytes.length;
+    if (!socket.write(bytes)) {
+      const drained = once(socket, 'drain').then(() => true);
+      const closed = once(socket, 'close').then(() => false);
+      const timeout = new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(true), Math.max(0, deadline - performance.now())),
+      );
+      await Promise.race([drained, closed, timeout]);
+    } else {
+      // Let the loop breathe: other sockets and the timers of this process share it.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return written;
+}
+
+/** `n` ms. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** MiB with one decimal. */
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
