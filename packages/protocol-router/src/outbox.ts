@@ -22,8 +22,8 @@
  *   are still unread makes the kernel send a TCP RST, which can overtake the Close: the client
  *   then sees 1006 instead of the code. RFC 6455 §7.1.1 asks the server to close TCP after
  *   the Close, and §5.5.1 lets it keep reading: so the guarded `destroy` half-closes (our FIN
- *   goes after every queued byte), reads and discards whatever still comes, and closes when the
- *   peer closes its side or after `lingerMs`.
+ *   goes after every queued byte), reads and discards whatever still comes (1 MiB at most: more
+ *   is not a closing peer's), and closes when the peer closes its side or after `lingerMs`.
  */
 import { Socket } from 'node:net';
 
@@ -214,7 +214,16 @@ function lingerInstead(this: GuardedSocket, error?: Error): Socket {
   return this;
 }
 
-function discardInput(): void {}
+// What a closing socket reads and drops at most: what a client may have in flight when it
+// sees the Close, generously. A peer that keeps sending past it is not closing: it is reset.
+const LINGER_MAX_BYTES = 1024 * 1024;
+const discarded = new WeakMap<Socket, number>();
+
+function discardInput(this: Socket, chunk: Buffer): void {
+  const total = (discarded.get(this) ?? 0) + chunk.length;
+  discarded.set(this, total);
+  if (total > LINGER_MAX_BYTES) realDestroy.call(this);
+}
 
 function destroyNow(this: Socket): void {
   realDestroy.call(this);

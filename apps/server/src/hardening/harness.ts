@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type net from 'node:net';
-import { connectClient, type ProtocolClient } from '@draftbridge/protocol-router';
+import type { BystanderReport } from './bystander-process.js';
 import type { AttackServerMemory, AttackServerRequest } from './server-process.js';
 
 const SERVER_ENTRY = path.join(import.meta.dirname, 'server-process.ts');
@@ -105,64 +105,49 @@ export interface Latency {
   readonly disconnected: boolean;
 }
 
-/** A member of its own room that pings every `everyMs` and times each pong. */
+/** A member of its own room, in its own process, that pings every `everyMs` and times each pong. */
 export interface Bystander {
-  readonly client: ProtocolClient;
   stop(): Promise<Latency>;
 }
 
 const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-/** Joins room `room` over RFC 6455 and starts pinging. */
+const BYSTANDER_ENTRY = path.join(import.meta.dirname, 'bystander-process.ts');
+
+/** Starts the bystander in `room` and resolves once it has joined. */
 export async function startBystander(
   server: AttackServer,
   room = 'bystander',
-  everyMs = 25,
+  // Under the default rate limit (20 a second): a bystander's pings must all be answered.
+  everyMs = 60,
 ): Promise<Bystander> {
-  const client = await connectClient({ protocol: 'rfc6455', url: `${server.ws}/ws` });
-  let disconnected = false;
-  client.on('close', () => {
-    disconnected = true;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', BYSTANDER_ENTRY, `${server.ws}/ws`, room, String(everyMs)],
+    {
+      cwd: path.join(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the bystander exited (${code})`)));
   });
-  client.on('error', () => {});
-  const sentAt = new Map<number, number>();
-  const times: number[] = [];
-  const welcomed = new Promise<void>((resolve) => {
-    client.on('message', (text) => {
-      const message = JSON.parse(text) as { type: string; t?: number };
-      if (message.type === 'welcome') resolve();
-      if (message.type !== 'pong' || typeof message.t !== 'number') return;
-      const at = sentAt.get(message.t);
-      if (at === undefined) return;
-      sentAt.delete(message.t);
-      times.push(performance.now() - at);
-    });
-  });
-  client.send(JSON.stringify({ type: 'join', room, nick: 'bystander', client: `by-${room}` }));
-  await welcomed;
-  let next = 0;
-  const timer = setInterval(() => {
-    next += 1;
-    sentAt.set(next, performance.now());
-    client.send(JSON.stringify({ type: 'ping', t: next }));
-  }, everyMs);
   return {
-    client,
     async stop() {
-      clearInterval(timer);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      // A ping never answered counts as taking as long as it has waited.
-      const now = performance.now();
-      for (const at of sentAt.values()) times.push(now - at);
-      const sorted = [...times].sort((a, b) => a - b);
-      client.close();
+      const report = await new Promise<BystanderReport>((resolve, reject) => {
+        child.once('message', (answer) => resolve(answer as BystanderReport));
+        child.once('exit', (code) => reject(new Error(`the bystander exited (${code})`)));
+        child.send('stop');
+      });
+      const sorted = [...report.times].sort((a, b) => a - b);
       return {
         count: sorted.length,
         p50: quantile(sorted, 0.5),
         p99: quantile(sorted, 0.99),
         max: sorted.at(-1) ?? 0,
-        disconnected,
+        disconnected: report.disconnected,
       };
     },
   };
@@ -170,7 +155,8 @@ export async function startBystander(
 
 /**
  * Writes `chunk()` to `socket` as fast as it takes it (waiting for `drain` when it does not),
- * until `until` ms have passed or the socket is gone; resolves with the bytes written.
+ * until `until` ms have passed, the socket is gone or `chunk()` is empty; resolves with the
+ * bytes handed to the socket (the kernel's buffers included, not only what the server read).
  */
 export async function pump(
   socket: net.Socket,
@@ -181,6 +167,7 @@ export async function pump(
   let written = 0;
   while (performance.now() < deadline && !socket.destroyed && socket.writable) {
     const bytes = chunk();
+    if (bytes.length === 0) break;
     written += bytes.length;
     if (!socket.write(bytes)) {
       const drained = once(socket, 'drain').then(() => true);

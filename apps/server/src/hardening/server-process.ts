@@ -13,10 +13,12 @@ import { measureMemory } from '../soak/measure-memory.js';
 /** What the harness asks. */
 export type AttackServerRequest = { readonly type: 'measure' } | { readonly type: 'peak' };
 
-/** What the server answers, in bytes. */
+/** What the server answers: memory in bytes; for `peak`, also the CPU it used since the last `peak`. */
 export interface AttackServerMemory {
   readonly heapUsed: number;
   readonly rss: number;
+  /** CPU seconds (user and system) since the last `peak`; 0 for `measure`. */
+  readonly cpuSeconds: number;
 }
 
 const config = parseConfig(process.env, []);
@@ -24,6 +26,7 @@ const server = createServer(config, { logger: createLogger(config.logLevel) });
 const address = await server.listen(0, '127.0.0.1');
 
 let peak = { heapUsed: 0, rss: 0 };
+let cpuAtLastPeak = process.cpuUsage();
 const sampler = setInterval(() => {
   const { heapUsed, rss } = process.memoryUsage();
   peak = { heapUsed: Math.max(peak.heapUsed, heapUsed), rss: Math.max(peak.rss, rss) };
@@ -32,9 +35,13 @@ sampler.unref();
 
 process.on('message', (request: AttackServerRequest) => {
   if (request.type === 'measure') {
-    void measureMemory().then(({ heapUsed, rss }) => process.send?.({ heapUsed, rss }));
+    void measureMemory().then(({ heapUsed, rss }) =>
+      process.send?.({ heapUsed, rss, cpuSeconds: 0 } satisfies AttackServerMemory),
+    );
   } else {
-    const answer = peak;
+    const cpu = process.cpuUsage(cpuAtLastPeak);
+    cpuAtLastPeak = process.cpuUsage();
+    const answer: AttackServerMemory = { ...peak, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     peak = { heapUsed: 0, rss: 0 };
     process.send?.(answer);
   }

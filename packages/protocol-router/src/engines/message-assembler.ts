@@ -137,8 +137,3 @@ export function isValidCloseCode(code: number): boolean {
     (code >= 3000 && code <= 4999)
   );
 }
-
-/** Bytes a hybi frame header takes on the wire, for a payload of `length` (RFC 6455 §5.2). */
-export function hybiHeaderBytes(length: number, masked: boolean): number {
-  return (length < 126 ? 2 : length < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
-}

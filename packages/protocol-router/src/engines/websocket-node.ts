@@ -23,7 +23,6 @@ import { CLOSE_CODES } from '../connection.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 import {
-  hybiHeaderBytes,
   isValidCloseCode,
   MessageAssembler,
   OPCODE_BINARY,
@@ -115,9 +114,12 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     fail,
   });
 
+  // Bytes are counted as they are read, frames as they are parsed: the library parses one frame
+  // a turn, so counting only parsed frames would let its buffer fill faster than it is charged.
+  socket.prependListener('data', (chunk: Buffer) => connection.received(chunk.length, 0));
   const processFrame = engine.processFrame;
   engine.processFrame = function processClientFrame(frame) {
-    connection.received(hybiHeaderBytes(frame.length, Boolean(frame.mask)) + frame.length, 1);
+    connection.received(0, 1);
     if (!frame.mask) {
       fail(CLOSE_CODES.protocolError, 'Received an unmasked frame from a client.');
       return;
