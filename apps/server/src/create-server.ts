@@ -17,10 +17,11 @@ import { createMemoryHub } from './chat/memory-hub.js';
 import { createRedisHub } from './chat/redis/redis-hub.js';
 import { createChatSession } from './chat/session.js';
 import type { Config } from './config.js';
-import { createHttpHandler } from './http-handler.js';
+import { answerClientError, createHttpHandler } from './http-handler.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics, trackConnection } from './metrics.js';
 import { createRelay } from './relay.js';
+import { createResourceWatch } from './resource-watch.js';
 
 /** The WebSocket paths the router accepts. */
 export const WEBSOCKET_PATHS = ['/ws', '/relay'] as const;
@@ -61,7 +62,8 @@ function ownChatUrl(address: AddressInfo): string {
 /** Builds the server from its configuration. */
 export function createServer(config: Config, parts: ServerParts = {}): ChatServer {
   const logger = parts.logger ?? createLogger(config.logLevel);
-  const metrics = createMetrics();
+  const resources = createResourceWatch();
+  const metrics = createMetrics(resources);
   const hubOptions = {
     retainedHistory: config.historyRetained,
     welcomeHistory: config.historyWelcome,
@@ -93,16 +95,28 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       metrics,
       health: async () => {
         if (closing) return { ok: false, detail: 'shutting down' };
+        if (resources.exhausted()) return { ok: false, detail: 'file descriptors exhausted' };
         return (await hub.health?.()) ?? { ok: true };
       },
     }),
   );
+  // Node's own answers to requests it cannot parse (400, 431) carry the security headers too.
+  server.on('clientError', answerClientError);
+  // After listening, the server's errors are failed accepts: out of descriptors, mostly.
+  server.on('error', (error) => {
+    resources.note(error);
+    logger.warn({ err: error }, 'server error');
+  });
 
   const relay = createRelay({
     target: () => ownChatUrl(server.address() as AddressInfo),
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     logger,
     onLegChange: (delta) => metrics.relayLegsOpen.inc(delta),
+    onLegError: (error) => {
+      resources.note(error);
+      return resources.exhausted();
+    },
   });
 
   function onConnection(connection: Connection): void {

@@ -4,7 +4,13 @@
  * revalidated. Every response carries the usual security headers and a Content-Security-Policy
  * that lets the page talk only to its own origin.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import {
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import type { Metrics } from './metrics.js';
 
@@ -72,4 +78,25 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       else res.destroy();
     });
   };
+}
+
+/**
+ * Answers a request Node's parser refused (`clientError`): 431 for headers past the limit,
+ * 400 for anything else, with the same security headers as every other response, then closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = `${STATUS_CODES[status] ?? 'Bad Request'}\n`;
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

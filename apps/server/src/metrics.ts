@@ -9,6 +9,7 @@
 import { ERROR_CODES, PROTOCOL_IDS } from '@draftbridge/shared-types';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { METRIC_PREFIX } from './constants.js';
+import type { ResourceWatch } from './resource-watch.js';
 
 /** Every metric the server exports, with the registry that holds them. */
 export interface Metrics {
@@ -43,11 +44,25 @@ export interface Metrics {
 }
 
 /** Creates every metric, plus Node's default process metrics, on a fresh registry. */
-export function createMetrics(): Metrics {
+export function createMetrics(resources?: ResourceWatch): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const registers = [registry];
   const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
+  if (resources !== undefined) {
+    // prom-client's own keeps its last value (0 at first) when the count fails for want of a
+    // descriptor, which is exactly when it matters: ours says the limit then.
+    registry.removeSingleMetric(name('process_open_fds'));
+    new Gauge({
+      name: name('process_open_fds'),
+      help: 'Number of open file descriptors (the limit, when they are exhausted).',
+      registers,
+      collect() {
+        const open = resources.openFileDescriptors();
+        if (open !== undefined) this.set(open);
+      },
+    });
+  }
 
   const metrics: Metrics = {
     registry,

@@ -32,6 +32,7 @@ import {
 import type { WireMessage } from '@draftbridge/shared-types';
 import { serializeError } from './chat/serialize.js';
 import type { Logger } from './logger.js';
+import { isDescriptorExhaustion } from './resource-watch.js';
 
 /** The header that carries the relay secret on the `/ws` leg. */
 export const RELAY_SECRET_HEADER = 'x-draftbridge-relay';
@@ -53,6 +54,8 @@ export interface RelayOptions {
   readonly logger: Logger;
   /** Called when a hixie leg opens (+1) or closes (-1). */
   readonly onLegChange?: (delta: 1 | -1) => void;
+  /** Told why a leg could not be opened; true when the server is short of resources. */
+  readonly onLegError?: (error: unknown) => boolean;
 }
 
 /** The server's relay: pipes browser connections onto hixie legs and recognises those legs. */
@@ -163,7 +166,11 @@ export function createRelay(options: RelayOptions): Relay {
       },
       (error: unknown) => {
         options.logger.warn({ err: error }, 'relay could not open its hixie leg');
-        browser.close(CLOSE_CODES.internalError, 'relay leg failed');
+        const busy = options.onLegError?.(error) ?? false;
+        // Out of descriptors is a load the browser can wait out: 1013, try again later.
+        if (busy || isDescriptorExhaustion(error)) {
+          browser.close(CLOSE_CODES.tryAgainLater, 'server busy');
+        } else browser.close(CLOSE_CODES.internalError, 'relay leg failed');
       },
     );
   }

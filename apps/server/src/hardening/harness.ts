@@ -31,11 +31,20 @@ export interface AttackServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server with `env` on top of a quiet default configuration. */
+/**
+ * Starts a server with `env` on top of a quiet default configuration; with `fdLimit` the
+ * process may hold that many file descriptors at most (`ulimit -n`).
+ */
 export async function startAttackServer(
   env: Readonly<Record<string, string>> = {},
+  fdLimit?: number,
 ): Promise<AttackServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+  const command = [process.execPath, '--import', 'tsx', SERVER_ENTRY];
+  const [file, args] =
+    fdLimit === undefined
+      ? [process.execPath, command.slice(1)]
+      : ['/bin/sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, ...command]];
+  const child: ChildProcess = spawn(file as string, args as string[], {
     cwd: path.join(import.meta.dirname, '../..'),
     env: {
       ...process.env,

@@ -32,6 +32,8 @@ export interface AttackRun {
   readonly name: string;
   /** Server settings for this attack, on top of the defaults. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The server's `ulimit -n`, for attacks on file descriptors. */
+  readonly fdLimit?: number;
   readonly attack: (server: AttackServer) => Promise<AttackOutcome>;
   /** Time for the server to let go of what the attackers left, before `after` (default 1 s). */
   readonly drainMs?: number;
@@ -39,7 +41,7 @@ export interface AttackRun {
 
 /** Starts a server, measures it idle, runs the attack with a bystander, measures again. */
 export async function runAttack(run: AttackRun): Promise<AttackReport> {
-  const server = await startAttackServer(run.env);
+  const server = await startAttackServer(run.env, run.fdLimit);
   try {
     // Code loaded and compiled on first use is not the attack's: warm up with a bystander.
     const warm = await startBystander(server, 'warm-up');
