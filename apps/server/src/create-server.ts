@@ -111,6 +111,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
   const relay = createRelay({
     target: () => ownChatUrl(server.address() as AddressInfo),
     handshakeTimeoutMs: config.handshakeTimeoutMs,
+    legMaxMessageBytes: config.slowReaderBytes,
     logger,
     onLegChange: (delta) => metrics.relayLegsOpen.inc(delta),
     onLegError: (error) => {

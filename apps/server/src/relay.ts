@@ -37,9 +37,6 @@ import { isDescriptorExhaustion } from './resource-watch.js';
 /** The header that carries the relay secret on the `/ws` leg. */
 export const RELAY_SECRET_HEADER = 'x-draftbridge-relay';
 
-/** Largest frame the relay's hixie leg accepts from its own server. */
-export const RELAY_LEG_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
 // Text the browser may send before the hixie leg is open; more is refused with a close.
 const MAX_EARLY_MESSAGES = 64;
 
@@ -51,6 +48,11 @@ export interface RelayOptions {
   /** `ws://127.0.0.1:PORT/ws`: the server's own chat endpoint. */
   readonly target: () => string;
   readonly handshakeTimeoutMs: number;
+  /**
+   * Largest frame the leg takes from its own server: the slow-reader bound, since no reader
+   * is sent more than that at once (a welcome is a page of history and the members).
+   */
+  readonly legMaxMessageBytes: number;
   readonly logger: Logger;
   /** Called when a hixie leg opens (+1) or closes (-1). */
   readonly onLegChange?: (delta: 1 | -1) => void;
@@ -118,25 +120,23 @@ export function createRelay(options: RelayOptions): Relay {
       leg?.close();
     });
     let legPaused = false;
-    browser.on('flush', () => {
-      if (leg === undefined || legPaused || browser.bufferedAmount < LEG_PAUSE_BYTES) return;
-      legPaused = true;
-      leg.socket.pause();
-    });
-    browser.on('drain', () => {
-      if (!legPaused) return;
+    const resumeLeg = () => {
+      if (!legPaused || browser.bufferedAmount >= LEG_PAUSE_BYTES) return;
       legPaused = false;
       leg?.socket.resume();
-    });
+    };
+    // The socket drained; or the kernel took a turn's frames at once, and nothing will drain.
+    browser.on('drain', resumeLeg);
+    browser.on('flush', resumeLeg);
 
     connectHixie({
       url: options.target(),
       draft,
       headers: { 'X-Draftbridge-Relay': secret },
       handshakeTimeoutMs: options.handshakeTimeoutMs,
-      // Frames from our own server are bounded by it: a welcome with a long history can be
-      // megabytes, far past the limit on what clients may send.
-      maxMessageBytes: RELAY_LEG_MAX_MESSAGE_BYTES,
+      // Frames from our own server are bounded by it: a welcome can be far past the limit on
+      // what clients may send.
+      maxMessageBytes: options.legMaxMessageBytes,
     }).then(
       (client) => {
         if (browserClosed) {
@@ -156,7 +156,14 @@ export function createRelay(options: RelayOptions): Relay {
             browser.send(JSON.stringify(wire));
           });
         }
-        client.on('message', (text) => browser.send(text));
+        // Looked at after every message, not once a turn: a leg resumed after a pause reads
+        // megabytes in one turn, which must not all land in the browser's outbox at once.
+        client.on('message', (text) => {
+          browser.send(text);
+          if (legPaused || browser.bufferedAmount < LEG_PAUSE_BYTES) return;
+          legPaused = true;
+          client.socket.pause();
+        });
         client.on('error', (error) => options.logger.warn({ err: error }, 'relay leg error'));
         client.on('close', () => {
           options.onLegChange?.(-1);

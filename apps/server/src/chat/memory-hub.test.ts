@@ -386,3 +386,193 @@ describe('createMemoryHub room lifetime', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('createMemoryHub bounds (issue 11)', () => {
+  const big = (n: number) => `${n} ${'x'.repeat(1000)}`;
+
+  it('keeps a welcome within one page of bytes and says a resume is truncated', async () => {
+    const hub = createMemoryHub({ historyPageBytes: 16 * 1024, presenceWindowMs: 0 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
+    const fresh = createRecordingMember('fresh');
+    await hub.join(fresh, 'lobby');
+    const latest = welcomeOf(fresh);
+    expect(latest.truncated).toBeUndefined();
+    expect(JSON.stringify(latest.history).length).toBeLessThanOrEqual(16 * 1024);
+    expect(seqs(latest.history).at(-1)).toBe(100);
+    const resumer = createRecordingMember('resumer');
+    await hub.join(resumer, 'lobby', 10);
+    const resumed = welcomeOf(resumer);
+    expect(resumed.truncated).toBe(true);
+    // The newest that fit, in order, ending at the room's seq.
+    const got = seqs(resumed.history) as number[];
+    expect(got).toEqual(range(got[0] ?? 0, 100));
+    expect(got.length).toBeGreaterThan(5);
+    await hub.close();
+  });
+
+  it('pages history back from any seq until it reaches the start', async () => {
+    const hub = createMemoryHub({ historyPageBytes: 16 * 1024, presenceWindowMs: 0 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
+    const pager = createRecordingMember('pager');
+    await hub.join(pager, 'lobby', 0);
+    let before = (seqs(welcomeOf(pager).history)[0] as number) ?? 101;
+    const collected = seqs(welcomeOf(pager).history) as number[];
+    for (let page = 0; page < 20; page += 1) {
+      await hub.history(pager, 'lobby', before);
+      const answer = pager.receivedOf('history').at(-1) as {
+        messages: Record<string, unknown>[];
+        more: boolean;
+      };
+      collected.unshift(...(seqs(answer.messages) as number[]));
+      if (!answer.more) break;
+      before = answer.messages[0]?.seq as number;
+    }
+    expect(collected).toEqual(range(1, 100));
+    expect(pager.kinds).toContain('history');
+    await hub.close();
+  });
+
+  it('drops a room oldest messages past its byte budget, and dedupe with them', async () => {
+    const hub = createMemoryHub({ roomHistoryBytes: 20 * 1024, presenceWindowMs: 0 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
+    const late = createRecordingMember('late');
+    await hub.join(late, 'lobby', 0);
+    const kept = seqs(welcomeOf(late).history) as number[];
+    expect(welcomeOf(late).truncated).toBe(true);
+    expect(kept.at(-1)).toBe(100);
+    expect(kept.length).toBeLessThan(20);
+    // The first message is gone from history, so its id is new again.
+    await hub.say(ann, 'lobby', 'm1', 'again');
+    expect(ann.receivedOf('message').at(-1)).toMatchObject({ seq: 101, text: 'again' });
+    await hub.close();
+  });
+
+  it('gives up the history of the least recently active empty rooms past the total budget', async () => {
+    const hub = createMemoryHub({ totalHistoryBytes: 64 * 1024, presenceWindowMs: 0 });
+    const members = Array.from({ length: 40 }, (_, i) => createRecordingMember(`m${i}`));
+    for (const [i, member] of members.entries()) {
+      await hub.join(member, `room-${i}`);
+      await hub.say(member, `room-${i}`, 'one', big(i));
+      await hub.leave(member, `room-${i}`);
+    }
+    // room-0 was the least recently active: forgotten, yet its seq goes on.
+    const back = createRecordingMember('back');
+    await hub.join(back, 'room-0', 0);
+    expect(welcomeOf(back)).toMatchObject({ seq: 1, truncated: true, history: [] });
+    const recent = createRecordingMember('recent');
+    await hub.join(recent, 'room-39', 0);
+    expect(seqs(welcomeOf(recent).history)).toEqual([1]);
+    await hub.close();
+  });
+
+  it('takes oldest messages from occupied rooms too when the total needs it', async () => {
+    const hub = createMemoryHub({ totalHistoryBytes: 32 * 1024, presenceWindowMs: 0 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'a');
+    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'a', `m${i}`, big(i));
+    const late = createRecordingMember('late');
+    await hub.join(late, 'a', 0);
+    const kept = seqs(welcomeOf(late).history) as number[];
+    expect(kept.at(-1)).toBe(100);
+    expect(kept.length).toBeLessThan(32);
+    await hub.close();
+  });
+
+  it('refuses a join past the room limit with room_full, and takes it once a seat is free', async () => {
+    const hub = createMemoryHub({ maxRoomMembers: 2, presenceWindowMs: 0 });
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => createRecordingMember(id)) as RecordingMember[];
+    await hub.join(a as RecordingMember, 'small');
+    await hub.join(b as RecordingMember, 'small');
+    await expect(hub.join(c as RecordingMember, 'small')).rejects.toMatchObject({
+      code: 'room_full',
+    });
+    expect(a?.receivedOf('presence').filter((p) => p.event === 'join')).toHaveLength(1);
+    await hub.leave(b as RecordingMember, 'small');
+    await hub.join(c as RecordingMember, 'small');
+    expect(welcomeOf(c as RecordingMember).members).toHaveLength(2);
+    await hub.close();
+  });
+
+  it('remembers the seqs of only so many forgotten rooms', async () => {
+    const hub = createMemoryHub({ emptyRoomTtlMs: 0, maxForgottenRooms: 3, presenceWindowMs: 0 });
+    for (let i = 0; i < 5; i += 1) {
+      const member = createRecordingMember(`m${i}`);
+      await hub.join(member, `r${i}`);
+      await sayMany(hub, member, `r${i}`, 4);
+      await hub.leave(member, `r${i}`);
+    }
+    // r0 and r1 were forgotten for good: they start again at 1; r4's seq goes on.
+    const zero = createRecordingMember('zero');
+    await hub.join(zero, 'r0', 4);
+    expect(welcomeOf(zero)).toMatchObject({ seq: 0, truncated: true });
+    const four = createRecordingMember('four');
+    await hub.join(four, 'r4', 4);
+    expect(welcomeOf(four)).toMatchObject({ seq: 4 });
+    expect(welcomeOf(four).truncated).toBeUndefined();
+    await hub.close();
+  });
+});
+
+describe('createMemoryHub presence windows', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const names = (member: RecordingMember) =>
+    member.receivedOf('presence').map((p) => `${p.event} ${(p.member as { id: string }).id}`);
+
+  it('sends a window of changes together, and nothing for who came and went within it', async () => {
+    const hub = createMemoryHub({ presenceWindowMs: 100 });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    const bob = createRecordingMember('bob');
+    const ghost = createRecordingMember('ghost');
+    await hub.join(bob, 'lobby');
+    await hub.join(ghost, 'lobby');
+    await hub.leave(ghost, 'lobby');
+    expect(names(ann)).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(names(ann)).toEqual(['join bob']);
+    await hub.close();
+  });
+
+  it('tells a member who joined within a window only of what its welcome did not show', async () => {
+    const hub = createMemoryHub({ presenceWindowMs: 100 });
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob');
+    const cid = createRecordingMember('cid');
+    await hub.join(ann, 'lobby');
+    vi.advanceTimersByTime(100);
+    await hub.join(bob, 'lobby');
+    await hub.join(cid, 'lobby');
+    await hub.leave(bob, 'lobby');
+    vi.advanceTimersByTime(100);
+    // ann never saw bob: his join and leave cancel out for her.
+    expect(names(ann)).toEqual(['join cid']);
+    // cid's welcome listed bob: she must hear him leave.
+    expect((welcomeOf(cid).members as { id: string }[]).map((m) => m.id)).toEqual([
+      'ann',
+      'bob',
+      'cid',
+    ]);
+    expect(names(cid)).toEqual(['leave bob']);
+    await hub.close();
+  });
+
+  it('delivers pending presence before a message of the room', async () => {
+    const hub = createMemoryHub({ presenceWindowMs: 100 });
+    const ann = createRecordingMember('ann');
+    const bob = createRecordingMember('bob');
+    await hub.join(ann, 'lobby');
+    vi.advanceTimersByTime(100);
+    await hub.join(bob, 'lobby');
+    await hub.say(bob, 'lobby', 'hi', 'hello');
+    expect(ann.received().map((m) => m.type)).toEqual(['welcome', 'presence', 'message']);
+    await hub.close();
+  });
+});

@@ -13,6 +13,7 @@ import {
 } from '@draftbridge/protocol-router/testing';
 import type { AttackServer } from './harness.js';
 import { pump, sleep } from './harness.js';
+import type { AttackServerMemory } from './server-process.js';
 
 /** One way in: a protocol, and a target that may force an engine or the relay. */
 export interface Path {
@@ -33,6 +34,8 @@ export const HYBI_PATHS: readonly Path[] = [
 export interface AttackOutcome {
   /** What the attackers sent, in words and numbers. */
   readonly sent: string;
+  /** What the server held (after full collections) with the attackers still connected. */
+  readonly held?: AttackServerMemory;
   /** Connections by how they ended: a close code, `FF 00`, `tcp close`, `dropped`, `open`. */
   readonly ended: Readonly<Record<string, number>>;
   /** Further figures the attack measured. */
@@ -136,10 +139,12 @@ export async function pingFlood(
   );
   const bytes = written.reduce((sum, n) => sum + n, 0);
   const figures = { bytesTaken: bytes, pingsTaken: Math.round(bytes / chunk.length) * 1000 };
+  const held = await server.measure();
   const ended = tally(sessions);
   hangUp(sessions);
   return {
-    sent: `${sessions.length} sockets that never read, pings for ${options.seconds} s: ${(bytes / 1e6).toFixed(1)} MB (${figures.pingsTaken} pings) taken`,
+    sent: `${sessions.length} sockets that never read, pings for ${options.seconds} s: ${(bytes / 1e6).toFixed(1)} MB handed to their sockets`,
+    held,
     ended,
     figures,
   };
@@ -209,6 +214,7 @@ export async function relayNeverReaders(
     }
     await sleep(50);
   }
+  const held = await server.measure();
   hangUp(senders);
   // A reader dropped by the relay is told 1001, behind a backlog it does not read: the close
   // timeout ends it.
@@ -217,6 +223,7 @@ export async function relayNeverReaders(
   hangUp(readers);
   return {
     sent: `${options.readers} relay browsers that never read, ${options.senders} senders, ${said} says of 6000 bytes in ${options.seconds} s`,
+    held,
     ended,
     figures: { says: said },
   };
@@ -260,9 +267,13 @@ export async function welcomeFlood(
   );
   await sleep(500);
   for (const session of joiners) welcomeBytes.push(session.peer.received().length);
+  const held = await server.measure();
+  const ended = tally(joiners);
+  hangUp(joiners);
   return {
     sent: `${options.fill} messages of 8000 bytes in one room, then ${options.joiners} ${options.protocol} joiners with since 0 that never read`,
-    ended: tally(joiners),
+    held,
+    ended,
     figures: { largestWelcomeRead: Math.max(...welcomeBytes) },
   };
 }

@@ -39,7 +39,9 @@ export async function startAttackServer(
   env: Readonly<Record<string, string>> = {},
   fdLimit?: number,
 ): Promise<AttackServer> {
-  const command = [process.execPath, '--import', 'tsx', SERVER_ENTRY];
+  // ATTACK_NODE_ARGS, e.g. `--cpu-prof`, goes to the server's node: to profile an attack.
+  const nodeArgs = (process.env.ATTACK_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const command = [process.execPath, ...nodeArgs, '--import', 'tsx', SERVER_ENTRY];
   const [file, args] =
     fdLimit === undefined
       ? [process.execPath, command.slice(1)]

@@ -84,7 +84,7 @@ export function formatReport(report: AttackReport): string {
   return [
     `[hardening] ${report.name}: ${report.sent}`,
     `  ended: ${ended}; ${figures}`,
-    `  server heap idle ${mib(report.idle.heapUsed)}, peak ${mib(report.peak.heapUsed)}, after ${mib(report.after.heapUsed)}; RSS idle ${mib(report.idle.rss)}, peak ${mib(report.peak.rss)}; CPU ${report.peak.cpuSeconds.toFixed(2)} s in ${report.seconds.toFixed(1)} s (${((100 * report.peak.cpuSeconds) / report.seconds).toFixed(0)}%)`,
+    `  server heap idle ${mib(report.idle.heapUsed)}, peak ${mib(report.peak.heapUsed)},${report.held === undefined ? '' : ` held ${mib(report.held.heapUsed)} with the attackers on,`} after ${mib(report.after.heapUsed)}; RSS idle ${mib(report.idle.rss)}, peak ${mib(report.peak.rss)}; CPU ${report.peak.cpuSeconds.toFixed(2)} s in ${report.seconds.toFixed(1)} s (${((100 * report.peak.cpuSeconds) / report.seconds).toFixed(0)}%), event loop late ${report.peak.loopDelayMaxMs.toFixed(0)} ms at most`,
     `  bystander: ${report.bystander.count} pings, p50 ${report.bystander.p50.toFixed(1)} ms, p99 ${report.bystander.p99.toFixed(1)} ms, max ${report.bystander.max.toFixed(1)} ms${report.bystander.disconnected ? ', DISCONNECTED' : ''}; server ${report.survived ? 'alive' : 'DIED'}`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@
  * `measure` (heap and RSS after two full collections) and `peak` (the highest heap and RSS seen
  * by a 50 ms sampler since the last `peak`).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseConfig } from '../config.js';
 import { createServer } from '../create-server.js';
 import { createLogger } from '../logger.js';
@@ -19,6 +20,8 @@ export interface AttackServerMemory {
   readonly rss: number;
   /** CPU seconds (user and system) since the last `peak`; 0 for `measure`. */
   readonly cpuSeconds: number;
+  /** The longest the event loop was late since the last `peak`, in ms; 0 for `measure`. */
+  readonly loopDelayMaxMs: number;
 }
 
 const config = parseConfig(process.env, []);
@@ -27,6 +30,8 @@ const address = await server.listen(0, '127.0.0.1');
 
 let peak = { heapUsed: 0, rss: 0 };
 let cpuAtLastPeak = process.cpuUsage();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const sampler = setInterval(() => {
   const { heapUsed, rss } = process.memoryUsage();
   peak = { heapUsed: Math.max(peak.heapUsed, heapUsed), rss: Math.max(peak.rss, rss) };
@@ -36,12 +41,22 @@ sampler.unref();
 process.on('message', (request: AttackServerRequest) => {
   if (request.type === 'measure') {
     void measureMemory().then(({ heapUsed, rss }) =>
-      process.send?.({ heapUsed, rss, cpuSeconds: 0 } satisfies AttackServerMemory),
+      process.send?.({
+        heapUsed,
+        rss,
+        cpuSeconds: 0,
+        loopDelayMaxMs: 0,
+      } satisfies AttackServerMemory),
     );
   } else {
     const cpu = process.cpuUsage(cpuAtLastPeak);
     cpuAtLastPeak = process.cpuUsage();
-    const answer: AttackServerMemory = { ...peak, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    const answer: AttackServerMemory = {
+      ...peak,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+    };
+    loopDelay.reset();
     peak = { heapUsed: 0, rss: 0 };
     process.send?.(answer);
   }

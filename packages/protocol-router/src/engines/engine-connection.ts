@@ -12,7 +12,9 @@
  *   which is what parsing one costs) takes from a token bucket of `inboundBytesPerSecond`;
  *   when it runs dry the connection stops reading until it refills. TCP then slows the
  *   sender: nothing is dropped and nobody is closed for sending fast, but a flood of empty
- *   frames or pings costs the server a bounded share of its CPU.
+ *   frames or pings costs the server a bounded share of its CPU. An engine that parses whole
+ *   chunks at once (websocket-driver) is fed through `feedInput`, in slices that stop as soon
+ *   as reading is paused, so that the budget holds inside a 64 KiB chunk of tiny frames too.
  * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
  *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
  *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
@@ -40,6 +42,9 @@ export interface EngineHooks {
 // Why the connection stopped reading; reading resumes when no reason is left.
 const PAUSED_FOR_BACKLOG = 1;
 const PAUSED_FOR_BUDGET = 2;
+
+/** Bytes handed to a chunk-parsing engine at a time, between two looks at the budget. */
+const INPUT_SLICE_BYTES = 4096;
 
 /** Connections with an idle timeout, swept a few times per timeout. */
 export class IdleSweep {
@@ -103,6 +108,8 @@ export class EngineConnection
   #budgetTimer: NodeJS.Timeout | undefined;
   #onResume: (() => void) | undefined;
   #idleTicks = 0;
+  #pendingInput: Buffer | undefined;
+  #consume: ((bytes: Buffer) => void) | undefined;
 
   constructor(
     socket: Socket,
@@ -177,6 +184,30 @@ export class EngineConnection
   received(bytes: number, frames: number): void {
     this.#idleTicks = 0;
     this.#spend(bytes + frames * FRAME_COST_BYTES);
+  }
+
+  /**
+   * Adapter input: `bytes` from the socket for an engine that parses whole chunks; they reach
+   * `consume` in slices, and wait (with what follows) while reading is paused.
+   */
+  feedInput(bytes: Buffer, consume: (bytes: Buffer) => void): void {
+    this.#consume = consume;
+    this.#pendingInput =
+      this.#pendingInput === undefined ? bytes : Buffer.concat([this.#pendingInput, bytes]);
+    this.#drainInput();
+  }
+
+  #drainInput(): void {
+    const consume = this.#consume;
+    if (consume === undefined) return;
+    while (this.#pendingInput !== undefined && this.#pausedFor === 0 && !this.#closed) {
+      const pending: Buffer = this.#pendingInput;
+      this.#pendingInput =
+        pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
+      consume(
+        pending.length > INPUT_SLICE_BYTES ? pending.subarray(0, INPUT_SLICE_BYTES) : pending,
+      );
+    }
   }
 
   /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */
@@ -282,6 +313,9 @@ export class EngineConnection
   #unpause(reason: number): void {
     if ((this.#pausedFor & reason) === 0) return;
     this.#pausedFor &= ~reason;
-    if (this.#pausedFor === 0 && !this.#closed) this.#socket.resume();
+    if (this.#pausedFor !== 0 || this.#closed) return;
+    // What was read before the pause goes first, and may pause reading again.
+    this.#drainInput();
+    if (this.#pausedFor === 0) this.#socket.resume();
   }
 }

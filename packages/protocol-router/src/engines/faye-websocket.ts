@@ -74,8 +74,9 @@ function readHybiFrames(driver: HybiDriver, connection: EngineConnection, contex
   const { limits } = context;
   const parse = driver.parse.bind(driver);
   driver.parse = (chunk) => {
-    connection.received(chunk.length, 0);
-    parse(chunk);
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    connection.received(bytes.length, 0);
+    connection.feedInput(bytes, parse);
   };
   const assembler = new MessageAssembler(limits.maxMessageBytes, limits.maxFragments, {
     text: (text) => connection.receiveText(text),
@@ -152,7 +153,7 @@ function readHixieFrames(
     }
     if (driver.readyState === 1 && offset < bytes.length) {
       connection.received(bytes.length - offset, 0);
-      read(bytes.subarray(offset));
+      connection.feedInput(bytes.subarray(offset), read);
     }
   };
 }
