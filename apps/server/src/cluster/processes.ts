@@ -70,7 +70,14 @@ export async function startProcess(spec: ProcessSpec): Promise<ClusterProcess> {
   const watchdog = watch(pid);
   child.once('exit', () => {
     running.delete(child);
-    watchdog.kill('SIGKILL');
+    // The shell and its `sleep`: it leads a process group of its own (detached).
+    if (watchdog.pid !== undefined) {
+      try {
+        process.kill(-watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
@@ -108,7 +115,9 @@ export async function waitForPort(
     if (open) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`${process.name} did not listen on ${port} in ${timeoutMs} ms:\n${process.output()}`);
+  throw new Error(
+    `${process.name} did not listen on ${port} in ${timeoutMs} ms:\n${process.output()}`,
+  );
 }
 
 /** `count` distinct free TCP ports on 127.0.0.1, each found by binding port 0 (all held at once). */
