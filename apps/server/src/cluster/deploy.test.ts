@@ -23,6 +23,7 @@ import {
   isType,
 } from '../test-support/chat-client.js';
 import { type Cluster, startCluster } from './cluster.js';
+import { freePorts, startProcess, waitForPort } from './processes.js';
 import { PROXIES } from './proxies.js';
 
 const SCHEMES = ['ws', 'wss'] as const;
@@ -237,6 +238,60 @@ describe.each(PROXIES)('behind %s', (proxyName) => {
         });
         expect(answer.head.slice(0, 12)).toBe(`HTTP/1.1 ${status}`);
         expect(answer.ended).toBe(true);
+      }
+    },
+  );
+
+  // The evidence for haproxy.cfg's TCP frontend, on the same HAProxy and instance.
+  it.runIf(proxyName === 'haproxy')(
+    "shows HAProxy's HTTP mode refusing the drafts' handshakes, with or without accept-invalid-http-request",
+    async () => {
+      const [port = 0] = await freePorts(1);
+      const dir = await mkdtemp(path.join(tmpdir(), 'draftbridge-haproxy-http-'));
+      const config = path.join(dir, 'http-mode.cfg');
+      await writeFile(
+        config,
+        [
+          'defaults',
+          '    mode http',
+          '    option accept-invalid-http-request',
+          '    timeout connect 2s',
+          '    timeout client 10s',
+          '    timeout server 10s',
+          'frontend plain',
+          `    bind 127.0.0.1:${port}`,
+          '    default_backend instance',
+          'backend instance',
+          `    server a 127.0.0.1:${cluster.instances[1].port}`,
+          '',
+        ].join('\n'),
+      );
+      const haproxy = await startProcess({
+        name: 'haproxy',
+        command: 'haproxy',
+        args: ['-db', '-f', config],
+      });
+      try {
+        await waitForPort(port, haproxy);
+        const statusOf = async (protocol: Protocol) => {
+          const peer = await connectRaw(port, upgradeRequest(protocol, port));
+          const head = (await peer.waitFor((data) => data.includes('\r\n\r\n'))).toString('latin1');
+          peer.socket.destroy();
+          return head.includes('Your browser sent an invalid request')
+            ? `${head.slice(9, 12)} from HAProxy`
+            : head.slice(9, 12);
+        };
+        const statuses = [];
+        for (const protocol of PROTOCOLS) statuses.push([protocol, await statusOf(protocol)]);
+        expect(statuses).toEqual([
+          ['rfc6455', '101'],
+          ['hybi-08', '101'],
+          ['hybi-07', '101'],
+          ['hixie-76', '400 from HAProxy'],
+          ['hixie-75', '400 from HAProxy'],
+        ]);
+      } finally {
+        await haproxy.stop('SIGKILL');
       }
     },
   );
