@@ -64,6 +64,7 @@ describe('parseConfig', () => {
       maxRoomMembers: 2000,
       joinTimeoutMs: 10_000,
       idleTimeoutMs: 60_000,
+      trustProxy: [],
     });
     expect(config).toEqual(CONFIG_DEFAULTS);
   });
@@ -93,6 +94,7 @@ describe('parseConfig', () => {
       MAX_ROOM_MEMBERS: '7',
       JOIN_TIMEOUT_MS: '3000',
       IDLE_TIMEOUT_MS: '30000',
+      TRUST_PROXY: '127.0.0.1,::1',
     });
     expect(config).toEqual({
       port: 9000,
@@ -118,6 +120,7 @@ describe('parseConfig', () => {
       maxRoomMembers: 7,
       joinTimeoutMs: 3000,
       idleTimeoutMs: 30000,
+      trustProxy: ['127.0.0.1', '::1'],
     });
   });
 
@@ -191,6 +194,8 @@ describe('parseConfig', () => {
     ['ALLOWED_ORIGINS', '--allowed-origins', 'https://a.test/path', 'origins'],
     ['ALLOWED_ORIGINS', '--allowed-origins', 'https://a.test/', 'origins'],
     ['ALLOWED_ORIGINS', '--allowed-origins', 'ftp://a.test', 'origins'],
+    ['TRUST_PROXY', '--trust-proxy', 'localhost', 'IP addresses or CIDR ranges'],
+    ['TRUST_PROXY', '--trust-proxy', '10.0.0.0/33', 'IP addresses or CIDR ranges'],
   ])(
     'refuses %s=%s naming the option, its flag and what it accepts',
     (env, flag, value, accepts) => {
@@ -202,6 +207,14 @@ describe('parseConfig', () => {
       }
     },
   );
+
+  it('reads trusted proxies as addresses and CIDR ranges, and names a bad entry', () => {
+    const config = parseConfig({ TRUST_PROXY: '127.0.0.1, ::1,,10.0.0.0/8' });
+    expect(config.trustProxy).toEqual(['127.0.0.1', '::1', '10.0.0.0/8']);
+    expect(Object.isFrozen(config.trustProxy)).toBe(true);
+    const error = errorOf({ TRUST_PROXY: '127.0.0.1,proxy.local' });
+    expect(error.message).toContain('"proxy.local" is not an IP address or CIDR range');
+  });
 
   it('names the one bad entry of an origin list', () => {
     const error = errorOf({ ALLOWED_ORIGINS: 'https://good.test,nope' });

@@ -12,6 +12,7 @@ import {
   DEFAULT_INBOUND_BURST_BYTES,
   DEFAULT_INBOUND_BYTES_PER_SECOND,
   DEFAULT_MAX_FRAGMENTS,
+  parseProxyRange,
 } from '@draftbridge/protocol-router';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -85,6 +86,8 @@ export interface Config {
   readonly webRoot: string;
   /** Redis to share rooms between processes; unset runs everything in memory. */
   readonly redisUrl: string | undefined;
+  /** Proxies (addresses and CIDR ranges) whose X-Forwarded-For, -Proto and -Host are believed. */
+  readonly trustProxy: readonly string[];
 }
 
 /** A configuration value was refused; `options` names every option at fault. */
@@ -146,6 +149,25 @@ const originList = z
       .filter((entry) => entry !== ''),
   )
   .pipe(z.array(origin));
+
+// An address or a CIDR range, as the router's trust rule takes them.
+const proxyRange = z.string().transform((entry, context) => {
+  if (parseProxyRange(entry) === null) {
+    context.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR range` });
+    return z.NEVER;
+  }
+  return entry;
+});
+
+const proxyList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(z.array(proxyRange));
 
 const redisUrl = z
   .string()
@@ -301,6 +323,13 @@ export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config
     schema: redisUrl,
     fallback: undefined,
   },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    accepts:
+      'a comma-separated list of IP addresses or CIDR ranges such as 127.0.0.1,::1,10.0.0.0/8',
+    schema: proxyList,
+    fallback: [],
+  },
 };
 
 /** The configuration with no environment and no flags. */
@@ -309,6 +338,7 @@ export const CONFIG_DEFAULTS: Config = Object.freeze({
     Object.entries(CONFIG_OPTIONS).map(([key, spec]) => [key, spec.fallback]),
   ) as unknown as Config),
   allowedOrigins: Object.freeze([]),
+  trustProxy: Object.freeze([]),
 });
 
 const flagOf = (env: string) => env.toLowerCase().replaceAll('_', '-');
@@ -394,7 +424,11 @@ export function parseConfig(
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ ...config, allowedOrigins: Object.freeze([...config.allowedOrigins]) });
+  return Object.freeze({
+    ...config,
+    allowedOrigins: Object.freeze([...config.allowedOrigins]),
+    trustProxy: Object.freeze([...config.trustProxy]),
+  });
 }
 
 // Why a folder cannot serve as the web root, or null when it can.

@@ -11,6 +11,7 @@ import {
   type Connection,
   createOriginPolicy,
   createProtocolRouter,
+  createProxyTrust,
 } from '@draftbridge/protocol-router';
 import type { Hub } from './chat/hub.js';
 import { createMemoryHub } from './chat/memory-hub.js';
@@ -139,6 +140,10 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       engine,
       path,
       remote: `${connection.remoteAddress}:${connection.remotePort}`,
+      // Behind a trusted proxy (TRUST_PROXY) the socket's peer is the proxy.
+      ...(connection.clientAddress === connection.remoteAddress
+        ? {}
+        : { client: connection.clientAddress }),
       ...(isRelayLeg ? { relay: true } : {}),
     };
     logger.info(fields, 'connection open');
@@ -164,6 +169,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
   const router = createProtocolRouter({
     paths: WEBSOCKET_PATHS,
     originPolicy: createOriginPolicy(config.allowedOrigins),
+    ...(config.trustProxy.length === 0 ? {} : { trustProxy: createProxyTrust(config.trustProxy) }),
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     maxMessageBytes: config.maxMessageBytes,
     maxFragments: config.maxFragments,

@@ -15,6 +15,7 @@
  *   no version, no keys, Upgrade: WebSocket -> hixie-75 (draft-hixie-75 §4.1)
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { type Forwarding, type ProxyTrust, readForwarding } from './forwarded.js';
 import { parseDraft76Key } from './hixie/draft76-key.js';
 import { type OriginPolicy, readOrigin } from './origin-policy.js';
 import {
@@ -32,6 +33,8 @@ export interface UpgradeRequest {
   /** `1.1` and so on; absent means it is not known (and not checked). */
   readonly httpVersion?: string | undefined;
   readonly headers: IncomingHttpHeaders;
+  /** The TCP peer's address; forwarding headers are read only when `trustProxy` trusts it. */
+  readonly peerAddress?: string | undefined;
 }
 
 /** What an engine tells the classifier: the protocols it can serve. */
@@ -47,6 +50,8 @@ export interface ClassifyOptions {
   readonly isOriginAllowed: OriginPolicy;
   /** The engines by name (engines/index.ts). */
   readonly engines: Readonly<Record<string, EngineServes>>;
+  /** Peers whose X-Forwarded-* headers are believed (forwarded.ts); default: none. */
+  readonly trustProxy?: ProxyTrust | undefined;
 }
 
 /** Why a request is refused, in the order the checks run. */
@@ -68,6 +73,8 @@ export interface Accepted {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly origin: string | undefined;
+  /** The client's address and the public scheme and host, as far as a trusted proxy said. */
+  readonly forwarding: Forwarding;
 }
 
 /** A request to refuse with a plain HTTP response. */
@@ -205,11 +212,13 @@ export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOption
   const engine = chooseEngine(protocol, url.searchParams, request.headers, options.engines);
   if (typeof engine !== 'string') return engine;
 
+  const forwarding = readForwarding(request.headers, request.peerAddress ?? '', options.trustProxy);
   const origin = readOrigin(request.headers);
-  if (!options.isOriginAllowed(origin, request.headers)) {
+  if (!options.isOriginAllowed(origin, request.headers, forwarding)) {
     return reject('forbidden_origin', 403, 'Origin not allowed.');
   }
   if (!options.paths.includes(url.pathname)) return reject('unknown_path', 404, 'Not Found.');
 
-  return { accept: true, protocol, engine, path: url.pathname, query: url.searchParams, origin };
+  const { pathname: path, searchParams: query } = url;
+  return { accept: true, protocol, engine, path, query, origin, forwarding };
 }

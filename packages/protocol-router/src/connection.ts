@@ -55,6 +55,11 @@ export interface ConnectionInfo {
   readonly remoteAddress: string;
   /** The peer's port. */
   readonly remotePort: number;
+  /**
+   * The client's address: `remoteAddress`, or behind a trusted proxy (`trustProxy`) the
+   * right-most X-Forwarded-For address that is not a trusted proxy itself.
+   */
+  readonly clientAddress: string;
   /** The request headers, for what the router does not interpret. */
   readonly headers: IncomingHttpHeaders;
 }

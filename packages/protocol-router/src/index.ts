@@ -63,6 +63,14 @@ export type {
 export { ENGINE_ADAPTERS, ENGINE_LABELS, ENGINES, type EngineRegistry } from './engines/index.js';
 // The wire formats.
 export {
+  createProxyTrust,
+  type Forwarding,
+  type ProxyRange,
+  type ProxyTrust,
+  parseProxyRange,
+  readForwarding,
+} from './forwarded.js';
+export {
   answerDraft76Challenge,
   computeDraft76Answer,
   createDraft76Key,

@@ -36,6 +36,7 @@ import {
 import type { EngineLimits } from './engines/engine.js';
 import { IdleSweep } from './engines/engine-connection.js';
 import { ENGINE_ADAPTERS, type EngineRegistry } from './engines/index.js';
+import type { ProxyTrust } from './forwarded.js';
 import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
 import { destroySocketNow, guardSocket } from './outbox.js';
 
@@ -48,6 +49,11 @@ export interface RouterOptions {
   readonly paths: readonly string[];
   /** Who may connect; default: no Origin, or the server's own origin. */
   readonly originPolicy?: OriginPolicy;
+  /**
+   * Peers (proxies) whose X-Forwarded-For, -Proto and -Host are believed, for the client's
+   * address, the public origin and the drafts' location header; default: none (forwarded.ts).
+   */
+  readonly trustProxy?: ProxyTrust;
   /** Default 5000. */
   readonly handshakeTimeoutMs?: number;
   /** Largest frame and message in bytes, default 65536; over it: 1009, or the drafts' close. */
@@ -106,6 +112,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     paths: options.paths,
     isOriginAllowed: options.originPolicy ?? createOriginPolicy(),
     engines,
+    trustProxy: options.trustProxy,
   };
   const timers = new WeakMap<Duplex, NodeJS.Timeout>();
   // Admitted sockets whose handshake is not finished: what `admit` is told as `pending`.
@@ -157,7 +164,16 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     arm(socket, request);
-    const decision = classifyUpgrade(request, classifyOptions);
+    const decision = classifyUpgrade(
+      {
+        method: request.method,
+        url: request.url,
+        httpVersion: request.httpVersion,
+        headers: request.headers,
+        peerAddress: request.socket.remoteAddress,
+      },
+      classifyOptions,
+    );
     if (!decision.accept) {
       disarm(socket);
       abortHandshake(socket, decision.status, decision.message, decision.headers);

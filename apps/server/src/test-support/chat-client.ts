@@ -84,11 +84,14 @@ function collect(kind: ClientKind, client: ProtocolClient): ChatTestClient {
   };
 }
 
-/** Connects a test client of `kind` to the server at `base` (`ws://127.0.0.1:PORT`). */
+/**
+ * Connects a test client of `kind` to the server at `base` (`ws://127.0.0.1:PORT`, or `wss:`
+ * with the certificate to trust in `ca`), sending `origin` as a page would.
+ */
 export async function connectChatClient(
   kind: ClientKind,
   base: string,
-  options: { trace?: boolean; path?: string } = {},
+  options: { trace?: boolean; path?: string; origin?: string; ca?: string } = {},
 ): Promise<ChatTestClient> {
   const relay = kind === 'relay-76' || kind === 'relay-75';
   const url = relay
@@ -98,6 +101,8 @@ export async function connectChatClient(
     protocol: relay ? 'rfc6455' : kind,
     url,
     maxMessageBytes: MAX_RECEIVE_BYTES,
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
   return collect(kind, client);
 }

@@ -61,6 +61,7 @@ export async function connectHixieProtocol(
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     maxMessageBytes: options.maxMessageBytes,
     closeTimeoutMs: options.closeTimeoutMs,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
   // Listeners go on within the turn that connectHixie keeps the socket paused for.

@@ -1,5 +1,6 @@
 /**
- * hybi-07 (draft-ietf-hybi-thewebsocketprotocol-07) over a plain `net.Socket`: no maintained
+ * hybi-07 (draft-ietf-hybi-thewebsocketprotocol-07) over a plain `net.Socket` (or TLS for
+ * `wss:`): no maintained
  * client speaks it. It frames exactly as RFC 6455 does and differs in its handshake only in
  * the version (7) and in sending the origin as `Sec-WebSocket-Origin` (handshake.ts).
  *
@@ -155,12 +156,13 @@ class Hybi07Client extends EventEmitter<ProtocolClientEvents> implements Protoco
   }
 }
 
-/** Opens a hybi-07 connection to a `ws:` URL. */
+/** Opens a hybi-07 connection to a `ws:` or `wss:` URL. */
 export async function connectHybi07(options: ResolvedClientOptions): Promise<ProtocolClient> {
   const url = new URL(options.url);
-  if (url.protocol !== 'ws:') {
-    throw new TypeError(`url must start with ws: for hybi-07, got ${url.protocol}`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new TypeError(`url must start with ws: or wss: for hybi-07, got ${url.protocol}`);
   }
+  const secure = url.protocol === 'wss:';
   const handshake = createClientHandshake(
     'hybi-07',
     { host: url.host, resource: `${url.pathname || '/'}${url.search}` },
@@ -169,7 +171,8 @@ export async function connectHybi07(options: ResolvedClientOptions): Promise<Pro
   let received = Buffer.alloc(0);
   const socket = await performRawHandshake({
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port === '' ? 80 : Number(url.port),
+    port: url.port !== '' ? Number(url.port) : secure ? 443 : 80,
+    tls: secure ? { ca: options.ca } : undefined,
     request: Buffer.concat([handshake.head, handshake.body]),
     timeoutMs: options.handshakeTimeoutMs,
     read(chunk) {

@@ -55,8 +55,10 @@ export interface ProtocolClient extends EventEmitter<ProtocolClientEvents> {
 export interface ClientOptions {
   /** One of `PROTOCOLS`: it chooses the implementation (connect-client.ts). */
   readonly protocol: Protocol;
-  /** `ws://host:port/path?query`; `wss:` only on `rfc6455` and `hybi-08`. */
+  /** `ws://host:port/path?query`, or `wss:` for TLS. */
   readonly url: string;
+  /** Certificates (PEM) to trust for `wss:` instead of Node's own roots, e.g. a self-signed one. */
+  readonly ca?: string | Buffer;
   /** Sent as `Origin` (`Sec-WebSocket-Origin` on hybi-07/08). */
   readonly origin?: string;
   /** Extra request headers; the handshake's own cannot be overridden. */
@@ -75,6 +77,7 @@ export interface ClientOptions {
 export interface ResolvedClientOptions {
   readonly protocol: Protocol;
   readonly url: string;
+  readonly ca: string | Buffer | undefined;
   readonly origin: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly handshakeTimeoutMs: number;
@@ -100,6 +103,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   return {
     protocol: options.protocol,
     url: options.url,
+    ca: options.ca,
     origin: options.origin,
     headers: options.headers ?? {},
     handshakeTimeoutMs: positive(

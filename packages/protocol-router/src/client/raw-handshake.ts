@@ -1,18 +1,21 @@
 /**
- * The opening handshake of the clients that speak on a plain `net.Socket` (hixie-75/76,
- * hybi-07): connect, write the request, read the answer byte-exactly as it trickles in, within
+ * The opening handshake of the clients that speak on a plain `net.Socket`, or a TLS socket for
+ * `wss:` (hixie-75/76, hybi-07): connect, write the request, read the answer byte-exactly as it trickles in, within
  * a time limit. Bytes that follow the answer in the same chunk are frames: they are put back on
  * the paused socket, which resumes only in the macrotask after the promise resolves, so a
  * caller that attaches its listeners right after `await` misses nothing (microtasks run before
  * setImmediate).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** Where to connect, what to write, and how to read and judge the answer. */
 export interface RawHandshake {
   /** Host name or IP to connect to (IPv6 without brackets). */
   readonly hostname: string;
   readonly port: number;
+  /** Speak TLS (a `wss:` URL), trusting `ca` when given instead of Node's own roots. */
+  readonly tls?: { readonly ca: string | Buffer | undefined } | undefined;
   /** The request bytes, body included. */
   readonly request: Buffer;
   readonly timeoutMs: number;
@@ -30,7 +33,16 @@ export interface RawHandshake {
 /** Performs `handshake`; resolves with the paused socket, or rejects with the read's, the timeout's or the socket's error. */
 export function performRawHandshake(handshake: RawHandshake): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: handshake.hostname, port: handshake.port });
+    const { hostname: host, port } = handshake;
+    const socket =
+      handshake.tls === undefined
+        ? net.connect({ host, port })
+        : tls.connect({
+            host,
+            port,
+            ...(net.isIP(host) === 0 ? { servername: host } : {}),
+            ...(handshake.tls.ca === undefined ? {} : { ca: handshake.tls.ca }),
+          });
     socket.setNoDelay(true);
     const timer = setTimeout(() => fail(handshake.timedOut()), handshake.timeoutMs);
     const onData = (chunk: Buffer): void => {

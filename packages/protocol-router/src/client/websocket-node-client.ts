@@ -112,6 +112,7 @@ export function connectWebSocketNode(options: ResolvedClientOptions): Promise<Pr
       maxReceivedFrameSize: options.maxMessageBytes,
       maxReceivedMessageSize: options.maxMessageBytes,
       closeTimeout: options.closeTimeoutMs,
+      ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
     });
     const timer = setTimeout(() => {
       client.abort();

@@ -89,6 +89,7 @@ export class EngineConnection
   readonly origin: string | undefined;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly clientAddress: string;
   readonly headers: IncomingHttpHeaders;
   readonly #search: string;
   #query: URLSearchParams | undefined;
@@ -128,6 +129,7 @@ export class EngineConnection
     this.#search = decision.query.toString();
     this.origin = decision.origin;
     this.remoteAddress = socket.remoteAddress ?? '';
+    this.clientAddress = decision.forwarding.clientAddress;
     this.remotePort = socket.remotePort ?? 0;
     this.headers = headers;
     this.#socket = socket;

@@ -17,9 +17,10 @@
  * forbidden close codes with 1002. On the drafts every byte after the handshake is read by
  * hixie-reader.ts (why: see there) and its text goes straight to the connection.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { TextDecoder } from 'node:util';
 import FayeWebSocket from 'faye-websocket';
+import type { Accepted } from '../classify.js';
 import { CLOSE_CODES } from '../connection.js';
 import type { Protocol } from '../protocols.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext } from './engine.js';
@@ -45,9 +46,21 @@ const CLOSE_CODES_ACCEPTED: readonly number[] = [
 
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
 
-// The driver reads `request.headers`; a child object with other headers leaves the original alone.
-function withHybiVersion13(request: IncomingMessage): IncomingMessage {
-  const headers = { ...request.headers, 'sec-websocket-version': '13' };
+// websocket-driver builds the drafts' location header from `Host` and from whether it thinks
+// the request came over TLS (`Server.isSecureRequest`: a TLS socket, or `X-Forwarded-Proto:
+// https`, `X-Forwarded-Ssl: on`, `X-Forwarded-Scheme: https`, `Https: on` from anyone). It is
+// shown the public host, and one of those headers exactly when a trusted proxy said https.
+const SECURE_HINTS = ['https', 'x-forwarded-ssl', 'x-forwarded-scheme', 'x-forwarded-proto'];
+
+// The driver reads `request.headers`; a child object with other headers leaves the original
+// alone. hybi-07 and -08 are shown as version 13 (see the design note).
+function requestForDriver(request: IncomingMessage, decision: Accepted): IncomingMessage {
+  const headers: IncomingHttpHeaders = { ...request.headers };
+  for (const name of SECURE_HINTS) delete headers[name];
+  const { host, scheme } = decision.forwarding;
+  if (host !== undefined) headers.host = host;
+  if (scheme === 'https') headers['x-forwarded-proto'] = 'https';
+  if (!isDraft(decision.protocol)) headers['sec-websocket-version'] = '13';
   return Object.create(request, { headers: { value: headers } }) as IncomingMessage;
 }
 
@@ -182,8 +195,7 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const { request, socket, head, decision, limits, outbox, sweep } = context;
   const { protocol } = decision;
   const draft = isDraft(protocol);
-  const engineRequest = draft ? request : withHybiVersion13(request);
-  const ws = new FayeWebSocket(engineRequest, socket, head, [], {
+  const ws = new FayeWebSocket(requestForDriver(request, decision), socket, head, [], {
     maxLength: limits.maxMessageBytes,
     // Seconds; the driver sends pings on hybi only, the drafts have no ping frame.
     ...(draft ? {} : { ping: Math.max(1, Math.round(limits.keepaliveIntervalMs / 1000)) }),

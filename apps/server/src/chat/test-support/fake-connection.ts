@@ -29,6 +29,7 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
   readonly origin = undefined;
   readonly remoteAddress = '127.0.0.1';
   readonly remotePort = 40000;
+  readonly clientAddress = '127.0.0.1';
   readonly headers: IncomingHttpHeaders = {};
   isOpen = true;
   bufferedAmount = 0;

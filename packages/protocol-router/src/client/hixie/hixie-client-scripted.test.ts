@@ -252,7 +252,7 @@ describe('connectHixie closing against a scripted server', () => {
 
 describe('connectHixie options', () => {
   it.each([
-    [{ url: 'wss://127.0.0.1:1/ws', draft: 76 }, /wss: is not supported/],
+    [{ url: 'https://127.0.0.1:1/ws', draft: 76 }, /must start with ws: or wss:/],
     [{ url: 'ws://127.0.0.1:1/ws', draft: 77 }, /draft must be 75 or 76/],
     [{ url: 'ws://127.0.0.1:1/ws', draft: 76, handshakeTimeoutMs: 0 }, /handshakeTimeoutMs/],
     [{ url: 'ws://127.0.0.1:1/ws', draft: 76, maxMessageBytes: -1 }, /maxMessageBytes/],

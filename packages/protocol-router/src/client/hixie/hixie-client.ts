@@ -197,12 +197,13 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
  * made right after `await` is undone; pause later than that.
  */
 export async function connectHixie(options: HixieClientOptions): Promise<HixieClient> {
-  const { draft, target, handshakeTimeoutMs, ...settings } = resolveHixieOptions(options);
+  const { draft, target, handshakeTimeoutMs, ca, ...settings } = resolveHixieOptions(options);
   const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
   const reader = new HixieResponseReader(challenge.expectedAnswer.length);
   const socket = await performRawHandshake({
     hostname: target.hostname,
     port: target.port,
+    tls: target.secure ? { ca } : undefined,
     request: createHixieRequest(target, options, challenge),
     timeoutMs: handshakeTimeoutMs,
     read(chunk) {

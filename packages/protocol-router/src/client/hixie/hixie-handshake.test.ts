@@ -54,6 +54,7 @@ describe('parseHixieUrl', () => {
     expect(parseHixieUrl('ws://127.0.0.1:8080/ws?draft=76&a=b')).toEqual({
       hostname: '127.0.0.1',
       port: 8080,
+      secure: false,
       host: '127.0.0.1:8080',
       resource: '/ws?draft=76&a=b',
       location: 'ws://127.0.0.1:8080/ws?draft=76&a=b',
@@ -70,6 +71,15 @@ describe('parseHixieUrl', () => {
     });
   });
 
+  it('speaks TLS on port 443 for wss: and expects a wss: location', () => {
+    expect(parseHixieUrl('wss://Example.com/ws')).toMatchObject({
+      port: 443,
+      secure: true,
+      host: 'example.com',
+      location: 'wss://example.com/ws',
+    });
+  });
+
   it('connects to an IPv6 literal without its brackets', () => {
     expect(parseHixieUrl('ws://[::1]:9000/ws')).toMatchObject({
       hostname: '::1',
@@ -78,8 +88,7 @@ describe('parseHixieUrl', () => {
   });
 
   it.each([
-    ['wss://example.com/', /wss: is not supported/],
-    ['http://example.com/', /must start with ws:/],
+    ['http://example.com/', /must start with ws: or wss:/],
     ['ws://example.com/#top', /fragment/],
     ['not a url', /not a valid URL/],
   ])('rejects %s', (url, message) => {

@@ -15,8 +15,10 @@ import { HixieError } from './hixie-errors.js';
 export interface HixieTarget {
   /** Host name or IP to connect to (IPv6 without brackets). */
   readonly hostname: string;
-  /** TCP port (80 when the URL has none). */
+  /** TCP port (80, or 443 for `wss:`, when the URL has none). */
   readonly port: number;
+  /** True for `wss:`: the connection speaks TLS. */
+  readonly secure: boolean;
   /** The `Host` header: host, plus `:port` when not 80. */
   readonly host: string;
   /** Path and query, e.g. `/ws?engine=faye-websocket`. */
@@ -25,7 +27,7 @@ export interface HixieTarget {
   readonly location: string;
 }
 
-/** Reads a `ws://host:port/path?query` URL; rejects `wss:` and anything else clearly. */
+/** Reads a `ws:` or `wss:` URL (`ws://host:port/path?query`); rejects anything else clearly. */
 export function parseHixieUrl(url: string): HixieTarget {
   let parsed: URL;
   try {
@@ -33,22 +35,24 @@ export function parseHixieUrl(url: string): HixieTarget {
   } catch {
     throw new HixieError('invalid_options', `url is not a valid URL: ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol === 'wss:') {
-    throw new HixieError('invalid_options', 'url: wss: is not supported by the hixie client');
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new HixieError(
+      'invalid_options',
+      `url must start with ws: or wss:, got ${parsed.protocol}`,
+    );
   }
-  if (parsed.protocol !== 'ws:') {
-    throw new HixieError('invalid_options', `url must start with ws:, got ${parsed.protocol}`);
-  }
+  const secure = parsed.protocol === 'wss:';
   if (parsed.hash !== '') {
     throw new HixieError('invalid_options', 'url must not contain a fragment (#...)');
   }
   const resource = `${parsed.pathname || '/'}${parsed.search}`;
   return {
     hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port === '' ? 80 : Number(parsed.port),
+    port: parsed.port !== '' ? Number(parsed.port) : secure ? 443 : 80,
+    secure,
     host: parsed.host,
     resource,
-    location: `ws://${parsed.host}${resource}`,
+    location: `${parsed.protocol}//${parsed.host}${resource}`,
   };
 }
 

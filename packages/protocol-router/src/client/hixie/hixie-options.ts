@@ -14,8 +14,10 @@ import { checkHixieRequestOptions, type HixieTarget, parseHixieUrl } from './hix
 
 /** How to open a hixie connection. */
 export interface HixieClientOptions {
-  /** `ws://host:port/path?query`; `wss:` is not supported. */
+  /** `ws://host:port/path?query`, or `wss:` for TLS. */
   url: string;
+  /** Certificates (PEM) to trust for `wss:` instead of Node's own roots. */
+  ca?: string | Buffer;
   /** 75 or 76: decides the handshake's challenge and the closing (hixie-drafts.ts). */
   draft: HixieDraft;
   /** Sent as `Origin`, and the server must echo it. */
@@ -45,6 +47,8 @@ export interface ResolvedHixieOptions extends HixieConnectionSettings {
   readonly target: HixieTarget;
   /** Time allowed from connecting until the handshake is verified. */
   readonly handshakeTimeoutMs: number;
+  /** Certificates to trust for `wss:`, when given. */
+  readonly ca: string | Buffer | undefined;
 }
 
 const invalid = (message: string) => new HixieError('invalid_options', message);
@@ -64,6 +68,7 @@ export function resolveHixieOptions(options: HixieClientOptions): ResolvedHixieO
   return {
     draft,
     target,
+    ca: options.ca,
     handshakeTimeoutMs: checkPositive(
       'handshakeTimeoutMs',
       options.handshakeTimeoutMs,
