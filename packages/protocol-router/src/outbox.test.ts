@@ -1,0 +1,200 @@
+/**
+ * The write path on its own, over real TCP sockets: what ARCHITECTURE.md leads with (one
+ * gathered write a turn, an engine's frame never overtaking or landing inside a chat frame,
+ * frames held while the socket drains, pongs coalesced, a close that ends without a reset).
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { destroySocketNow, guardSocket, type Outbox, type OutboxOwner } from './outbox.js';
+
+interface Pair {
+  readonly server: net.Socket;
+  readonly client: net.Socket;
+  received(): Buffer;
+  waitFor(bytes: number): Promise<void>;
+}
+
+const listeners: net.Server[] = [];
+afterEach(() => {
+  for (const listener of listeners.splice(0)) listener.close();
+});
+
+async function connectedPair(clientOptions: net.NetConnectOpts = { port: 0 }): Promise<Pair> {
+  const listener = net.createServer({ allowHalfOpen: true });
+  listeners.push(listener);
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const { port } = listener.address() as net.AddressInfo;
+  const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
+  const client = net.connect({ ...clientOptions, port, host: '127.0.0.1' } as net.NetConnectOpts);
+  const [server] = await accepted;
+  const chunks: Buffer[] = [];
+  client.on('data', (chunk: Buffer) => chunks.push(chunk));
+  client.on('error', () => {});
+  const received = () => Buffer.concat(chunks);
+  return {
+    server,
+    client,
+    received,
+    async waitFor(bytes) {
+      while (received().length < bytes) await once(client, 'data');
+    },
+  };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function recordingOwner(): OutboxOwner & { turns: number; drains: number } {
+  return {
+    turns: 0,
+    drains: 0,
+    onTurnEnd() {
+      this.turns += 1;
+    },
+    onDrain() {
+      this.drains += 1;
+    },
+  };
+}
+
+describe('Outbox', () => {
+  it("writes a turn's frames in one gathered write, in order", async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    const owner = recordingOwner();
+    outbox.setOwner(owner);
+    const writes: number[] = [];
+    const socket = pair.server as net.Socket & {
+      _writev?: (chunks: { chunk: Buffer }[], cb: () => void) => void;
+      _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
+    };
+    const writev = socket._writev?.bind(socket);
+    const write = socket._write.bind(socket);
+    socket._writev = (chunks, cb) => {
+      writes.push(chunks.length);
+      writev?.(chunks, cb);
+    };
+    socket._write = (chunk, encoding, cb) => {
+      writes.push(1);
+      write(chunk, encoding, cb);
+    };
+    for (const letter of ['a', 'b', 'c', 'd']) outbox.push(Buffer.from(letter));
+    expect(outbox.bytes).toBe(4);
+    await pair.waitFor(4);
+    expect(pair.received().toString()).toBe('abcd');
+    expect(writes).toEqual([4]);
+    expect(owner.turns).toBe(1);
+  });
+
+  it("hands queued frames to the kernel before an engine's own write, so nothing overtakes", async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    outbox.push(Buffer.from('chat-1 '));
+    outbox.push(Buffer.from('chat-2 '));
+    // What an engine does for a ping or a Close: a plain write on the socket.
+    pair.server.write(Buffer.from('engine-frame'));
+    await pair.waitFor('chat-1 chat-2 engine-frame'.length);
+    expect(pair.received().toString()).toBe('chat-1 chat-2 engine-frame');
+    // Nothing is sent twice at the end of the turn.
+    await turn();
+    await turn();
+    expect(pair.received().toString()).toBe('chat-1 chat-2 engine-frame');
+  });
+
+  it("sends what was queued before an engine's end", async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    outbox.push(Buffer.from('last words'));
+    pair.server.end();
+    await once(pair.client, 'end');
+    expect(pair.received().toString()).toBe('last words');
+  });
+
+  it('keeps one pong per turn, the newest', async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    outbox.push(Buffer.from('<message>'));
+    for (let i = 1; i <= 5; i += 1) outbox.pushPong(Buffer.from(`<pong ${i}>`));
+    outbox.push(Buffer.from('<after>'));
+    await pair.waitFor('<message><pong 5><after>'.length);
+    expect(pair.received().toString()).toBe('<message><pong 5><after>');
+  });
+
+  it('holds frames while the socket has not drained, counts them, and sends them on drain', async () => {
+    const pair = await connectedPair();
+    pair.client.pause();
+    const outbox = guardSocket(pair.server);
+    const owner = recordingOwner();
+    outbox.setOwner(owner);
+    const frame = Buffer.alloc(64 * 1024, 0x61);
+    // Enough to fill the kernel's buffers on loopback, so the socket stops taking more.
+    for (let i = 0; i < 400 && !outbox.held; i += 1) {
+      outbox.push(frame);
+      await turn();
+    }
+    expect(outbox.held).toBe(true);
+    const socketHeld = pair.server.writableLength;
+    for (let i = 0; i < 10; i += 1) {
+      outbox.push(frame);
+      await turn();
+    }
+    // While held, frames wait in the outbox: the socket's own buffer does not grow.
+    expect(pair.server.writableLength).toBe(socketHeld);
+    expect(outbox.bytes).toBeGreaterThanOrEqual(10 * frame.length);
+    pair.client.resume();
+    while (owner.drains === 0) await turn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(outbox.bytes).toBe(0);
+  });
+
+  it('ends with a FIN after the queued bytes, reads what still comes, never resets', async () => {
+    const pair = await connectedPair({ port: 0, allowHalfOpen: true });
+    let reset = false;
+    pair.client.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') reset = true;
+    });
+    // The server has not read these bytes yet: closing now would answer them with a reset.
+    pair.server.pause();
+    pair.client.write(Buffer.alloc(32 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outbox = guardSocket(pair.server, 2000);
+    outbox.push(Buffer.from('close frame'));
+    pair.server.destroy();
+    await once(pair.client, 'end');
+    expect(pair.received().toString()).toBe('close frame');
+    pair.client.write(Buffer.alloc(32 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    pair.client.write(Buffer.alloc(1024));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(reset).toBe(false);
+    pair.client.end();
+    await once(pair.server, 'close');
+    expect(reset).toBe(false);
+  });
+
+  it('resets a closing peer that keeps sending past what a client has in flight', async () => {
+    const pair = await connectedPair({ port: 0, allowHalfOpen: true });
+    pair.client.on('error', () => {});
+    const outbox: Outbox = guardSocket(pair.server, 10_000);
+    pair.server.destroy();
+    await once(pair.client, 'end');
+    const closed = once(pair.server, 'close');
+    for (let i = 0; i < 40 && !pair.client.destroyed; i += 1) {
+      pair.client.write(Buffer.alloc(64 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await closed;
+    expect(outbox.bytes).toBe(0);
+  });
+
+  it('drops what is queued when destroyed at once, without lingering', async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    outbox.push(Buffer.from('never sent'));
+    destroySocketNow(pair.server);
+    await once(pair.client, 'close');
+    expect(pair.received().length).toBe(0);
+    expect(outbox.bytes).toBe(0);
+  });
+});
