@@ -15,7 +15,8 @@
  * comes here first; data frames are assembled by the shared MessageAssembler, pings answered
  * through the outbox, unmasked frames closed with 1002 (§5.1; the driver would say 1003) and
  * forbidden close codes with 1002. On the drafts every byte after the handshake is read by
- * hixie-reader.ts (why: see there) and its text goes straight to the connection.
+ * hixie-reader.ts (why: see there) and its text goes straight to the connection; text that is
+ * not UTF-8 closes the connection with the draft's closing handshake, as 1007 does on hybi.
  */
 import type { IncomingMessage } from 'node:http';
 import { TextDecoder } from 'node:util';
@@ -143,6 +144,7 @@ function readHixieFrames(
     },
     close: () => driver.close(),
     tooLarge: () => driver.close(),
+    invalidText: () => driver.close(),
   });
   driver.parse = (chunk) => {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
