@@ -197,7 +197,12 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     request.headers,
     {
       closeEngine: (code, reason) => {
-        driver.close(reason, code);
+        // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the
+        // socket); the hybi driver keeps its side open until the peer's Close, so a peer that
+        // does not answer saw no end until the close timeout destroyed the socket, its unread
+        // bytes then turning the end into a reset. One rule: our FIN follows our Close at once
+        // (RFC 6455 §5.5.1: nothing is sent after a Close), and reading goes on.
+        if (driver.close(reason, code) && !draft) socket.end();
       },
       engineBuffered: () => ws.bufferedAmount,
     },
