@@ -91,6 +91,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     createHttpHandler({
       webRoot: config.webRoot,
       metrics,
+      websocketPaths: WEBSOCKET_PATHS,
       health: async () => {
         if (closing) return { ok: false, detail: 'shutting down' };
         return (await hub.health?.()) ?? { ok: true };
