@@ -94,6 +94,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     createHttpHandler({
       webRoot: config.webRoot,
       metrics,
+      websocketPaths: WEBSOCKET_PATHS,
       health: async () => {
         if (closing) return { ok: false, detail: 'shutting down' };
         if (resources.exhausted()) return { ok: false, detail: 'file descriptors exhausted' };

@@ -248,8 +248,9 @@ describe.each(['hixie-76', 'hixie-75'] as const)('%s', (protocol) => {
     await expectBystanderReceives();
   });
 
-  it('replaces invalid UTF-8 (the drafts have no 1007) and answers what it reads', async () => {
+  it('refuses invalid UTF-8 with its closing handshake, as 1007 on RFC 6455, answering nothing', async () => {
     const session = await joinedSession(protocol);
+    const before = session.messages().length;
     session.sendRaw(
       Buffer.concat([
         Buffer.from([0x00]),
@@ -259,9 +260,11 @@ describe.each(['hixie-76', 'hixie-75'] as const)('%s', (protocol) => {
         Buffer.from([0xff]),
       ]),
     );
-    await session.waitForFrame((f) => f.kind === 'text' && f.text.includes('pong'));
-    expect(session.messages().at(-1)).toEqual({ type: 'pong', t: '\ufffd(' });
-    session.peer.socket.destroy();
+    await session.peer.closed(5000);
+    expect(session.messages().length).toBe(before);
+    expect(session.frames().filter((f) => f.kind === 'close')).toEqual(
+      protocol === 'hixie-76' ? [{ kind: 'close', code: undefined }] : [],
+    );
     await expectBystanderReceives();
   });
 

@@ -3,6 +3,11 @@
  * path traversal). Hashed assets under `/assets/` are cached for a year; everything else is
  * revalidated. Every response carries the usual security headers and a Content-Security-Policy
  * that lets the page talk only to its own origin.
+ *
+ * A WebSocket path reached by a request that is not an upgrade (no `Upgrade`, or no
+ * `Connection: Upgrade`: Node then hands it here, not to the router) gets `426 Upgrade
+ * Required` with the protocol and versions it takes, and the connection is closed: the path is
+ * an endpoint, not a missing file (RFC 7231 §6.5.15; RFC 6455 §4.2.2 lists the versions).
  */
 import {
   type IncomingMessage,
@@ -11,6 +16,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { SUPPORTED_VERSIONS } from '@draftbridge/protocol-router';
 import sirv from 'sirv';
 import type { Metrics } from './metrics.js';
 
@@ -30,6 +36,19 @@ export interface HttpHandlerOptions {
   readonly metrics: Metrics;
   /** The health of the chat: `ok`, or what is wrong. */
   readonly health: () => Promise<{ ok: boolean; detail?: string }>;
+  /** Paths that take WebSocket upgrades only; a plain request there gets `426`. */
+  readonly websocketPaths: readonly string[];
+}
+
+function sendUpgradeRequired(res: ServerResponse): void {
+  res.writeHead(426, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+    Upgrade: 'websocket',
+    'Sec-WebSocket-Version': SUPPORTED_VERSIONS.join(', '),
+  });
+  res.end('Upgrade Required: this is a WebSocket endpoint.\n');
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -67,6 +86,10 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       sendText(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+      return;
+    }
+    if (path !== undefined && options.websocketPaths.includes(path)) {
+      sendUpgradeRequired(res);
       return;
     }
     serveStatic(req, res, () => sendText(res, 404, 'text/plain; charset=utf-8', 'Not Found\n'));

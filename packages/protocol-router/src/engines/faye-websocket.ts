@@ -15,7 +15,8 @@
  * comes here first; data frames are assembled by the shared MessageAssembler, pings answered
  * through the outbox, unmasked frames closed with 1002 (§5.1; the driver would say 1003) and
  * forbidden close codes with 1002. On the drafts every byte after the handshake is read by
- * hixie-reader.ts (why: see there) and its text goes straight to the connection.
+ * hixie-reader.ts (why: see there) and its text goes straight to the connection; text that is
+ * not UTF-8 closes the connection with the draft's closing handshake, as 1007 does on hybi.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { TextDecoder } from 'node:util';
@@ -157,6 +158,7 @@ function readHixieFrames(
     },
     close: () => driver.close(),
     tooLarge: () => driver.close(),
+    invalidText: () => driver.close(),
   });
   driver.parse = (chunk) => {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -208,7 +210,12 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     request.headers,
     {
       closeEngine: (code, reason) => {
-        driver.close(reason, code);
+        // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the
+        // socket); the hybi driver keeps its side open until the peer's Close, so a peer that
+        // does not answer saw no end until the close timeout destroyed the socket, its unread
+        // bytes then turning the end into a reset. One rule: our FIN follows our Close at once
+        // (RFC 6455 §5.5.1: nothing is sent after a Close), and reading goes on.
+        if (driver.close(reason, code) && !draft) socket.end();
       },
       engineBuffered: () => ws.bufferedAmount,
     },

@@ -16,10 +16,11 @@ function lengthBytes(length: number): number[] {
   return groups;
 }
 
+const encodeText = (text: string) =>
+  Buffer.concat([Buffer.from([0x00]), Buffer.from(text), Buffer.from([0xff])]);
+
 function encode(frame: Frame): Buffer {
-  if (frame.kind === 'text') {
-    return Buffer.concat([Buffer.from([0x00]), Buffer.from(frame.text), Buffer.from([0xff])]);
-  }
+  if (frame.kind === 'text') return encodeText(frame.text);
   if (frame.kind === 'other-type') {
     return Buffer.from([frame.type, ...frame.bytes.filter((b) => b !== 0xff), 0xff]);
   }
@@ -53,6 +54,7 @@ function feed(draft: 75 | 76, limit: number, stream: Buffer, cuts: number[]) {
     text: (text) => texts.push(text),
     close: () => events.push('close'),
     tooLarge: () => events.push('tooLarge'),
+    invalidText: () => events.push('invalidText'),
   });
   const points = [...new Set(cuts.map((c) => Math.floor(c * stream.length)))].sort((a, b) => a - b);
   let from = 0;
@@ -136,9 +138,47 @@ describe('hixie reader', () => {
     );
   });
 
-  it('replaces invalid UTF-8 as the driver did: the drafts cannot refuse it', () => {
-    const stream = Buffer.from([0x00, 0x61, 0xc3, 0x28, 0xff]);
-    expect(feed(76, 100, stream, [0.5]).texts).toEqual(['a\ufffd(']);
+  it('refuses a text frame that is not UTF-8 whole, and reads nothing after it', () => {
+    // Byte sequences that are never UTF-8: a lone continuation byte, a surrogate (the finding's
+    // ED A0 80), an overlong '/', a code point past U+10FFFF, a character cut off by the 0xFF.
+    const invalid = [
+      [0xc3, 0x28],
+      [0xed, 0xa0, 0x80],
+      [0xc0, 0xaf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { maxLength: 6 }),
+        fc.constantFrom(...invalid),
+        fc.array(frameArb, { maxLength: 6 }),
+        cutsArb,
+        fc.constantFrom(75, 76),
+        (before, bad, after, cuts, draft) => {
+          const stream = Buffer.concat([
+            ...before.map(encode),
+            Buffer.from([0x00, 0x6f, 0x6b, 0x20, ...bad, 0x21, 0xff]),
+            ...after.map(encode),
+          ]);
+          const texts = before.flatMap((f) =>
+            f.kind === 'text' ? [Buffer.from(f.text).toString()] : [],
+          );
+          expect(feed(draft as 75 | 76, 1024, stream, cuts)).toEqual({
+            texts,
+            events: ['invalidText'],
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a character split across chunks, down to one byte a chunk', () => {
+    const text = 'a€𝄞κόσμε';
+    const stream = encodeText(text);
+    const everyByte = Array.from({ length: stream.length }, (_, i) => i / stream.length);
+    expect(feed(76, 100, stream, everyByte)).toEqual({ texts: [text], events: [] });
   });
 
   it('refuses a length prefix of more than five groups before it grows without end', () => {

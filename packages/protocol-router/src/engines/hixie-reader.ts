@@ -12,13 +12,25 @@
  * one Buffer that grows to the limit at most, and skips length-prefixed frames by count.
  *
  * What the server makes of the codec's frames:
- * - text is decoded as the driver did, invalid UTF-8 becoming U+FFFD: the drafts have no way
- *   to refuse it (the client, which can fail the connection, refuses it instead);
+ * - text that is valid UTF-8 is delivered;
+ * - text that is not is refused whole: nothing of the frame is delivered, nothing after it is
+ *   read, and the connection is closed with the draft's closing handshake, as RFC 6455 closes
+ *   with 1007 (§8.1). The drafts leave the choice to the server (draft-hixie-76 §5.4,
+ *   "Handling errors in UTF-8 from the client"; draft-75's server requirements say the same):
+ *   "When a server is to interpret a byte stream as UTF-8 but finds that the byte stream is not
+ *   in fact a valid UTF-8 stream, behavior is undefined. A server could close the connection,
+ *   convert invalid byte sequences to U+FFFD REPLACEMENT CHARACTERs, store the data verbatim,
+ *   or perform application-specific processing. Subprotocols layered on the WebSocket protocol
+ *   might define specific behavior for servers." The chat is such a subprotocol, and closing is
+ *   the one choice that gives every protocol one result: text that is not UTF-8 reaches nobody
+ *   (with U+FFFD a draft member's bytes were broadcast as other text, where the same bytes on
+ *   RFC 6455 closed the connection);
  * - `0xFF 0x00` is draft-76's closing handshake, after which nothing is read; in draft-75 it is
  *   just an empty frame;
  * - a frame past `maxMessageBytes` (text buffered, or a length announced) ends the connection
  *   the way the driver did.
  */
+import { isUtf8 } from 'node:buffer';
 import { HixieFrameReader } from '../hixie/hixie-frames.js';
 
 /** What the reader reports. */
@@ -29,6 +41,8 @@ export interface HixieReaderEvents {
   close(): void;
   /** A frame passed the size limit; the reader reads nothing more. */
   tooLarge(): void;
+  /** A text frame was not UTF-8: it is not delivered, and the reader reads nothing more. */
+  invalidText(): void;
 }
 
 /** Returns a function that takes every chunk after the handshake, split anywhere. */
@@ -39,7 +53,14 @@ export function createHixieReader(
 ): (chunk: Uint8Array) => void {
   const reader: HixieFrameReader = new HixieFrameReader(
     {
-      onText: (payload) => on.text(payload?.toString('utf8') ?? ''),
+      onText(payload) {
+        if (payload === null || isUtf8(payload)) {
+          on.text(payload?.toString('utf8') ?? '');
+          return;
+        }
+        reader.stop();
+        on.invalidText();
+      },
       onClose() {
         if (draft !== 76) return;
         reader.stop();

@@ -7,7 +7,7 @@ import { encodeHixieTextFrame, HixieFrameReader } from '../hixie/hixie-frames.js
 import { HYBI_OPCODES, HybiFrameReader } from '../hybi/hybi-frames.js';
 import type { Protocol } from '../protocols.js';
 import { clientFrame } from './frames.js';
-import { connectRaw, endOfHead, type RawPeer } from './raw-peer.js';
+import { connectRaw, endOfHead, type RawPeer, type RawPeerOptions } from './raw-peer.js';
 import { upgradeRequest } from './requests.js';
 
 /** A frame the server sent. */
@@ -67,13 +67,17 @@ function readHixie(data: Buffer): ServerFrame[] {
   return frames;
 }
 
-/** Opens a session of `protocol` to 127.0.0.1:`port` on `/ws` (or `target`), handshake complete. */
+/**
+ * Opens a session of `protocol` to 127.0.0.1:`port` on `/ws` (or `target`), handshake complete;
+ * `options` are the raw peer's (`allowHalfOpen` to keep writing after the server's FIN).
+ */
 export async function openRawSession(
   port: number,
   protocol: Protocol,
   target = '/ws',
+  options: RawPeerOptions = {},
 ): Promise<RawSession> {
-  const peer = await connectRaw(port, upgradeRequest(protocol, port, { target }));
+  const peer = await connectRaw(port, upgradeRequest(protocol, port, { target }), options);
   const extra = protocol === 'hixie-76' ? 16 : 0;
   const data = await peer.waitFor((d) => endOfHead(d) > 0 && d.length >= endOfHead(d) + extra);
   if (!data.toString('latin1').startsWith('HTTP/1.1 101')) {

@@ -10,10 +10,10 @@
  * - Size: no frame may carry more than `maxMessageBytes` payload bytes (length-prefixed ones
  *   included, since their raw bytes are kept too): `too_large` on the chunk that crosses the
  *   limit, never buffering past it.
- * - Invalid UTF-8: the drafts decode text with replacement characters, which hides a broken peer
- *   (and is what the server must do, having no way to refuse it). The client fails with
- *   `invalid_utf8` instead, as RFC 6455 §8.1 does; it never returns text containing a U+FFFD
- *   that was not sent.
+ * - Invalid UTF-8: draft-hixie-76 §4.3 has a client decode it with replacement characters,
+ *   which hides a broken peer. The client fails with `invalid_utf8` instead, as RFC 6455 §8.1
+ *   does (and as our server does with a draft client's text, engines/hixie-reader.ts); it never
+ *   returns text containing a U+FFFD that was not sent.
  * After a failure the stream cannot be trusted, so every later `push()` throws the same error.
  */
 import { isUtf8 } from 'node:buffer';
