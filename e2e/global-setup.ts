@@ -4,13 +4,12 @@
  * (this workspace depends on them and `test` depends on `^build`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BASE_URL_ENV, CHROMIUM_PATH, SERVER_START_TIMEOUT_MS } from './constants.js';
-
-// The server prints "... on http://HOST:PORT" once it listens; PORT=0 lets it pick the port.
-const LISTENING = /on (http:\/\/[\d.]+:\d+)/;
 
 function resolveServerEntry(): string {
   const require = createRequire(import.meta.url);
@@ -22,26 +21,29 @@ function resolveServerEntry(): string {
   return entry;
 }
 
-function waitForUrl(child: ChildProcess): Promise<string> {
+// PORT=0 lets the server pick its port; with READY_FILE it writes {"url", ...} there once it listens.
+function waitForUrl(child: ChildProcess, readyFile: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => {
-      reject(
-        new Error(`the server did not start within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`),
-      );
-    }, SERVER_START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = LISTENING.exec(output);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (existsSync(readyFile)) {
+        clearInterval(poll);
+        resolve((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url);
+      } else if (Date.now() - started > SERVER_START_TIMEOUT_MS) {
+        clearInterval(poll);
+        reject(
+          new Error(`the server did not start within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`),
+        );
+      }
+    }, 20);
     child.once('exit', (code) => {
-      clearTimeout(timer);
+      clearInterval(poll);
       reject(new Error(`the server exited with ${code}:\n${output}`));
     });
   });
@@ -54,11 +56,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       `no Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`,
     );
   }
+  const readyFile = path.join(await mkdtemp(path.join(tmpdir(), 'draftbridge-e2e-')), 'ready.json');
   const child = spawn(process.execPath, [resolveServerEntry()], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      READY_FILE: readyFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await waitForUrl(child);
+  const url = await waitForUrl(child, readyFile);
   const health = await fetch(`${url}/healthz`);
   if (!health.ok) throw new Error(`${url}/healthz answered ${health.status}`);
   process.env[BASE_URL_ENV] = url;

@@ -86,6 +86,8 @@ export interface Config {
   readonly webRoot: string;
   /** Redis to share rooms between processes; unset runs everything in memory. */
   readonly redisUrl: string | undefined;
+  /** Where `npm start` writes `{"url","host","port"}` once it listens, for scripts and tests. */
+  readonly readyFile: string | undefined;
   /** Proxies (addresses and CIDR ranges) whose X-Forwarded-For, -Proto and -Host are believed. */
   readonly trustProxy: readonly string[];
 }
@@ -316,6 +318,15 @@ export const CONFIG_OPTIONS: { readonly [K in keyof Config]-?: OptionSpec<Config
     accepts: `a folder holding the built web app (${WEB_ROOT_ENTRY})`,
     schema: z.string().transform((folder) => path.resolve(folder)),
     fallback: path.resolve(here, '../../web/dist'),
+  },
+  readyFile: {
+    env: 'READY_FILE',
+    accepts: 'a file path',
+    schema: z
+      .string()
+      .transform((file) => path.resolve(file))
+      .optional(),
+    fallback: undefined,
   },
   redisUrl: {
     env: 'REDIS_URL',

@@ -3,6 +3,14 @@
  * timeout) live in @draftbridge/shared-types; these are the ones the contract leaves to the server.
  */
 
+/**
+ * The product's name, in one place: the metrics (`draftbridge_…`), the Redis keys
+ * (`draftbridge:…`), the logs' `service`, the relay's header (`x-draftbridge-relay`) and the
+ * messages of the entry point are named after it. A fork renames the server here (and the web
+ * app in apps/web/src/lib/constants.ts).
+ */
+export const PRODUCT_NAME = 'draftbridge';
+
 /** Default TCP port. */
 export const DEFAULT_PORT = 8080;
 
@@ -43,4 +51,4 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_EMPTY_ROOM_TTL_MS = 60 * 60 * 1000;
 
 /** Prefix of every metric name on /metrics. */
-export const METRIC_PREFIX = 'draftbridge_';
+export const METRIC_PREFIX = `${PRODUCT_NAME}_`;

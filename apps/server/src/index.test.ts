@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,45 @@ describe('index (the entry point)', () => {
       expect(stderr).toContain(problem);
       expect(stderr).not.toContain('ENOENT');
       expect(stderr).not.toMatch(/^\s+at /m);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'writes where it listens to READY_FILE as JSON, for whatever started it on PORT=0',
+    async () => {
+      const webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-'));
+      await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><title>x</title>');
+      const readyFile = path.join(webRoot, 'ready.json');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+        cwd: SERVER_WORKSPACE,
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          WEB_ROOT: webRoot,
+          READY_FILE: readyFile,
+        },
+        stdio: 'ignore',
+      });
+      try {
+        let ready: { url: string; port: number } | undefined;
+        for (let i = 0; i < 200 && ready === undefined; i += 1) {
+          ready = await readFile(readyFile, 'utf8').then(
+            (text) => JSON.parse(text) as { url: string; port: number },
+            () => undefined,
+          );
+          if (ready === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(ready?.port).toBeGreaterThan(0);
+        expect(ready?.url).toBe(`http://127.0.0.1:${ready?.port}`);
+        expect((await fetch(`${ready?.url}/healthz`)).status).toBe(200);
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+        await rm(webRoot, { recursive: true, force: true });
+      }
     },
     TEST_TIMEOUT_MS,
   );

@@ -2,7 +2,9 @@
  * Entry point: read the configuration, check that the web root holds the built app, build the
  * server, listen, and shut down cleanly on SIGTERM and SIGINT.
  */
+import { writeFile } from 'node:fs/promises';
 import { ConfigError, checkWebRoot, formatConfigHelp, parseConfig } from './config.js';
+import { PRODUCT_NAME } from './constants.js';
 import { createServer } from './create-server.js';
 
 let config: ReturnType<typeof parseConfig>;
@@ -11,7 +13,7 @@ try {
   checkWebRoot(config);
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(`draftbridge: ${error.message}\n\n${formatConfigHelp()}`);
+    console.error(`${PRODUCT_NAME}: ${error.message}\n\n${formatConfigHelp()}`);
     process.exit(2);
   }
   throw error;
@@ -19,7 +21,15 @@ try {
 
 const server = createServer(config);
 const address = await server.listen();
-console.log(`draftbridge chat on http://${address.address}:${address.port}`);
+const url = `http://${address.address}:${address.port}`;
+console.log(`${PRODUCT_NAME} chat on ${url}`);
+// For what starts the server and must know its port (PORT=0): one JSON object, not a sentence.
+if (config.readyFile !== undefined) {
+  await writeFile(
+    config.readyFile,
+    `${JSON.stringify({ url, host: address.address, port: address.port })}\n`,
+  );
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -31,11 +31,12 @@ import {
 } from '@draftbridge/protocol-router';
 import type { WireMessage } from '@draftbridge/shared-types';
 import { serializeError } from './chat/serialize.js';
+import { PRODUCT_NAME } from './constants.js';
 import type { Logger } from './logger.js';
 import { isDescriptorExhaustion } from './resource-watch.js';
 
 /** The header that carries the relay secret on the `/ws` leg. */
-export const RELAY_SECRET_HEADER = 'x-draftbridge-relay';
+export const RELAY_SECRET_HEADER = `x-${PRODUCT_NAME}-relay`;
 
 // Text the browser may send before the hixie leg is open; more is refused with a close.
 const MAX_EARLY_MESSAGES = 64;
@@ -132,7 +133,7 @@ export function createRelay(options: RelayOptions): Relay {
     connectHixie({
       url: options.target(),
       draft,
-      headers: { 'X-Draftbridge-Relay': secret },
+      headers: { [RELAY_SECRET_HEADER]: secret },
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       // Frames from our own server are bounded by it: a welcome can be far past the limit on
       // what clients may send.

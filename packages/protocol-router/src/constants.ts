@@ -31,11 +31,18 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Sustained inbound budget of one connection, in bytes a second (frames cost extra, below). */
 export const DEFAULT_INBOUND_BYTES_PER_SECOND = 256 * 1024;
 
-/** How much of the inbound budget a quiet connection may spend at once. */
-export const DEFAULT_INBOUND_BURST_BYTES = 512 * 1024;
+/**
+ * How much of the inbound budget a quiet connection may spend at once: the largest message in
+ * the most fragments the contract allows (64 KiB, and 1024 frames at their cost) passes
+ * without waiting.
+ */
+export const DEFAULT_INBOUND_BURST_BYTES = 256 * 1024;
 
-/** What one inbound frame costs on top of its bytes: parsing a frame costs more than a byte. */
-export const FRAME_COST_BYTES = 1024;
+/**
+ * What one inbound frame costs on top of its bytes: parsing a frame costs more than a byte, so
+ * a flood of empty frames or pings is held to about 1900 frames a second per connection.
+ */
+export const FRAME_COST_BYTES = 128;
 
 /** The GUID RFC 6455 §1.3 appends to Sec-WebSocket-Key to compute Sec-WebSocket-Accept. */
 export const RFC6455_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

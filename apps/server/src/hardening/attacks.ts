@@ -108,7 +108,7 @@ export async function endlessFragments(
       );
     }),
   );
-  // Throttled to its budget (1 KiB a frame), a socket reaches its 1025th fragment in seconds.
+  // Throttled to its budget (128 bytes a frame), a socket reaches its 1025th fragment in a second.
   await settle(sessions, 6000);
   const bytes = written.reduce((sum, n) => sum + n, 0);
   const ended = tally(sessions);

@@ -61,9 +61,16 @@ export async function startAttackServer(
   child.once('exit', () => {
     alive = false;
   });
+  // The port is the line that says it; anything else the process prints (a node flag's
+  // trace, say) is passed on.
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [first] = (await once(lines, 'line')) as [string];
-  const { port } = JSON.parse(first) as { port: number };
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line.startsWith('{"port":')) resolve((JSON.parse(line) as { port: number }).port);
+      else process.stdout.write(`${line}\n`);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
   const ask = (type: AttackServerRequest['type']) =>
     new Promise<AttackServerMemory>((resolve, reject) => {
       if (!alive) {

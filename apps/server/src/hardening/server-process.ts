@@ -33,8 +33,13 @@ let cpuAtLastPeak = process.cpuUsage();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const sampler = setInterval(() => {
-  const { heapUsed, rss } = process.memoryUsage();
-  peak = { heapUsed: Math.max(peak.heapUsed, heapUsed), rss: Math.max(peak.rss, rss) };
+  // Reading RSS needs a file descriptor: out of them (an attack on them), skip the sample.
+  try {
+    const { heapUsed, rss } = process.memoryUsage();
+    peak = { heapUsed: Math.max(peak.heapUsed, heapUsed), rss: Math.max(peak.rss, rss) };
+  } catch {
+    // Counted at the next sample.
+  }
 }, 50);
 sampler.unref();
 

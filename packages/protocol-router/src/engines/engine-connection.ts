@@ -13,8 +13,10 @@
  *   when it runs dry the connection stops reading until it refills. TCP then slows the
  *   sender: nothing is dropped and nobody is closed for sending fast, but a flood of empty
  *   frames or pings costs the server a bounded share of its CPU. An engine that parses whole
- *   chunks at once (websocket-driver) is fed through `feedInput`, in slices that stop as soon
- *   as reading is paused, so that the budget holds inside a 64 KiB chunk of tiny frames too.
+ *   chunks at once (websocket-driver) is fed through `feedInput`: one small slice a turn, as
+ *   WebSocket-Node parses one frame a turn, and none while reading is paused. So the budget
+ *   holds inside a 64 KiB chunk of tiny frames too, and many connections that all send at once
+ *   take turns with everyone else instead of holding the event loop in a row.
  * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
  *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
  *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
@@ -42,9 +44,13 @@ export interface EngineHooks {
 // Why the connection stopped reading; reading resumes when no reason is left.
 const PAUSED_FOR_BACKLOG = 1;
 const PAUSED_FOR_BUDGET = 2;
+const PAUSED_FOR_INPUT = 4;
 
-/** Bytes handed to a chunk-parsing engine at a time, between two looks at the budget. */
-const INPUT_SLICE_BYTES = 4096;
+/** Bytes handed to a chunk-parsing engine in one turn: some fifty of the smallest frames. */
+const INPUT_SLICE_BYTES = 512;
+
+/** Bytes waiting to be parsed past which the socket is not read: one read's worth. */
+const INPUT_WAITING_BYTES = 64 * 1024;
 
 /** Connections with an idle timeout, swept a few times per timeout. */
 export class IdleSweep {
@@ -111,6 +117,7 @@ export class EngineConnection
   #idleTicks = 0;
   #pendingInput: Buffer | undefined;
   #consume: ((bytes: Buffer) => void) | undefined;
+  #sliceScheduled = false;
 
   constructor(
     socket: Socket,
@@ -194,23 +201,38 @@ export class EngineConnection
    */
   feedInput(bytes: Buffer, consume: (bytes: Buffer) => void): void {
     this.#consume = consume;
-    this.#pendingInput =
+    const pending =
       this.#pendingInput === undefined ? bytes : Buffer.concat([this.#pendingInput, bytes]);
-    this.#drainInput();
+    this.#pendingInput = pending;
+    // Parsed a slice a turn, bytes wait here: past a socket chunk's worth, stop reading more.
+    if (pending.length >= INPUT_WAITING_BYTES) this.#pause(PAUSED_FOR_INPUT);
+    if (!this.#sliceScheduled) this.#sliceTurn();
   }
 
-  #drainInput(): void {
-    const consume = this.#consume;
-    if (consume === undefined) return;
-    while (this.#pendingInput !== undefined && this.#pausedFor === 0 && !this.#closed) {
-      const pending: Buffer = this.#pendingInput;
-      this.#pendingInput =
-        pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
-      consume(
-        pending.length > INPUT_SLICE_BYTES ? pending.subarray(0, INPUT_SLICE_BYTES) : pending,
-      );
-    }
+  // The engine may parse while nothing but waiting input stopped the socket.
+  #canParse(): boolean {
+    return (this.#pausedFor & ~PAUSED_FOR_INPUT) === 0 && !this.#closed;
   }
+
+  #scheduleSlice(): void {
+    if (this.#sliceScheduled) return;
+    this.#sliceScheduled = true;
+    setImmediate(this.#sliceTurn);
+  }
+
+  // One slice now, the rest in later turns.
+  #sliceTurn = (): void => {
+    this.#sliceScheduled = false;
+    const pending = this.#pendingInput;
+    const consume = this.#consume;
+    if (pending === undefined || consume === undefined || !this.#canParse()) return;
+    this.#pendingInput =
+      pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
+    consume(pending.subarray(0, INPUT_SLICE_BYTES));
+    const rest = this.#pendingInput as Buffer | undefined;
+    if ((rest?.length ?? 0) < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
+    if (rest !== undefined) this.#scheduleSlice();
+  };
 
   /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */
   sendPong(payload: Buffer): void {
@@ -271,7 +293,7 @@ export class EngineConnection
   idleTick(): void {
     // A peer we stopped reading because it sends fast is not silent: we are not listening. One
     // we stopped reading because it does not read is making no progress either way.
-    if ((this.#pausedFor & PAUSED_FOR_BUDGET) !== 0 || this.#closing) return;
+    if ((this.#pausedFor & (PAUSED_FOR_BUDGET | PAUSED_FOR_INPUT)) !== 0 || this.#closing) return;
     this.#idleTicks += 1;
     if (this.#idleTicks > 4) this.close(CLOSE_CODES.goingAway, 'idle timeout');
   }
@@ -315,9 +337,9 @@ export class EngineConnection
   #unpause(reason: number): void {
     if ((this.#pausedFor & reason) === 0) return;
     this.#pausedFor &= ~reason;
-    if (this.#pausedFor !== 0 || this.#closed) return;
-    // What was read before the pause goes first, and may pause reading again.
-    this.#drainInput();
+    if (this.#closed) return;
+    // What was read before the pause goes first, a slice a turn.
+    if (this.#pendingInput !== undefined && this.#canParse()) this.#scheduleSlice();
     if (this.#pausedFor === 0) this.#socket.resume();
   }
 }

@@ -8,13 +8,13 @@ import {
   DEFAULT_WELCOME_HISTORY,
 } from '@draftbridge/shared-types';
 import type { Redis } from 'ioredis';
-import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../../constants.js';
+import { DEFAULT_EMPTY_ROOM_TTL_MS, PRODUCT_NAME } from '../../constants.js';
 import type { Logger } from '../../logger.js';
 import type { RoomMember } from '../hub.js';
 import { PRESENCE_WINDOW_MS } from '../presence-batch.js';
 
 /** Default prefix of every key and channel the hub uses in Redis. */
-export const DEFAULT_REDIS_KEY_PREFIX = 'draftbridge:';
+export const DEFAULT_REDIS_KEY_PREFIX = `${PRODUCT_NAME}:`;
 
 /** Default interval between two presence heartbeats of one instance, in ms. */
 export const DEFAULT_HEARTBEAT_MS = 5000;
