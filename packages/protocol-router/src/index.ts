@@ -60,7 +60,7 @@ export type {
   EngineContext,
   EngineLimits,
 } from './engines/engine.js';
-export { ENGINE_ADAPTERS, ENGINE_LABELS, ENGINES, type EngineRegistry } from './engines/index.js';
+export { ENGINE_ADAPTERS, ENGINES, type EngineRegistry } from './engines/index.js';
 // The wire formats.
 export {
   createProxyTrust,

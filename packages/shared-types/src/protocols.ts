@@ -22,3 +22,9 @@ export const PROTOCOL_LABELS: Readonly<Record<ProtocolId, string>> = {
   'hixie-76': 'draft-76',
   'hixie-75': 'draft-75',
 };
+
+/** How people read an engine's name: the id `websocket` (its npm name, the contract's) is WebSocket-Node. */
+export const ENGINE_LABELS: Readonly<Record<EngineName, string>> = {
+  websocket: 'WebSocket-Node',
+  'faye-websocket': 'faye-websocket',
+};

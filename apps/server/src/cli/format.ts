@@ -10,19 +10,13 @@
  */
 import {
   type ChatMessage,
-  type EngineName,
+  ENGINE_LABELS,
   type ErrorMessage,
   type Member,
   PROTOCOL_LABELS,
   type PresenceMessage,
   type WelcomeMessage,
 } from '@draftbridge/shared-types';
-
-/** How each engine is named for people; the ids stay the contract's. */
-export const ENGINE_LABELS: Readonly<Record<EngineName, string>> = {
-  websocket: 'WebSocket-Node',
-  'faye-websocket': 'faye-websocket',
-};
 
 /** The separator between the parts of a badge. */
 export const BADGE_SEPARATOR = ' · ';

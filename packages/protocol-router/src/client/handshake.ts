@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { RFC6455_GUID } from '../constants.js';
-import type { Protocol } from '../protocols.js';
+import { PROTOCOL_TABLE, type Protocol } from '../protocols.js';
 import { HIXIE_DRAFT_RULES, type HixieChallenge } from './hixie/hixie-drafts.js';
 import { createHixieRequest } from './hixie/hixie-handshake.js';
 import { checkRequestOptions, type RequestOptions } from './option-checks.js';
@@ -45,9 +45,6 @@ export interface ClientHandshake {
   /** `Sec-WebSocket-Accept` on hybi and RFC 6455; the answer bytes on the drafts (none on 75). */
   readonly expected: string | Buffer;
 }
-
-// The version each hybi protocol sends (RFC 6455 §4.1; hybi-07 and -08 §4.1).
-const HYBI_VERSIONS = { rfc6455: '13', 'hybi-08': '8', 'hybi-07': '7' } as const;
 
 const HYBI_HANDSHAKE_HEADERS: ReadonlySet<string> = new Set([
   'upgrade',
@@ -92,7 +89,8 @@ export function createClientHandshake(
   }
   checkRequestOptions(options, HYBI_HANDSHAKE_HEADERS, (message) => new TypeError(message));
   const key = options.key ?? randomBytes(16).toString('base64');
-  const version = HYBI_VERSIONS[protocol];
+  // The version each hybi protocol sends (RFC 6455 §4.1; hybi-07 and -08 §4.1): the table's.
+  const { version } = PROTOCOL_TABLE[protocol];
   const lines = [
     `GET ${target.resource} HTTP/1.1`,
     `Host: ${target.host}`,

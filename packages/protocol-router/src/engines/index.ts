@@ -18,9 +18,3 @@ export const ENGINE_ADAPTERS = {
 
 /** The names of the built-in engines. */
 export const ENGINES = Object.keys(ENGINE_ADAPTERS) as readonly (keyof typeof ENGINE_ADAPTERS)[];
-
-/** How people read an engine's name: the id `websocket` is WebSocket-Node. */
-export const ENGINE_LABELS: Readonly<Record<keyof typeof ENGINE_ADAPTERS, string>> = {
-  websocket: 'WebSocket-Node',
-  'faye-websocket': 'faye-websocket',
-};
