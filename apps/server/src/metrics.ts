@@ -159,6 +159,37 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   return metrics;
 }
 
+/** The series a session moves, bound to its protocol once: a label lookup per message costs. */
+export interface ProtocolSeries {
+  readonly messagesIn: { inc(value?: number): void };
+  readonly messagesOut: { inc(value?: number): void };
+  readonly rateLimited: { inc(value?: number): void };
+  readonly slowReadersClosed: { inc(value?: number): void };
+}
+
+const boundSeries = new WeakMap<Metrics, Map<string, ProtocolSeries>>();
+
+/** The protocol's series of `metrics`, made on first use and shared by every session after. */
+export function seriesOf(metrics: Metrics, protocol: string): ProtocolSeries {
+  let byProtocol = boundSeries.get(metrics);
+  if (byProtocol === undefined) {
+    byProtocol = new Map();
+    boundSeries.set(metrics, byProtocol);
+  }
+  let series = byProtocol.get(protocol);
+  if (series === undefined) {
+    const labels = { protocol };
+    series = {
+      messagesIn: metrics.messagesIn.labels(labels),
+      messagesOut: metrics.messagesOut.labels(labels),
+      rateLimited: metrics.rateLimited.labels(labels),
+      slowReadersClosed: metrics.slowReadersClosed.labels(labels),
+    };
+    byProtocol.set(protocol, series);
+  }
+  return series;
+}
+
 /** Where a connection came from, as the connection metrics label it. */
 export interface ConnectionLabels {
   readonly protocol: string;

@@ -189,7 +189,6 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     inFlight.add(socket);
     const tcp = socket as Socket;
     const outbox = guardSocket(tcp, limits.closeTimeoutMs);
-    tcp.setKeepAlive(true, limits.keepaliveIntervalMs);
     const adapter = engines[decision.engine];
     try {
       if (adapter === undefined) throw new Error(`No engine ${decision.engine}.`);

@@ -39,7 +39,7 @@ import {
   RATE_LIMITED_ERROR_INTERVAL_MS,
 } from '@draftbridge/shared-types';
 import { createLogger, type Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { type Metrics, seriesOf } from '../metrics.js';
 import type { Delivery, Hub, RoomMember } from './hub.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { serializeError, serializePong } from './serialize.js';
@@ -124,6 +124,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   // No child logger per connection: its bindings cost memory and time on every handshake.
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics;
+  const series = metrics === undefined ? undefined : seriesOf(metrics, protocol);
   const clock = options.clock ?? (() => performance.now());
   const limiter = createRateLimiter(
     { ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst },
@@ -196,7 +197,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
   function admit(): boolean {
-    metrics?.messagesIn.inc({ protocol });
+    series?.messagesIn.inc();
     if (closing) return false;
     if (limiter.take()) return true;
     const now = clock();
@@ -205,7 +206,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       dropsInWindow = 0;
     }
     dropsInWindow += 1;
-    metrics?.rateLimited.inc({ protocol });
+    series?.rateLimited.inc();
     if (dropsInWindow >= limits.rateDropsBeforeClose) {
       stop('flood');
     } else if (now - lastRateError >= RATE_LIMITED_ERROR_INTERVAL_MS) {
@@ -299,12 +300,12 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   // The end of a turn, after the router handed its frames to the socket: count them once.
   connection.on('flush', () => {
     if (sentThisTurn === 0) return;
-    metrics?.messagesOut.inc({ protocol }, sentThisTurn);
+    series?.messagesOut.inc(sentThisTurn);
     sentThisTurn = 0;
   });
 
   connection.on('overflow', (buffered) => {
-    metrics?.slowReadersClosed.inc({ protocol });
+    series?.slowReadersClosed.inc();
     logger.warn({ ...where(), buffered }, 'slow reader dropped');
     stop('slow-reader');
   });
