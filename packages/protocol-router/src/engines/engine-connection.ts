@@ -25,13 +25,12 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Accepted } from '../classify.js';
 import { CLOSE_CODES, type Connection, type ConnectionEvents } from '../connection.js';
 import { FRAME_COST_BYTES } from '../constants.js';
 import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
 import { encodeHybiPongFrame, PreparedMessage } from '../prepared-message.js';
 import { type Engine, type FrameFamily, frameFamilyOf, type Protocol } from '../protocols.js';
-import type { EngineLimits } from './engine.js';
+import type { EngineContext, EngineLimits } from './engine.js';
 
 /** What an adapter tells the shared connection about its engine. */
 export interface EngineHooks {
@@ -119,16 +118,11 @@ export class EngineConnection
   #consume: ((bytes: Buffer) => void) | undefined;
   #sliceScheduled = false;
 
-  constructor(
-    socket: Socket,
-    outbox: Outbox,
-    decision: Accepted,
-    headers: IncomingHttpHeaders,
-    hooks: EngineHooks,
-    limits: EngineLimits,
-    sweep?: IdleSweep,
-  ) {
+  /** Wraps the socket an adapter has accepted; `hooks` are how it reaches its engine. */
+  constructor(context: EngineContext, hooks: EngineHooks) {
     super();
+    const { socket, outbox, decision, limits, sweep } = context;
+    const { headers } = context.request;
     this.protocol = decision.protocol;
     this.engine = decision.engine;
     this.path = decision.path;

@@ -194,7 +194,7 @@ function isDraft(protocol: Protocol): protocol is 'hixie-76' | 'hixie-75' {
 }
 
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
-  const { request, socket, head, decision, limits, outbox, sweep } = context;
+  const { request, socket, head, decision, limits } = context;
   const { protocol } = decision;
   const draft = isDraft(protocol);
   const ws = new FayeWebSocket(requestForDriver(request, decision), socket, head, [], {
@@ -203,25 +203,17 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
     ...(draft ? {} : { ping: Math.max(1, Math.round(limits.keepaliveIntervalMs / 1000)) }),
   });
   const driver = ws._driver;
-  const connection = new EngineConnection(
-    socket,
-    outbox,
-    decision,
-    request.headers,
-    {
-      closeEngine: (code, reason) => {
-        // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the
-        // socket); the hybi driver keeps its side open until the peer's Close, so a peer that
-        // does not answer saw no end until the close timeout destroyed the socket, its unread
-        // bytes then turning the end into a reset. One rule: our FIN follows our Close at once
-        // (RFC 6455 §5.5.1: nothing is sent after a Close), and reading goes on.
-        if (driver.close(reason, code) && !draft) socket.end();
-      },
-      engineBuffered: () => ws.bufferedAmount,
+  const connection = new EngineConnection(context, {
+    closeEngine: (code, reason) => {
+      // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the
+      // socket); the hybi driver keeps its side open until the peer's Close, so a peer that
+      // does not answer saw no end until the close timeout destroyed the socket, its unread
+      // bytes then turning the end into a reset. One rule: our FIN follows our Close at once
+      // (RFC 6455 §5.5.1: nothing is sent after a Close), and reading goes on.
+      if (driver.close(reason, code) && !draft) socket.end();
     },
-    limits,
-    sweep,
-  );
+    engineBuffered: () => ws.bufferedAmount,
+  });
   if (draft) {
     readHixieFrames(driver, connection, protocol === 'hixie-76' ? 76 : 75, limits.maxMessageBytes);
     if (protocol === 'hixie-76') answerInOneWrite(ws, socket);

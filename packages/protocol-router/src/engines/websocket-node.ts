@@ -82,31 +82,23 @@ type WebSocketConnection = Omit<websocket.connection, 'processFrame'> & {
 };
 
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
-  const { request, socket, head, decision, limits, outbox, sweep } = context;
+  const { request, socket, head, limits } = context;
   if (head.length > 0) socket.unshift(head);
   const wsRequest = new websocket.request(socket, request as IncomingMessage, serverConfig(limits));
   // Throws on a handshake the router should not have passed; the router answers 400.
   wsRequest.readHandshake();
   const engine = wsRequest.accept(undefined, wsRequest.origin) as WebSocketConnection;
-  const connection = new EngineConnection(
-    socket,
-    outbox,
-    decision,
-    request.headers,
-    {
-      closeEngine: (code, reason) => {
-        try {
-          engine.close(code, reason);
-        } catch {
-          // A code WebSocket-Node refuses to send (1005, 1006, ...) becomes a plain 1000.
-          engine.close(CLOSE_CODES.normal, reason);
-        }
-      },
-      engineBuffered: () => 0,
+  const connection = new EngineConnection(context, {
+    closeEngine: (code, reason) => {
+      try {
+        engine.close(code, reason);
+      } catch {
+        // A code WebSocket-Node refuses to send (1005, 1006, ...) becomes a plain 1000.
+        engine.close(CLOSE_CODES.normal, reason);
+      }
     },
-    limits,
-    sweep,
-  );
+    engineBuffered: () => 0,
+  });
   const fail = (code: number, reason: string) => engine.drop(code, reason);
   const assembler = new MessageAssembler(limits.maxMessageBytes, limits.maxFragments, {
     text: (text) => connection.receiveText(text),

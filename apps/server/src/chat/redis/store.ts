@@ -156,6 +156,11 @@ function pairs(what: string, reply: unknown): StoredMessage[] {
   return messages;
 }
 
+// The keys the join and heartbeat scripts take, in the order they name them (scripts.ts).
+function roomKeysOf(keys: RoomKeys): string[] {
+  return [keys.seq, keys.history, keys.dedupe, keys.members, keys.presence, keys.presenceSeq];
+}
+
 /** Creates the store on the commands connection `redis`. */
 export function createRedisStore(redis: Redis, settings: RedisStoreSettings): RedisStore {
   const historyTtl = Number.isFinite(settings.historyTtlMs) ? settings.historyTtlMs : 0;
@@ -204,7 +209,7 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
         'join',
         await run(
           SCRIPTS.join,
-          [keys.seq, keys.history, keys.dedupe, keys.members, keys.presence, keys.presenceSeq],
+          roomKeysOf(keys),
           [
             join.memberId,
             join.leaveText,
@@ -241,7 +246,7 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
         'heartbeat',
         await run(
           SCRIPTS.heartbeat,
-          [keys.seq, keys.history, keys.dedupe, keys.members, keys.presence, keys.presenceSeq],
+          roomKeysOf(keys),
           [keys.channel, settings.presenceTtlMs, historyTtl, ...memberIds],
         ),
         2,
