@@ -207,20 +207,16 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
     async join(keys, join) {
       const reply = array(
         'join',
-        await run(
-          SCRIPTS.join,
-          roomKeysOf(keys),
-          [
-            join.memberId,
-            join.leaveText,
-            join.joinText,
-            keys.channel,
-            settings.presenceTtlMs,
-            historyTtl,
-            join.seqFloor,
-            settings.maxRoomMembers,
-          ],
-        ),
+        await run(SCRIPTS.join, roomKeysOf(keys), [
+          join.memberId,
+          join.leaveText,
+          join.joinText,
+          keys.channel,
+          settings.presenceTtlMs,
+          historyTtl,
+          join.seqFloor,
+          settings.maxRoomMembers,
+        ]),
         1,
       );
       if (integer('join seq', reply[0]) === -1) return undefined;
@@ -244,11 +240,12 @@ export function createRedisStore(redis: Redis, settings: RedisStoreSettings): Re
     async heartbeat(keys, memberIds) {
       const reply = array(
         'heartbeat',
-        await run(
-          SCRIPTS.heartbeat,
-          roomKeysOf(keys),
-          [keys.channel, settings.presenceTtlMs, historyTtl, ...memberIds],
-        ),
+        await run(SCRIPTS.heartbeat, roomKeysOf(keys), [
+          keys.channel,
+          settings.presenceTtlMs,
+          historyTtl,
+          ...memberIds,
+        ]),
         2,
       );
       return { seq: integer('heartbeat seq', reply[0]), missing: strings('heartbeat', reply[1]) };
