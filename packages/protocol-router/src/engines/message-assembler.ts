@@ -10,6 +10,9 @@
  *   decoded as it comes, so an unfinished message holds its decoded text and nothing else.
  * - Invalid UTF-8 fails the connection at the fragment that holds it (1007), not at the end
  *   of the message (RFC 6455 §8.1: "MUST _Fail the WebSocket Connection_" once it is known).
+ *   Not sooner than its fragment: both engines hand over a frame only once all of it has
+ *   arrived, so bad bytes early in a large frame are found when the frame ends (Autobahn's case
+ *   6.4.3 counts that as non-strict). Reading inside a frame would mean parsing frames here.
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
