@@ -139,8 +139,16 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   let lastRateError = Number.NEGATIVE_INFINITY;
   let sentThisTurn = 0;
   let queue: Promise<void> = Promise.resolve();
-  const joinTimer = setTimeout(() => stop('join-timeout'), limits.joinTimeoutMs);
+  let joinTimer: NodeJS.Timeout | undefined = setTimeout(
+    () => stop('join-timeout'),
+    limits.joinTimeoutMs,
+  );
   joinTimer.unref();
+  // Cleared and let go: a joined connection keeps no timer for its whole life.
+  const endJoinTimer = () => {
+    endJoinTimer();
+    joinTimer = undefined;
+  };
 
   const where = () => ({ protocol, engine, member: joined?.roomMember.member.id });
 
@@ -156,7 +164,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   function stop(reason: CloseReason) {
     if (closing) return;
     closing = true;
-    clearTimeout(joinTimer);
+    endJoinTimer();
     leaveRoom();
     logger.warn({ ...where(), reason }, 'closing connection');
     if (reason === 'flood') {
@@ -237,7 +245,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     };
     const attempt = { room: message.room, roomMember };
     joined = attempt;
-    clearTimeout(joinTimer);
+    endJoinTimer();
     logger.debug({ ...where(), room: message.room, since: message.since }, 'join');
     enqueue(() =>
       hub.join(roomMember, message.room, message.since).catch((error: unknown) => {
@@ -312,7 +320,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   connection.once('close', () => {
     closing = true;
-    clearTimeout(joinTimer);
+    endJoinTimer();
     leaveRoom();
   });
 
