@@ -146,7 +146,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   joinTimer.unref();
   // Cleared and let go: a joined connection keeps no timer for its whole life.
   const endJoinTimer = () => {
-    endJoinTimer();
+    clearTimeout(joinTimer);
     joinTimer = undefined;
   };
 
