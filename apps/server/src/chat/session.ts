@@ -154,14 +154,14 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   // The member leaves as soon as the session stops, not when the engine finally reports the
   // close: a peer that never answers the closing handshake must not linger in the room.
-  function leaveRoom() {
+  const leaveRoom = () => {
     const current = joined;
     if (current === undefined || left) return;
     left = true;
     enqueue(() => hub.leave(current.roomMember, current.room));
-  }
+  };
 
-  function stop(reason: CloseReason) {
+  const stop = (reason: CloseReason) => {
     if (closing) return;
     closing = true;
     endJoinTimer();
@@ -175,36 +175,36 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       connection.close(CLOSE_CODES.internalError, 'internal error');
     }
     // A slow reader's socket is destroyed by the router already.
-  }
+  };
 
-  function send(message: Delivery['message'] | string) {
+  const send = (message: Delivery['message'] | string) => {
     if (closing) return;
     if (connection.send(message)) sentThisTurn += 1;
-  }
+  };
 
-  function sendError(code: ErrorCode, detail?: string) {
+  const sendError = (code: ErrorCode, detail?: string) => {
     metrics?.errorsSent.inc({ code });
     logger.debug({ ...where(), code, detail }, 'error sent');
     send(serializeError(code, detail));
-  }
+  };
 
   // The hub's way of refusing one call without failing the session.
-  function onRefused(error: unknown) {
+  const onRefused = (error: unknown) => {
     const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
     if (typeof code !== 'string' || !isErrorCode(code)) throw error;
     logger.warn({ ...where(), err: error }, 'refused by the hub');
     sendError(code);
-  }
+  };
 
-  function enqueue(call: () => Promise<void>) {
+  const enqueue = (call: () => Promise<void>) => {
     queue = queue.then(call).catch((error: unknown) => {
       logger.error({ ...where(), err: error }, 'hub call failed');
       stop('hub-failure');
     });
-  }
+  };
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
-  function admit(): boolean {
+  const admit = (): boolean => {
     series?.messagesIn.inc();
     if (closing) return false;
     if (limiter.take()) return true;
@@ -222,9 +222,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       sendError('rate_limited');
     }
     return false;
-  }
+  };
 
-  function onJoin(message: Extract<ClientMessage, { type: 'join' }>) {
+  const onJoin = (message: Extract<ClientMessage, { type: 'join' }>) => {
     if (joined !== undefined) {
       sendError('already_joined');
       return;
@@ -254,9 +254,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         onRefused(error);
       }),
     );
-  }
+  };
 
-  function onMessage(message: ClientMessage) {
+  const onMessage = (message: ClientMessage) => {
     switch (message.type) {
       case 'ping':
         send(serializePong(message.t));
@@ -287,7 +287,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         return;
       }
     }
-  }
+  };
 
   connection.on('text', (text) => {
     if (!admit()) return;

@@ -11,7 +11,12 @@ import { createInterface } from 'node:readline';
 import type { BystanderReport } from './bystander-process.js';
 import type { AttackServerMemory, AttackServerRequest } from './server-process.js';
 
-const SERVER_ENTRY = path.join(import.meta.dirname, 'server-process.ts');
+// ATTACK_SERVER=dist runs the compiled server (npm run build): tsx's transform names every
+// function with a property of its own, which adds to what a connection seems to cost.
+const SERVER_ENTRY =
+  process.env.ATTACK_SERVER === 'dist'
+    ? path.join(import.meta.dirname, '../../dist/hardening/server-process.js')
+    : path.join(import.meta.dirname, 'server-process.ts');
 
 /** The server under attack. */
 export interface AttackServer {
@@ -24,6 +29,8 @@ export interface AttackServer {
   measure(): Promise<AttackServerMemory>;
   /** The highest heap and RSS since the last call, sampled every 50 ms. */
   peak(): Promise<AttackServerMemory>;
+  /** Writes a heap snapshot of the server to `file` (after full collections). */
+  snapshot(file: string): Promise<AttackServerMemory>;
   /** The value of a metric on /metrics, summed over its labels (filtered by `label` if given). */
   metric(name: string, label?: string): Promise<number>;
   /** False once the process has exited. */
@@ -41,7 +48,8 @@ export async function startAttackServer(
 ): Promise<AttackServer> {
   // ATTACK_NODE_ARGS, e.g. `--cpu-prof`, goes to the server's node: to profile an attack.
   const nodeArgs = (process.env.ATTACK_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const command = [process.execPath, ...nodeArgs, '--import', 'tsx', SERVER_ENTRY];
+  const loader = SERVER_ENTRY.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const command = [process.execPath, ...nodeArgs, ...loader, SERVER_ENTRY];
   const [file, args] =
     fdLimit === undefined
       ? [process.execPath, command.slice(1)]
@@ -71,22 +79,23 @@ export async function startAttackServer(
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
   });
-  const ask = (type: AttackServerRequest['type']) =>
+  const ask = (request: AttackServerRequest) =>
     new Promise<AttackServerMemory>((resolve, reject) => {
       if (!alive) {
         reject(new Error('the server process has exited'));
         return;
       }
       child.once('message', (answer) => resolve(answer as AttackServerMemory));
-      child.send({ type } satisfies AttackServerRequest);
+      child.send(request);
     });
   const http = `http://127.0.0.1:${port}`;
   return {
     port,
     ws: `ws://127.0.0.1:${port}`,
     http,
-    measure: () => ask('measure'),
-    peak: () => ask('peak'),
+    measure: () => ask({ type: 'measure' }),
+    peak: () => ask({ type: 'peak' }),
+    snapshot: (file) => ask({ type: 'snapshot', file }),
     async metric(name, label) {
       const text = await (await fetch(`${http}/metrics`)).text();
       let sum = 0;

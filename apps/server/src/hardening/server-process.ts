@@ -6,13 +6,17 @@
  * by a 50 ms sampler since the last `peak`).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { parseConfig } from '../config.js';
 import { createServer } from '../create-server.js';
 import { createLogger } from '../logger.js';
 import { measureMemory } from '../soak/measure-memory.js';
 
 /** What the harness asks. */
-export type AttackServerRequest = { readonly type: 'measure' } | { readonly type: 'peak' };
+export type AttackServerRequest =
+  | { readonly type: 'measure' }
+  | { readonly type: 'peak' }
+  | { readonly type: 'snapshot'; readonly file: string };
 
 /** What the server answers: memory in bytes; for `peak`, also the CPU it used since the last `peak`. */
 export interface AttackServerMemory {
@@ -44,7 +48,18 @@ const sampler = setInterval(() => {
 sampler.unref();
 
 process.on('message', (request: AttackServerRequest) => {
-  if (request.type === 'measure') {
+  if (request.type === 'snapshot') {
+    // For a look at what the heap holds (Chrome DevTools opens the file).
+    void measureMemory().then(({ heapUsed, rss }) => {
+      writeHeapSnapshot(request.file);
+      process.send?.({
+        heapUsed,
+        rss,
+        cpuSeconds: 0,
+        loopDelayMaxMs: 0,
+      } satisfies AttackServerMemory);
+    });
+  } else if (request.type === 'measure') {
     void measureMemory().then(({ heapUsed, rss }) =>
       process.send?.({
         heapUsed,
