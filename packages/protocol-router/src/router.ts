@@ -60,7 +60,10 @@ export interface RouterOptions {
   readonly maxMessageBytes?: number;
   /** Most frames in one message, default 1024; beyond: 1008. */
   readonly maxFragments?: number;
-  /** Ping interval on hybi and RFC 6455, default 20000. */
+  /**
+   * How long a hybi or RFC 6455 connection may be quiet before the idle sweep pings it (one
+   * ping, answered by a pong that counts as progress), default 20000.
+   */
   readonly keepaliveIntervalMs?: number;
   /** How long a closing handshake may take, and a closed socket keeps reading, default 5000. */
   readonly closeTimeoutMs?: number;
@@ -100,14 +103,16 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   const limits: EngineLimits = Object.freeze({
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
-    keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     inboundBytesPerSecond: options.inboundBytesPerSecond ?? DEFAULT_INBOUND_BYTES_PER_SECOND,
     inboundBurstBytes: options.inboundBurstBytes ?? DEFAULT_INBOUND_BURST_BYTES,
   });
   const engines: EngineRegistry = options.engines ?? ENGINE_ADAPTERS;
-  const sweep = new IdleSweep(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const sweep = new IdleSweep(
+    options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+  );
   const classifyOptions = {
     paths: options.paths,
     isOriginAllowed: options.originPolicy ?? createOriginPolicy(),
@@ -148,7 +153,8 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     timers.set(socket, timer);
     if (watched.has(socket)) return;
     watched.add(socket);
-    socket.once('close', disarmOnClose);
+    // `close` comes once: `on` spares the wrapper `once` would make per socket.
+    socket.on('close', disarmOnClose);
   }
 
   // One listener for every socket, not a closure each.

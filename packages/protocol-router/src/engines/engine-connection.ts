@@ -27,18 +27,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { CLOSE_CODES, type Connection, type ConnectionEvents } from '../connection.js';
 import { FRAME_COST_BYTES } from '../constants.js';
+import { encodeHybiFrame, HYBI_OPCODES } from '../hybi/hybi-frames.js';
 import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
 import { encodeHybiPongFrame, PreparedMessage } from '../prepared-message.js';
 import { type Engine, type FrameFamily, frameFamilyOf, type Protocol } from '../protocols.js';
 import type { EngineContext, EngineLimits } from './engine.js';
-
-/** What an adapter tells the shared connection about its engine. */
-export interface EngineHooks {
-  /** Starts the engine's own closing handshake. */
-  closeEngine(code: number, reason: string): void;
-  /** Bytes the engine holds that are not yet in the socket. */
-  engineBuffered(): number;
-}
+import {
+  type AssembledMessages,
+  deliverWholeMessage,
+  MessageAssembler,
+  OPCODE_CONTINUATION,
+} from './message-assembler.js';
 
 // Why the connection stopped reading; reading resumes when no reason is left.
 const PAUSED_FOR_BACKLOG = 1;
@@ -51,21 +50,33 @@ const INPUT_SLICE_BYTES = 512;
 /** Bytes waiting to be parsed past which the socket is not read: one read's worth. */
 const INPUT_WAITING_BYTES = 64 * 1024;
 
-/** Connections with an idle timeout, swept a few times per timeout. */
+/**
+ * Every connection's silence, checked by one timer for all of them (a timer per connection
+ * costs memory, and resetting it on every frame costs time). The sweep runs every `periodMs`;
+ * a connection quiet for `pingAfterTicks` sweeps is pinged (hybi and RFC 6455; the drafts have
+ * no ping frame), one quiet for more than `closeAfterTicks` is closed.
+ */
 export class IdleSweep {
+  readonly periodMs: number;
+  readonly pingAfterTicks: number;
+  readonly closeAfterTicks: number;
   readonly #connections = new Set<EngineConnection>();
-  readonly #timeoutMs: number;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
+  /** `idleTimeoutMs` and `pingIntervalMs` may each be Infinity (or 0): no close, no ping. */
+  constructor(idleTimeoutMs: number, pingIntervalMs: number) {
+    const idle = idleTimeoutMs > 0 ? idleTimeoutMs : Number.POSITIVE_INFINITY;
+    const ping = pingIntervalMs > 0 ? pingIntervalMs : Number.POSITIVE_INFINITY;
+    this.periodMs = Math.min(idle / 4, ping / 2);
+    this.pingAfterTicks = Math.ceil(ping / this.periodMs);
+    this.closeAfterTicks = Math.ceil(idle / this.periodMs);
   }
 
   add(connection: EngineConnection): void {
-    if (!Number.isFinite(this.#timeoutMs) || this.#timeoutMs <= 0) return;
+    if (!Number.isFinite(this.periodMs)) return;
     this.#connections.add(connection);
     if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#sweep(), this.#timeoutMs / 4);
+      this.#timer = setInterval(() => this.#sweep(), this.periodMs);
       this.#timer.unref();
     }
   }
@@ -79,21 +90,27 @@ export class IdleSweep {
   }
 
   #sweep(): void {
-    for (const connection of this.#connections) connection.idleTick();
+    for (const connection of this.#connections) connection.idleTick(this);
   }
 }
 
-/** Shared Connection implementation; adapters feed it events through `receive*` and `closed`. */
-export class EngineConnection
+// Sent by the idle sweep to a quiet hybi or RFC 6455 peer, which must answer it (RFC 6455 §5.5.2).
+const IDLE_PING_FRAME = encodeHybiFrame(HYBI_OPCODES.ping, Buffer.alloc(0));
+
+/**
+ * Shared Connection implementation. An adapter subclasses it for its engine (how to close it,
+ * how to stop it with a code, what it buffers) and feeds it through `received`, `feedInput`,
+ * `receiveDataFrame`, `receiveText` and `closed`. One object per connection, methods on the
+ * prototype: an idle connection costs its fields and nothing per listener or callback.
+ */
+export abstract class EngineConnection
   extends EventEmitter<ConnectionEvents>
-  implements Connection, OutboxOwner
+  implements Connection, OutboxOwner, AssembledMessages
 {
   readonly protocol: Protocol;
   readonly engine: Engine;
   readonly path: string;
   readonly origin: string | undefined;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
   readonly clientAddress: string;
   readonly headers: IncomingHttpHeaders;
   readonly #search: string;
@@ -101,9 +118,10 @@ export class EngineConnection
   readonly #socket: Socket;
   readonly #outbox: Outbox;
   readonly #family: FrameFamily;
-  readonly #hooks: EngineHooks;
   readonly #limits: EngineLimits;
   readonly #sweep: IdleSweep | undefined;
+  // Created by the first fragmented message: whole frames, most of them, need no state.
+  #assembler: MessageAssembler | undefined;
   #open = true;
   #closing = false;
   #closed = false;
@@ -115,34 +133,53 @@ export class EngineConnection
   #onResume: (() => void) | undefined;
   #idleTicks = 0;
   #pendingInput: Buffer | undefined;
-  #consume: ((bytes: Buffer) => void) | undefined;
   #sliceScheduled = false;
 
-  /** Wraps the socket an adapter has accepted; `hooks` are how it reaches its engine. */
-  constructor(context: EngineContext, hooks: EngineHooks) {
+  constructor(context: EngineContext) {
     super();
     const { socket, outbox, decision, limits, sweep } = context;
-    const { headers } = context.request;
     this.protocol = decision.protocol;
     this.engine = decision.engine;
     this.path = decision.path;
     // The query string, parsed only if someone asks: most connections never do.
     this.#search = decision.query.toString();
     this.origin = decision.origin;
-    this.remoteAddress = socket.remoteAddress ?? '';
     this.clientAddress = decision.forwarding.clientAddress;
-    this.remotePort = socket.remotePort ?? 0;
-    this.headers = headers;
+    this.headers = context.request.headers;
     this.#socket = socket;
     this.#outbox = outbox;
     this.#family = frameFamilyOf(decision.protocol);
-    this.#hooks = hooks;
     this.#limits = limits;
     this.#tokens = limits.inboundBurstBytes;
     this.#refilledAt = performance.now();
     this.#sweep = sweep;
     outbox.setOwner(this);
     sweep?.add(this);
+  }
+
+  /** Starts the engine's own closing handshake. */
+  protected abstract closeEngine(code: number, reason: string): void;
+
+  /** Fails the connection at once with `code` (a broken rule: 1002, 1007, 1008, 1009). */
+  protected abstract failEngine(code: number, reason: string): void;
+
+  /** Bytes the engine holds that are not yet in the socket. */
+  protected engineBuffered(): number {
+    return 0;
+  }
+
+  /** Parses bytes given to `feedInput`, for an engine that parses whole chunks. */
+  protected consumeInput(_bytes: Buffer): void {
+    throw new Error(`${this.engine} does not take its input through feedInput.`);
+  }
+
+  // Node reads the peer's address once per socket and keeps it.
+  get remoteAddress(): string {
+    return this.#socket.remoteAddress ?? '';
+  }
+
+  get remotePort(): number {
+    return this.#socket.remotePort ?? 0;
   }
 
   get query(): URLSearchParams {
@@ -155,7 +192,7 @@ export class EngineConnection
   }
 
   get bufferedAmount(): number {
-    return this.#outbox.bytes + this.#socket.writableLength + this.#hooks.engineBuffered();
+    return this.#outbox.bytes + this.#socket.writableLength + this.engineBuffered();
   }
 
   send(message: string | PreparedMessage): boolean {
@@ -169,8 +206,8 @@ export class EngineConnection
     this.#open = false;
     this.#closing = true;
     // A peer that never completes the closing handshake does not keep the socket.
-    setTimeout(() => this.terminate(), this.#limits.closeTimeoutMs).unref();
-    this.#hooks.closeEngine(code, reason);
+    setTimeout(terminateConnection, this.#limits.closeTimeoutMs, this).unref();
+    this.closeEngine(code, reason);
   }
 
   terminate(): void {
@@ -191,10 +228,9 @@ export class EngineConnection
 
   /**
    * Adapter input: `bytes` from the socket for an engine that parses whole chunks; they reach
-   * `consume` in slices, and wait (with what follows) while reading is paused.
+   * `consumeInput` in slices, and wait (with what follows) while reading is paused.
    */
-  feedInput(bytes: Buffer, consume: (bytes: Buffer) => void): void {
-    this.#consume = consume;
+  feedInput(bytes: Buffer): void {
     const pending =
       this.#pendingInput === undefined ? bytes : Buffer.concat([this.#pendingInput, bytes]);
     this.#pendingInput = pending;
@@ -211,27 +247,46 @@ export class EngineConnection
   #scheduleSlice(): void {
     if (this.#sliceScheduled) return;
     this.#sliceScheduled = true;
-    setImmediate(this.#sliceTurn);
+    setImmediate(EngineConnection.#runSlice, this);
+  }
+
+  static #runSlice(connection: EngineConnection): void {
+    connection.#sliceTurn();
   }
 
   // One slice now, the rest in later turns.
-  #sliceTurn = (): void => {
+  #sliceTurn(): void {
     this.#sliceScheduled = false;
     const pending = this.#pendingInput;
-    const consume = this.#consume;
-    if (pending === undefined || consume === undefined || !this.#canParse()) return;
+    if (pending === undefined || !this.#canParse()) return;
     this.#pendingInput =
       pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
-    consume(pending.subarray(0, INPUT_SLICE_BYTES));
+    this.consumeInput(pending.subarray(0, INPUT_SLICE_BYTES));
     const rest = this.#pendingInput as Buffer | undefined;
     if ((rest?.length ?? 0) < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
     if (rest !== undefined) this.#scheduleSlice();
-  };
+  }
 
   /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */
   sendPong(payload: Buffer): void {
     if (this.#closing || this.#closed) return;
     this.#outbox.pushPong(encodeHybiPongFrame(payload));
+  }
+
+  /** Adapter input: one data frame of hybi or RFC 6455 (opcode 0, 1 or 2), unmasked. */
+  receiveDataFrame(opcode: number, fin: boolean, payload: Buffer): void {
+    if (this.#assembler === undefined) {
+      if (fin && opcode !== OPCODE_CONTINUATION) {
+        deliverWholeMessage(opcode, payload, this.#limits.maxMessageBytes, this);
+        return;
+      }
+      this.#assembler = new MessageAssembler(
+        this.#limits.maxMessageBytes,
+        this.#limits.maxFragments,
+        this,
+      );
+    }
+    this.#assembler.frame(opcode, fin, payload);
   }
 
   /** Adapter input: a text message arrived. */
@@ -242,6 +297,11 @@ export class EngineConnection
   /** Adapter input: a binary message arrived. */
   receiveBinary(data: Buffer): void {
     if (!this.#closed) this.emit('binary', data);
+  }
+
+  /** Assembler input: a message broke a rule. */
+  failMessage(code: number, reason: string): void {
+    this.failEngine(code, reason);
   }
 
   /** Adapter input: the engine reported an error. */
@@ -283,13 +343,17 @@ export class EngineConnection
     this.emit('drain');
   }
 
-  /** Sweep input: one more quarter of the idle timeout went by. */
-  idleTick(): void {
+  /** Sweep input: one more period of silence went by. */
+  idleTick(sweep: IdleSweep): void {
     // A peer we stopped reading because it sends fast is not silent: we are not listening. One
     // we stopped reading because it does not read is making no progress either way.
     if ((this.#pausedFor & (PAUSED_FOR_BUDGET | PAUSED_FOR_INPUT)) !== 0 || this.#closing) return;
     this.#idleTicks += 1;
-    if (this.#idleTicks > 4) this.close(CLOSE_CODES.goingAway, 'idle timeout');
+    if (this.#idleTicks > sweep.closeAfterTicks) {
+      this.close(CLOSE_CODES.goingAway, 'idle timeout');
+    } else if (this.#idleTicks === sweep.pingAfterTicks && this.#family === 'hybi') {
+      this.#outbox.push(IDLE_PING_FRAME);
+    }
   }
 
   #spend(cost: number): void {
@@ -305,11 +369,13 @@ export class EngineConnection
     if (this.#tokens >= 0 || this.#budgetTimer !== undefined || this.#closed) return;
     this.#pause(PAUSED_FOR_BUDGET);
     const waitMs = Math.ceil((-this.#tokens * 1000) / inboundBytesPerSecond);
-    this.#budgetTimer = setTimeout(() => {
-      this.#budgetTimer = undefined;
-      this.#unpause(PAUSED_FOR_BUDGET);
-    }, waitMs);
+    this.#budgetTimer = setTimeout(EngineConnection.#refilled, waitMs, this);
     this.#budgetTimer.unref();
+  }
+
+  static #refilled(connection: EngineConnection): void {
+    connection.#budgetTimer = undefined;
+    connection.#unpause(PAUSED_FOR_BUDGET);
   }
 
   #pause(reason: number): void {
@@ -336,4 +402,8 @@ export class EngineConnection
     if (this.#pendingInput !== undefined && this.#canParse()) this.#scheduleSlice();
     if (this.#pausedFor === 0) this.#socket.resume();
   }
+}
+
+function terminateConnection(connection: EngineConnection): void {
+  connection.terminate();
 }

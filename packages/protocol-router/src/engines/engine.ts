@@ -16,7 +16,6 @@ export interface EngineLimits {
   readonly maxMessageBytes: number;
   /** Most frames one message may arrive in. */
   readonly maxFragments: number;
-  readonly keepaliveIntervalMs: number;
   readonly closeTimeoutMs: number;
   /** Backlog past which the connection is dropped as a slow reader. */
   readonly maxBufferedBytes: number;

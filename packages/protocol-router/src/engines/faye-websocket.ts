@@ -17,8 +17,13 @@
  * forbidden close codes with 1002. On the drafts every byte after the handshake is read by
  * hixie-reader.ts (why: see there) and its text goes straight to the connection; text that is
  * not UTF-8 closes the connection with the draft's closing handshake, as 1007 does on hybi.
+ *
+ * faye's own ping timer is off: the router's idle sweep pings quiet hybi connections with one
+ * timer for all (engine-connection.ts). The functions the adapter puts on the driver and on
+ * faye's socket object are shared by every connection and find theirs through a symbol.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import FayeWebSocket from 'faye-websocket';
 import type { Accepted } from '../classify.js';
@@ -26,10 +31,9 @@ import { CLOSE_CODES } from '../connection.js';
 import type { Protocol } from '../protocols.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
-import { createHixieReader } from './hixie-reader.js';
+import { type HixieReaderEvents, type HixieReaderStop, HixieServerReader } from './hixie-reader.js';
 import {
   isValidCloseCode,
-  MessageAssembler,
   OPCODE_BINARY,
   OPCODE_CONTINUATION,
   OPCODE_TEXT,
@@ -53,8 +57,10 @@ const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
 // shown the public host, and one of those headers exactly when a trusted proxy said https.
 const SECURE_HINTS = ['https', 'x-forwarded-ssl', 'x-forwarded-scheme', 'x-forwarded-proto'];
 
-// The driver reads `request.headers`; a child object with other headers leaves the original
-// alone. hybi-07 and -08 are shown as version 13 (see the design note).
+// The driver reads the request's `headers`, `method`, `url`, `socket` and `connection`: it is
+// shown an object of those, with other headers, and the original is left alone. (A child of the
+// request made with Object.create would turn every request into a prototype, which costs V8 a
+// map of its own per request.) hybi-07 and -08 are shown as version 13 (see the design note).
 function requestForDriver(request: IncomingMessage, decision: Accepted): IncomingMessage {
   const headers: IncomingHttpHeaders = { ...request.headers };
   for (const name of SECURE_HINTS) delete headers[name];
@@ -62,7 +68,8 @@ function requestForDriver(request: IncomingMessage, decision: Accepted): Incomin
   if (host !== undefined) headers.host = host;
   if (scheme === 'https') headers['x-forwarded-proto'] = 'https';
   if (!isDraft(decision.protocol)) headers['sec-websocket-version'] = '13';
-  return Object.create(request, { headers: { value: headers } }) as IncomingMessage;
+  const { method, url, socket } = request;
+  return { headers, method, url, socket, connection: socket } as unknown as IncomingMessage;
 }
 
 function unmask(payload: Buffer, key: Buffer | undefined): Buffer {
@@ -83,48 +90,121 @@ function isValidCloseReason(payload: Buffer): boolean {
   }
 }
 
-// Complete hybi frames come here before the driver would act on them.
-function readHybiFrames(driver: HybiDriver, connection: EngineConnection, context: EngineContext) {
-  const { limits } = context;
-  const parse = driver.parse.bind(driver);
-  driver.parse = (chunk) => {
+function isDraft(protocol: Protocol): protocol is 'hixie-76' | 'hixie-75' {
+  return protocol === 'hixie-76' || protocol === 'hixie-75';
+}
+
+const kConnection = Symbol('draftbridge.connection');
+
+type Driver = HybiDriver & { [kConnection]: FayeConnection; start(): boolean };
+type Library = FayeWebSocket & { [kConnection]: FayeConnection };
+
+// The driver's own methods, reached through its prototype under the ones put on it here.
+type DriverMethods = Pick<Driver, 'parse' | '_emitFrame' | 'start'>;
+function driverMethods(driver: Driver): DriverMethods {
+  return Object.getPrototypeOf(driver) as DriverMethods;
+}
+
+interface LibraryCloseEvent {
+  readonly code: number | null | undefined;
+  readonly reason: string | null | undefined;
+}
+
+const FAIL_TYPES = new Map<number, Parameters<HybiDriver['_fail']>[0]>([
+  [CLOSE_CODES.invalidPayload, 'encoding_error'],
+  [CLOSE_CODES.messageTooBig, 'too_large'],
+  [CLOSE_CODES.policyViolation, 'policy_violation'],
+]);
+
+class FayeConnection extends EngineConnection implements HixieReaderEvents {
+  readonly #library: Library;
+  readonly #driver: Driver;
+  readonly #socket: Socket;
+  readonly #draft: boolean;
+  // The drafts' reader, from the end of the handshake on.
+  readonly #reader: HixieServerReader | undefined;
+  // Held only until the outcome is known, so an open connection does not keep the router's
+  // handshake state (request, head, the parsed URL) alive for its whole life.
+  #pending: AcceptCallbacks | undefined;
+
+  constructor(context: EngineContext, library: FayeWebSocket, callbacks: AcceptCallbacks) {
+    super(context);
+    const { protocol } = context.decision;
+    this.#library = library as Library;
+    this.#driver = library._driver as Driver;
+    this.#socket = context.socket;
+    this.#draft = isDraft(protocol);
+    this.#pending = callbacks;
+    this.#library[kConnection] = this;
+    this.#driver[kConnection] = this;
+    if (this.#draft) {
+      const draft = protocol === 'hixie-76' ? 76 : 75;
+      this.#reader = new HixieServerReader(draft, context.limits.maxMessageBytes, this);
+    }
+  }
+
+  protected closeEngine(code: number, reason: string): void {
+    // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the socket);
+    // the hybi driver keeps its side open until the peer's Close, so a peer that does not
+    // answer saw no end until the close timeout destroyed the socket, its unread bytes then
+    // turning the end into a reset. One rule: our FIN follows our Close at once (RFC 6455
+    // §5.5.1: nothing is sent after a Close), and reading goes on.
+    if (this.#driver.close(reason, code) && !this.#draft) this.#socket.end();
+  }
+
+  protected failEngine(code: number, reason: string): void {
+    this.#driver._fail(FAIL_TYPES.get(code) ?? 'protocol_error', reason);
+  }
+
+  protected engineBuffered(): number {
+    return this.#library.bufferedAmount;
+  }
+
+  protected consumeInput(bytes: Buffer): void {
+    if (this.#reader !== undefined) this.#reader.push(bytes);
+    else driverMethods(this.#driver).parse.call(this.#driver, bytes);
+  }
+
+  /** Every chunk faye hands its driver. */
+  takeBytes(chunk: Buffer | readonly number[]): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    connection.received(bytes.length, 0);
-    connection.feedInput(bytes, parse);
-  };
-  const assembler = new MessageAssembler(limits.maxMessageBytes, limits.maxFragments, {
-    text: (text) => connection.receiveText(text),
-    binary: (data) => connection.receiveBinary(data),
-    fail: (code, reason) =>
-      driver._fail(
-        code === CLOSE_CODES.invalidPayload
-          ? 'encoding_error'
-          : code === CLOSE_CODES.messageTooBig
-            ? 'too_large'
-            : code === CLOSE_CODES.policyViolation
-              ? 'policy_violation'
-              : 'protocol_error',
-        reason,
-      ),
-  });
-  driver._requireMasking = false;
-  driver.ERROR_CODES = CLOSE_CODES_ACCEPTED;
-  const emitFrame = driver._emitFrame.bind(driver);
-  driver._emitFrame = (buffer) => {
+    const driver = this.#driver;
+    if (!this.#draft) {
+      this.received(bytes.length, 0);
+      this.feedInput(bytes);
+      return;
+    }
+    // The key3 body still goes through the driver, byte by byte, so that it stops at the last
+    // byte of the handshake (draft-76 §5.2); every later byte goes to the reader, in any chunk.
+    const { parse } = driverMethods(driver);
+    let offset = 0;
+    for (; driver.readyState === 0 && offset < bytes.length; offset += 1) {
+      parse.call(driver, bytes.subarray(offset, offset + 1));
+    }
+    if (driver.readyState === 1 && offset < bytes.length) {
+      this.received(bytes.length - offset, 0);
+      this.feedInput(bytes.subarray(offset));
+    }
+  }
+
+  /** A complete hybi frame's payload, before the driver would act on it. */
+  takeHybiFrame(buffer: Buffer): void {
+    const driver = this.#driver;
     const frame = driver._frame;
     if (frame === undefined) return;
-    connection.received(0, 1);
+    this.received(0, 1);
     if (!frame.masked) {
       driver._fail('protocol_error', 'Received an unmasked frame from a client.');
       return;
     }
     const { opcode } = frame;
+    const { _emitFrame: emitFrame } = driverMethods(driver);
     if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY || opcode === OPCODE_CONTINUATION) {
       driver._frame = undefined;
-      assembler.frame(opcode, frame.final, unmask(buffer, frame.maskingKey));
+      this.receiveDataFrame(opcode, frame.final, unmask(buffer, frame.maskingKey));
     } else if (opcode === OPCODE_PING) {
       driver._frame = undefined;
-      connection.sendPong(unmask(buffer, frame.maskingKey));
+      this.sendPong(unmask(buffer, frame.maskingKey));
     } else if (opcode === OPCODE_CLOSE) {
       const payload = unmask(buffer, frame.maskingKey);
       // The payload is unmasked now: the driver must not unmask it again.
@@ -134,119 +214,116 @@ function readHybiFrames(driver: HybiDriver, connection: EngineConnection, contex
       } else if (!isValidCloseReason(payload)) {
         driver._fail('encoding_error', 'Close reason is not UTF-8.');
       } else {
-        emitFrame(payload);
+        emitFrame.call(driver, payload);
       }
     } else {
-      emitFrame(buffer);
+      emitFrame.call(driver, buffer);
     }
-  };
-}
+  }
 
-// The key3 body still goes through the driver, byte by byte, so that it stops at the last
-// byte of the handshake (draft-76 §5.2); every later byte goes to the reader, in any chunk.
-function readHixieFrames(
-  driver: HybiDriver,
-  connection: EngineConnection,
-  draft: 75 | 76,
-  maxMessageBytes: number,
-): void {
-  const handshake = driver.parse.bind(driver);
-  const read = createHixieReader(draft, maxMessageBytes, {
-    text: (text) => {
-      connection.received(0, 1);
-      connection.receiveText(text);
-    },
-    close: () => driver.close(),
-    tooLarge: () => driver.close(),
-    invalidText: () => driver.close(),
-  });
-  driver.parse = (chunk) => {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    let offset = 0;
-    for (; driver.readyState === 0 && offset < bytes.length; offset += 1) {
-      handshake(bytes.subarray(offset, offset + 1));
-    }
-    if (driver.readyState === 1 && offset < bytes.length) {
-      connection.received(bytes.length - offset, 0);
-      connection.feedInput(bytes.subarray(offset), read);
-    }
-  };
-}
+  /** Reader input: one draft text frame. */
+  receiveHixieText(text: string): void {
+    this.received(0, 1);
+    this.receiveText(text);
+  }
 
-// draft-hixie-76 §5.2: the server's answer is the 101 head followed by the 16-byte MD5. When
-// key3 came with the headers both are known at once and must leave in one write: a client that
-// reads the head and the answer in one read fails otherwise. When key3 is late the head goes
-// first, on its own: nginx opens its tunnel only after a 101, so a server waiting for key3
-// before its head would wait behind the proxy for ever.
-function answerInOneWrite(ws: FayeWebSocket, socket: EngineContext['socket']): void {
-  const driver = ws._driver as HybiDriver & { start: () => boolean };
-  const start = driver.start.bind(driver);
-  driver.start = () => {
+  /** Reader input: the closing handshake, a frame too large, or text that is not UTF-8. */
+  hixieReaderStopped(_why: HixieReaderStop): void {
+    this.#driver.close();
+  }
+
+  // draft-hixie-76 §5.2: the server's answer is the 101 head followed by the 16-byte MD5. When
+  // key3 came with the headers both are known at once and must leave in one write: a client
+  // that reads the head and the answer in one read fails otherwise. When key3 is late the head
+  // goes first, on its own: nginx opens its tunnel only after a 101, so a server waiting for
+  // key3 before its head would wait behind the proxy for ever.
+  startInOneWrite(): boolean {
+    const socket = this.#socket;
     socket.cork();
     // faye writes the key3 it already has right after `start`, in the same tick.
-    process.nextTick(() => socket.uncork());
-    return start();
-  };
-}
-
-function isDraft(protocol: Protocol): protocol is 'hixie-76' | 'hixie-75' {
-  return protocol === 'hixie-76' || protocol === 'hixie-75';
-}
-
-function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
-  const { request, socket, head, decision, limits } = context;
-  const { protocol } = decision;
-  const draft = isDraft(protocol);
-  const ws = new FayeWebSocket(requestForDriver(request, decision), socket, head, [], {
-    maxLength: limits.maxMessageBytes,
-    // Seconds; the driver sends pings on hybi only, the drafts have no ping frame.
-    ...(draft ? {} : { ping: Math.max(1, Math.round(limits.keepaliveIntervalMs / 1000)) }),
-  });
-  const driver = ws._driver;
-  const connection = new EngineConnection(context, {
-    closeEngine: (code, reason) => {
-      // WebSocket-Node half-closes right after its Close (its sendCloseFrame ends the
-      // socket); the hybi driver keeps its side open until the peer's Close, so a peer that
-      // does not answer saw no end until the close timeout destroyed the socket, its unread
-      // bytes then turning the end into a reset. One rule: our FIN follows our Close at once
-      // (RFC 6455 §5.5.1: nothing is sent after a Close), and reading goes on.
-      if (driver.close(reason, code) && !draft) socket.end();
-    },
-    engineBuffered: () => ws.bufferedAmount,
-  });
-  if (draft) {
-    readHixieFrames(driver, connection, protocol === 'hixie-76' ? 76 : 75, limits.maxMessageBytes);
-    if (protocol === 'hixie-76') answerInOneWrite(ws, socket);
-  } else {
-    readHybiFrames(driver, connection, context);
+    process.nextTick(uncork, socket);
+    return driverMethods(this.#driver).start.call(this.#driver);
   }
-  // The driver emits `close` once it has sent its Close or closing handshake: no data after it.
-  driver.on('close', () => connection.engineClosing());
-  // Held only until the outcome is known, so an open connection does not keep the router's
-  // handshake state (request, head, the parsed URL) alive for its whole life.
-  let pending: AcceptCallbacks | undefined = callbacks;
-  ws.on('open', () => {
-    const opened = pending;
-    pending = undefined;
-    opened?.onOpen(connection);
-  });
-  ws.on('error', (event) =>
-    connection.receiveError(new Error(event.message ?? 'faye-websocket error')),
-  );
-  ws.on('close', (event) => {
+
+  /** faye's `open`. */
+  opened(): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.onOpen(this);
+  }
+
+  /** faye's `close`. */
+  libraryClosed(event: LibraryCloseEvent): void {
+    const pending = this.#pending;
     if (pending !== undefined) {
+      this.#pending = undefined;
       pending.onFail(new Error('The handshake did not complete.'));
-      pending = undefined;
       return;
     }
     // The drafts carry no close code: an orderly close reports 1000. hixie-75 has no closing
     // handshake at all, so the end of the TCP connection is its orderly close.
     const code =
-      protocol === 'hixie-75' && event.code === 1006
+      this.protocol === 'hixie-75' && event.code === 1006
         ? CLOSE_CODES.normal
-        : (event.code ?? (draft ? CLOSE_CODES.normal : 1005));
-    connection.closed(code, event.reason ?? '');
+        : (event.code ?? (this.#draft ? CLOSE_CODES.normal : 1005));
+    this.closed(code, event.reason ?? '');
+  }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}
+
+function parseThroughConnection(this: Driver, chunk: Buffer | readonly number[]): void {
+  this[kConnection].takeBytes(chunk);
+}
+
+function emitFrameThroughConnection(this: Driver, buffer: Buffer): void {
+  this[kConnection].takeHybiFrame(buffer);
+}
+
+function startInOneWrite(this: Driver): boolean {
+  return this[kConnection].startInOneWrite();
+}
+
+// The driver emits `close` once it has sent its Close or closing handshake: no data after it.
+function onDriverClose(this: Driver): void {
+  this[kConnection].engineClosing();
+}
+
+function onLibraryOpen(this: Library): void {
+  this[kConnection].opened();
+}
+
+function onLibraryError(this: Library, event: { message?: string }): void {
+  this[kConnection].receiveError(new Error(event.message ?? 'faye-websocket error'));
+}
+
+function onLibraryClose(this: Library, event: LibraryCloseEvent): void {
+  this[kConnection].libraryClosed(event);
+}
+
+function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
+  const { request, socket, head, decision, limits } = context;
+  const { protocol } = decision;
+  const library = new FayeWebSocket(requestForDriver(request, decision), socket, head, [], {
+    maxLength: limits.maxMessageBytes,
   });
+  // The connection finds its way back through the symbols; `open` hands it on.
+  new FayeConnection(context, library, callbacks);
+  const driver = library._driver as Driver;
+  driver.parse = parseThroughConnection;
+  if (isDraft(protocol)) {
+    if (protocol === 'hixie-76') driver.start = startInOneWrite;
+  } else {
+    driver._requireMasking = false;
+    driver.ERROR_CODES = CLOSE_CODES_ACCEPTED;
+    driver._emitFrame = emitFrameThroughConnection;
+  }
+  driver.on('close', onDriverClose);
+  library.on('open', onLibraryOpen);
+  library.on('error', onLibraryError);
+  library.on('close', onLibraryClose);
 }
 
 /** The faye-websocket adapter. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHixieReader } from './hixie-reader.js';
+import { HixieServerReader } from './hixie-reader.js';
 
 type Frame =
   | { readonly kind: 'text'; readonly text: string }
@@ -50,16 +50,14 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
 function feed(draft: 75 | 76, limit: number, stream: Buffer, cuts: number[]) {
   const texts: string[] = [];
   const events: string[] = [];
-  const read = createHixieReader(draft, limit, {
-    text: (text) => texts.push(text),
-    close: () => events.push('close'),
-    tooLarge: () => events.push('tooLarge'),
-    invalidText: () => events.push('invalidText'),
+  const reader = new HixieServerReader(draft, limit, {
+    receiveHixieText: (text) => texts.push(text),
+    hixieReaderStopped: (why) => events.push(why),
   });
   const points = [...new Set(cuts.map((c) => Math.floor(c * stream.length)))].sort((a, b) => a - b);
   let from = 0;
   for (const point of [...points, stream.length]) {
-    read(stream.subarray(from, point));
+    reader.push(stream.subarray(from, point));
     from = point;
   }
   return { texts, events };
@@ -131,7 +129,7 @@ describe('hixie reader', () => {
             encode(oversized),
             encode({ kind: 'text', text: 'b' }),
           ]);
-          expect(feed(76, limit, stream, cuts)).toEqual({ texts: ['a'], events: ['tooLarge'] });
+          expect(feed(76, limit, stream, cuts)).toEqual({ texts: ['a'], events: ['too-large'] });
         },
       ),
       { numRuns: 300 },
@@ -166,7 +164,7 @@ describe('hixie reader', () => {
           );
           expect(feed(draft as 75 | 76, 1024, stream, cuts)).toEqual({
             texts,
-            events: ['invalidText'],
+            events: ['invalid-text'],
           });
         },
       ),
@@ -183,6 +181,6 @@ describe('hixie reader', () => {
 
   it('refuses a length prefix of more than five groups before it grows without end', () => {
     const stream = Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]);
-    expect(feed(76, Number.MAX_SAFE_INTEGER, stream, []).events).toEqual(['tooLarge']);
+    expect(feed(76, Number.MAX_SAFE_INTEGER, stream, []).events).toEqual(['too-large']);
   });
 });

@@ -31,46 +31,57 @@
  *   the way the driver did.
  */
 import { isUtf8 } from 'node:buffer';
-import { HixieFrameReader } from '../hixie/hixie-frames.js';
+import { HixieFrameReader, type HixieFrameSink } from '../hixie/hixie-frames.js';
 
-/** What the reader reports. */
+/** Why the reader stopped reading. */
+export type HixieReaderStop = 'close' | 'too-large' | 'invalid-text';
+
+/** What the reader reports (the faye adapter's connection implements it). */
 export interface HixieReaderEvents {
   /** One complete text frame. */
-  text(text: string): void;
-  /** draft-76's closing handshake (`0xFF 0x00`) arrived. */
-  close(): void;
-  /** A frame passed the size limit; the reader reads nothing more. */
-  tooLarge(): void;
-  /** A text frame was not UTF-8: it is not delivered, and the reader reads nothing more. */
-  invalidText(): void;
+  receiveHixieText(text: string): void;
+  /**
+   * The reader reads nothing more: draft-76's closing handshake (`0xFF 0x00`) arrived, a frame
+   * passed the size limit, or a text frame was not UTF-8 (and was not delivered).
+   */
+  hixieReaderStopped(why: HixieReaderStop): void;
 }
 
-/** Returns a function that takes every chunk after the handshake, split anywhere. */
-export function createHixieReader(
-  draft: 75 | 76,
-  maxMessageBytes: number,
-  on: HixieReaderEvents,
-): (chunk: Uint8Array) => void {
-  const reader: HixieFrameReader = new HixieFrameReader(
-    {
-      onText(payload) {
-        if (payload === null || isUtf8(payload)) {
-          on.text(payload?.toString('utf8') ?? '');
-          return;
-        }
-        reader.stop();
-        on.invalidText();
-      },
-      onClose() {
-        if (draft !== 76) return;
-        reader.stop();
-        on.close();
-      },
-      onTooLarge: () => on.tooLarge(),
-    },
-    { maxPayloadBytes: maxMessageBytes },
-  );
-  return (chunk) => {
-    reader.push(chunk);
-  };
+/** Reads every chunk after the handshake, split anywhere, into `on`. */
+export class HixieServerReader implements HixieFrameSink {
+  readonly #draft: 75 | 76;
+  readonly #on: HixieReaderEvents;
+  readonly #reader: HixieFrameReader;
+
+  constructor(draft: 75 | 76, maxMessageBytes: number, on: HixieReaderEvents) {
+    this.#draft = draft;
+    this.#on = on;
+    this.#reader = new HixieFrameReader(this, { maxPayloadBytes: maxMessageBytes });
+  }
+
+  push(chunk: Uint8Array): void {
+    this.#reader.push(chunk);
+  }
+
+  /** Codec input. */
+  onText(payload: Buffer | null): void {
+    if (payload === null || isUtf8(payload)) {
+      this.#on.receiveHixieText(payload?.toString('utf8') ?? '');
+      return;
+    }
+    this.#reader.stop();
+    this.#on.hixieReaderStopped('invalid-text');
+  }
+
+  /** Codec input. */
+  onClose(): void {
+    if (this.#draft !== 76) return;
+    this.#reader.stop();
+    this.#on.hixieReaderStopped('close');
+  }
+
+  /** Codec input. */
+  onTooLarge(): void {
+    this.#on.hixieReaderStopped('too-large');
+  }
 }

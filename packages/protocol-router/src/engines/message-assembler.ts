@@ -20,10 +20,10 @@ import { CLOSE_CODES } from '../connection.js';
 
 /** Where assembled messages and failures go. */
 export interface AssembledMessages {
-  text(text: string): void;
-  binary(data: Buffer): void;
+  receiveText(text: string): void;
+  receiveBinary(data: Buffer): void;
   /** The message broke a rule: close with `code`; nothing more is assembled. */
-  fail(code: number, reason: string): void;
+  failMessage(code: number, reason: string): void;
 }
 
 /** The RFC 6455 opcodes of data frames. */
@@ -43,7 +43,7 @@ export class MessageAssembler {
   #opcode = -1;
   #fragments = 0;
   #bytes = 0;
-  #parts: (string | Buffer)[] = [];
+  #parts: (string | Buffer)[] | undefined;
   #decoder: TextDecoder | undefined;
 
   constructor(maxBytes: number, maxFragments: number, on: AssembledMessages) {
@@ -63,7 +63,7 @@ export class MessageAssembler {
       this.#fail(CLOSE_CODES.protocolError, 'A new message began before the last one ended.');
       return;
     } else if (fin) {
-      this.#whole(opcode, payload);
+      deliverWholeMessage(opcode, payload, this.#maxBytes, this.#on);
       return;
     } else {
       this.#opcode = opcode;
@@ -89,42 +89,53 @@ export class MessageAssembler {
         this.#fail(CLOSE_CODES.invalidPayload, 'Invalid UTF-8 in a text message.');
         return;
       }
-      if (text !== '') this.#parts.push(text);
+      if (text !== '') this.#keep(text);
     } else if (payload.length > 0) {
       // A copy: the engine may reuse the buffer the payload lies in.
-      this.#parts.push(Buffer.from(payload));
+      this.#keep(Buffer.from(payload));
     }
     if (!fin) return;
     const opcodeDone = this.#opcode;
-    const parts = this.#parts;
+    const parts = this.#parts ?? [];
     this.#reset();
-    if (opcodeDone === OPCODE_TEXT) this.#on.text((parts as string[]).join(''));
-    else this.#on.binary(Buffer.concat(parts as Buffer[]));
+    if (opcodeDone === OPCODE_TEXT) this.#on.receiveText((parts as string[]).join(''));
+    else this.#on.receiveBinary(Buffer.concat(parts as Buffer[]));
   }
 
-  #whole(opcode: number, payload: Buffer): void {
-    if (payload.length > this.#maxBytes) {
-      this.#fail(CLOSE_CODES.messageTooBig, 'Message too big.');
-    } else if (opcode === OPCODE_BINARY) {
-      this.#on.binary(payload);
-    } else if (isUtf8(payload)) {
-      this.#on.text(payload.toString('utf8'));
-    } else {
-      this.#fail(CLOSE_CODES.invalidPayload, 'Invalid UTF-8 in a text message.');
-    }
+  #keep(part: string | Buffer): void {
+    if (this.#parts === undefined) this.#parts = [part];
+    else this.#parts.push(part);
   }
 
   #reset(): void {
     this.#opcode = -1;
     this.#fragments = 0;
     this.#bytes = 0;
-    this.#parts = [];
+    this.#parts = undefined;
   }
 
   #fail(code: number, reason: string): void {
     this.#reset();
     this.#decoder = undefined;
-    this.#on.fail(code, reason);
+    this.#on.failMessage(code, reason);
+  }
+}
+
+/** A data frame that is a whole message (FIN set, not a continuation), outside any message. */
+export function deliverWholeMessage(
+  opcode: number,
+  payload: Buffer,
+  maxBytes: number,
+  on: AssembledMessages,
+): void {
+  if (payload.length > maxBytes) {
+    on.failMessage(CLOSE_CODES.messageTooBig, 'Message too big.');
+  } else if (opcode === OPCODE_BINARY) {
+    on.receiveBinary(payload);
+  } else if (isUtf8(payload)) {
+    on.receiveText(payload.toString('utf8'));
+  } else {
+    on.failMessage(CLOSE_CODES.invalidPayload, 'Invalid UTF-8 in a text message.');
   }
 }
 

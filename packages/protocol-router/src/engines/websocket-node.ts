@@ -16,15 +16,19 @@
  *   with 1002 (§7.4.1); the library would answer it with 1000;
  * - a ping is answered by a pong in the connection's outbox, where pongs of one turn coalesce
  *   (§5.5.3), instead of one socket write per ping.
+ * The library's keepalive is off: its timer per connection is reset on every frame, where the
+ * router's idle sweep pings quiet connections with one timer for all (engine-connection.ts).
+ * The functions the adapter puts on the library's objects are shared by every connection and
+ * find theirs through a symbol: an idle connection holds no closure of the adapter's.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import websocket from 'websocket';
 import { CLOSE_CODES } from '../connection.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 import {
   isValidCloseCode,
-  MessageAssembler,
   OPCODE_BINARY,
   OPCODE_CONTINUATION,
   OPCODE_TEXT,
@@ -47,11 +51,8 @@ function serverConfig(limits: EngineLimits): websocket.IServerConfig {
     // Frames are written whole (PreparedMessage); no fragments to interleave with.
     fragmentOutgoingMessages: false,
     fragmentationThreshold: limits.maxMessageBytes,
-    keepalive: true,
-    keepaliveInterval: limits.keepaliveIntervalMs,
-    dropConnectionOnKeepaliveTimeout: true,
-    keepaliveGracePeriod: limits.keepaliveIntervalMs,
-    useNativeKeepalive: false,
+    // The router's idle sweep pings and times out (see the design note).
+    keepalive: false,
     assembleFragments: true,
     autoAcceptConnections: false,
     ignoreXForwardedFor: true,
@@ -81,64 +82,102 @@ type WebSocketConnection = Omit<websocket.connection, 'processFrame'> & {
   sendCloseFrame(code?: number, reason?: string | null, callback?: () => void): void;
 };
 
+const kConnection = Symbol('draftbridge.connection');
+
+type Library = WebSocketConnection & { [kConnection]: WebSocketNodeConnection };
+
+const libraryProcessFrame = (websocket.connection.prototype as unknown as WebSocketConnection)
+  .processFrame;
+const librarySendCloseFrame = (websocket.connection.prototype as unknown as WebSocketConnection)
+  .sendCloseFrame;
+
+// The socket a connection reads from, for the byte count of every chunk.
+const bySocket = new WeakMap<Socket, WebSocketNodeConnection>();
+
+class WebSocketNodeConnection extends EngineConnection {
+  readonly #library: Library;
+
+  constructor(context: EngineContext, library: WebSocketConnection) {
+    super(context);
+    this.#library = library as Library;
+    this.#library[kConnection] = this;
+  }
+
+  protected closeEngine(code: number, reason: string): void {
+    try {
+      this.#library.close(code, reason);
+    } catch {
+      // A code WebSocket-Node refuses to send (1005, 1006, ...) becomes a plain 1000.
+      this.#library.close(CLOSE_CODES.normal, reason);
+    }
+  }
+
+  protected failEngine(code: number, reason: string): void {
+    this.#library.drop(code, reason);
+  }
+
+  /** Every frame the library parsed, before it acts on it. */
+  takeFrame(frame: ParsedFrame): void {
+    this.received(0, 1);
+    if (!frame.mask) {
+      this.failEngine(CLOSE_CODES.protocolError, 'Received an unmasked frame from a client.');
+      return;
+    }
+    const { opcode } = frame;
+    if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY || opcode === OPCODE_CONTINUATION) {
+      this.receiveDataFrame(opcode, frame.fin, frame.binaryPayload);
+    } else if (opcode === OPCODE_PING) {
+      this.sendPong(frame.binaryPayload);
+    } else if (
+      opcode === OPCODE_CLOSE &&
+      frame.closeStatus !== -1 &&
+      !isValidCloseCode(frame.closeStatus)
+    ) {
+      this.failEngine(CLOSE_CODES.protocolError, 'Close code not allowed on the wire.');
+    } else {
+      libraryProcessFrame.call(this.#library, frame);
+    }
+  }
+}
+
+function processClientFrame(this: Library, frame: ParsedFrame): void {
+  this[kConnection].takeFrame(frame);
+}
+
+// Every way the library closes sends a Close first; no data frame may follow it (§5.5.1).
+function sendCloseFrameLast(this: Library, ...args: Parameters<Library['sendCloseFrame']>): void {
+  this[kConnection].engineClosing();
+  librarySendCloseFrame.apply(this, args);
+}
+
+function onLibraryError(this: Library, error: Error): void {
+  this[kConnection].receiveError(error);
+}
+
+function onLibraryClose(this: Library, code: number, description: string): void {
+  this[kConnection].closed(code, description);
+}
+
+// Bytes are counted as they are read, frames as they are parsed: the library parses one frame
+// a turn, so counting only parsed frames would let its buffer fill faster than it is charged.
+function chargeRead(this: Socket, chunk: Buffer): void {
+  bySocket.get(this)?.received(chunk.length, 0);
+}
+
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const { request, socket, head, limits } = context;
   if (head.length > 0) socket.unshift(head);
   const wsRequest = new websocket.request(socket, request as IncomingMessage, serverConfig(limits));
   // Throws on a handshake the router should not have passed; the router answers 400.
   wsRequest.readHandshake();
-  const engine = wsRequest.accept(undefined, wsRequest.origin) as WebSocketConnection;
-  const connection = new EngineConnection(context, {
-    closeEngine: (code, reason) => {
-      try {
-        engine.close(code, reason);
-      } catch {
-        // A code WebSocket-Node refuses to send (1005, 1006, ...) becomes a plain 1000.
-        engine.close(CLOSE_CODES.normal, reason);
-      }
-    },
-    engineBuffered: () => 0,
-  });
-  const fail = (code: number, reason: string) => engine.drop(code, reason);
-  const assembler = new MessageAssembler(limits.maxMessageBytes, limits.maxFragments, {
-    text: (text) => connection.receiveText(text),
-    binary: (data) => connection.receiveBinary(data),
-    fail,
-  });
-
-  // Bytes are counted as they are read, frames as they are parsed: the library parses one frame
-  // a turn, so counting only parsed frames would let its buffer fill faster than it is charged.
-  socket.prependListener('data', (chunk: Buffer) => connection.received(chunk.length, 0));
-  const processFrame = engine.processFrame;
-  engine.processFrame = function processClientFrame(frame) {
-    connection.received(0, 1);
-    if (!frame.mask) {
-      fail(CLOSE_CODES.protocolError, 'Received an unmasked frame from a client.');
-      return;
-    }
-    const { opcode } = frame;
-    if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY || opcode === OPCODE_CONTINUATION) {
-      assembler.frame(opcode, frame.fin, frame.binaryPayload);
-    } else if (opcode === OPCODE_PING) {
-      connection.sendPong(frame.binaryPayload);
-    } else if (
-      opcode === OPCODE_CLOSE &&
-      frame.closeStatus !== -1 &&
-      !isValidCloseCode(frame.closeStatus)
-    ) {
-      fail(CLOSE_CODES.protocolError, 'Close code not allowed on the wire.');
-    } else {
-      processFrame.call(engine, frame);
-    }
-  };
-  // Every way the library closes sends a Close first; no data frame may follow it (§5.5.1).
-  const sendCloseFrame = engine.sendCloseFrame;
-  engine.sendCloseFrame = function sendCloseFrameLast(...args) {
-    connection.engineClosing();
-    sendCloseFrame.apply(engine, args);
-  };
-  engine.on('error', (error) => connection.receiveError(error));
-  engine.on('close', (code, description) => connection.closed(code, description));
+  const library = wsRequest.accept(undefined, wsRequest.origin) as WebSocketConnection;
+  const connection = new WebSocketNodeConnection(context, library);
+  bySocket.set(socket, connection);
+  socket.prependListener('data', chargeRead);
+  library.processFrame = processClientFrame;
+  library.sendCloseFrame = sendCloseFrameLast;
+  library.on('error', onLibraryError);
+  library.on('close', onLibraryClose);
   callbacks.onOpen(connection);
 }
 
