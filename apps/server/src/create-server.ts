@@ -20,7 +20,12 @@ import { createChatSession } from './chat/session.js';
 import type { Config } from './config.js';
 import { answerClientError, createHttpHandler } from './http-handler.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type Metrics, trackConnection } from './metrics.js';
+import {
+  countConnectionClosed,
+  countConnectionOpened,
+  createMetrics,
+  type Metrics,
+} from './metrics.js';
 import { createRelay } from './relay.js';
 import { createResourceWatch } from './resource-watch.js';
 
@@ -122,21 +127,10 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     },
   });
 
-  function onConnection(connection: Connection): void {
+  // What the log says of a connection; made when it is logged, not kept per connection.
+  function logFields(connection: Connection) {
     const { protocol, engine, path } = connection;
-    // A handshake admitted just before shutdown may still finish during it.
-    if (closing) {
-      connection.on('error', () => {});
-      connection.close(CLOSE_CODES.goingAway, 'server shutting down');
-      metrics.handshakesRejected.inc({ reason: 'shutting_down' });
-      return;
-    }
-    connections.add(connection);
-    const untrack = trackConnection(metrics, connection);
-    const isRelayLeg =
-      path === '/ws' && relay.isRelayLeg(connection.headers, connection.remoteAddress);
-    // Plain fields, not a child logger per connection: bindings cost memory on every handshake.
-    const fields = {
+    return {
       protocol,
       engine,
       path,
@@ -145,14 +139,38 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
       ...(connection.clientAddress === connection.remoteAddress
         ? {}
         : { client: connection.clientAddress }),
-      ...(isRelayLeg ? { relay: true } : {}),
+      ...(isRelayLeg(connection) ? { relay: true } : {}),
     };
-    logger.info(fields, 'connection open');
-    connection.on('close', (code, reason) => {
-      connections.delete(connection);
-      untrack();
-      logger.info({ ...fields, code, reason }, 'connection closed');
-    });
+  }
+
+  function isRelayLeg(connection: Connection): boolean {
+    return (
+      connection.path === '/ws' && relay.isRelayLeg(connection.headers, connection.remoteAddress)
+    );
+  }
+
+  // One listener for every connection, not a closure each.
+  function onConnectionClose(this: Connection, code: number, reason: string): void {
+    connections.delete(this);
+    countConnectionClosed(metrics, this);
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ ...logFields(this), code, reason }, 'connection closed');
+    }
+  }
+
+  function onConnection(connection: Connection): void {
+    const { path } = connection;
+    // A handshake admitted just before shutdown may still finish during it.
+    if (closing) {
+      connection.on('error', () => {});
+      connection.close(CLOSE_CODES.goingAway, 'server shutting down');
+      metrics.handshakesRejected.inc({ reason: 'shutting_down' });
+      return;
+    }
+    connections.add(connection);
+    countConnectionOpened(metrics, connection);
+    if (logger.isLevelEnabled('info')) logger.info(logFields(connection), 'connection open');
+    connection.on('close', onConnectionClose);
     if (path === '/relay') {
       relay.relay(connection);
       return;
@@ -160,7 +178,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
     createChatSession({
       connection,
       hub,
-      relay: isRelayLeg,
+      relay: isRelayLeg(connection),
       metrics,
       logger,
       limits: chatLimits,

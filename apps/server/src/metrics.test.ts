@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics, trackConnection } from './metrics.js';
+import { countConnectionClosed, countConnectionOpened, createMetrics } from './metrics.js';
 
 describe('createMetrics', () => {
   it('exposes every chat metric and the default process metrics in Prometheus text', async () => {
@@ -40,16 +40,15 @@ describe('createMetrics', () => {
   });
 });
 
-describe('trackConnection', () => {
-  it('counts a connection open until its release, once', async () => {
+describe('countConnectionOpened and countConnectionClosed', () => {
+  it('count every connection, and the open ones until they close', async () => {
     const metrics = createMetrics();
     const labels = { protocol: 'hixie-76', engine: 'faye-websocket' };
-    const release = trackConnection(metrics, labels);
-    trackConnection(metrics, labels);
+    countConnectionOpened(metrics, labels);
+    countConnectionOpened(metrics, labels);
     const open = async () => (await metrics.connectionsOpen.get()).values[0]?.value;
     expect(await open()).toBe(2);
-    release();
-    release();
+    countConnectionClosed(metrics, labels);
     expect(await open()).toBe(1);
     expect((await metrics.connectionsTotal.get()).values[0]).toMatchObject({ value: 2, labels });
   });

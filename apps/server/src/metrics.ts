@@ -196,18 +196,14 @@ export interface ConnectionLabels {
   readonly engine: string;
 }
 
-/**
- * Counts one accepted connection as open and returns the function to call when it closes;
- * calling that more than once has no further effect.
- */
-export function trackConnection(metrics: Metrics, labels: ConnectionLabels): () => void {
+/** Counts one accepted connection, and one more open. */
+export function countConnectionOpened(metrics: Metrics, labels: ConnectionLabels): void {
   const series = { protocol: labels.protocol, engine: labels.engine };
   metrics.connectionsTotal.inc(series);
   metrics.connectionsOpen.inc(series);
-  let open = true;
-  return () => {
-    if (!open) return;
-    open = false;
-    metrics.connectionsOpen.dec(series);
-  };
+}
+
+/** Counts one open connection fewer: call once per connection, when it closes. */
+export function countConnectionClosed(metrics: Metrics, labels: ConnectionLabels): void {
+  metrics.connectionsOpen.dec({ protocol: labels.protocol, engine: labels.engine });
 }

@@ -12,28 +12,40 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-/** One connection's token bucket. */
-export interface RateLimiter {
+const monotonic = () => performance.now();
+
+/** One connection's token bucket: a few numbers, no timer, no closure. */
+export class RateLimiter {
+  readonly #burst: number;
+  readonly #perMillisecond: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #refilledAt: number;
+
+  /** A full bucket. `now` is a monotonic clock in milliseconds. */
+  constructor(limit: RateLimit, now: () => number = monotonic) {
+    this.#burst = limit.burst;
+    this.#perMillisecond = limit.ratePerSecond / 1000;
+    this.#now = now;
+    this.#tokens = limit.burst;
+    this.#refilledAt = now();
+  }
+
   /** Takes one token; false when the bucket is empty and the message must be dropped. */
-  take(): boolean;
+  take(): boolean {
+    const at = this.#now();
+    this.#tokens = Math.min(
+      this.#burst,
+      this.#tokens + (at - this.#refilledAt) * this.#perMillisecond,
+    );
+    this.#refilledAt = at;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
 }
 
 /** Creates a full bucket. `now` is a monotonic clock in milliseconds. */
-export function createRateLimiter(
-  limit: RateLimit,
-  now: () => number = () => performance.now(),
-): RateLimiter {
-  let tokens = limit.burst;
-  let refilledAt = now();
-  const perMillisecond = limit.ratePerSecond / 1000;
-  return {
-    take() {
-      const at = now();
-      tokens = Math.min(limit.burst, tokens + (at - refilledAt) * perMillisecond);
-      refilledAt = at;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+export function createRateLimiter(limit: RateLimit, now: () => number = monotonic): RateLimiter {
+  return new RateLimiter(limit, now);
 }

@@ -22,6 +22,11 @@
  *   error whose `code` is a wire error code (`unavailable`, `room_full`): the sender gets that
  *   `error` and the connection stays open. Any other hub failure closes the connection with 1011.
  * The oversized-frame close (1009, or the draft closing handshake) happens in the engines.
+ *
+ * Memory: a server holds tens of thousands of these, most of them idle. So a session is one
+ * object with its methods on the prototype, its listeners are functions shared by every
+ * session (they find theirs in `sessions`), and the join timeout of every session waiting for
+ * its join is one timer (join-deadlines.ts): an idle session costs its fields, no closures.
  */
 import { randomUUID } from 'node:crypto';
 import { CLOSE_CODES, type Connection } from '@draftbridge/protocol-router';
@@ -39,9 +44,10 @@ import {
   RATE_LIMITED_ERROR_INTERVAL_MS,
 } from '@draftbridge/shared-types';
 import { createLogger, type Logger } from '../logger.js';
-import { type Metrics, seriesOf } from '../metrics.js';
+import { type Metrics, type ProtocolSeries, seriesOf } from '../metrics.js';
 import type { Delivery, Hub, RoomMember } from './hub.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { JoinDeadlines } from './join-deadlines.js';
+import { RateLimiter } from './rate-limiter.js';
 import { serializeError, serializePong } from './serialize.js';
 
 /** The per-connection limits a session enforces. */
@@ -115,58 +121,178 @@ function withDefaults(limits: Partial<ChatLimits> | undefined): ChatLimits {
   return resolved;
 }
 
-/** Starts a chat session on `connection`. */
-export function createChatSession(options: ChatSessionOptions): ChatSession {
-  const { connection, hub } = options;
-  const limits = withDefaults(options.limits);
-  const { protocol, engine } = connection;
-  silentLogger ??= createLogger('silent');
-  // No child logger per connection: its bindings cost memory and time on every handshake.
-  const logger = options.logger ?? silentLogger;
-  const metrics = options.metrics;
-  const series = metrics === undefined ? undefined : seriesOf(metrics, protocol);
-  const clock = options.clock ?? (() => performance.now());
-  const limiter = createRateLimiter(
-    { ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst },
-    clock,
-  );
+const monotonic = () => performance.now();
 
-  let joined: { readonly room: string; readonly roomMember: RoomMember } | undefined;
-  let closing = false;
-  let left = false;
-  let dropWindowStart = 0;
-  let dropsInWindow = 0;
-  let lastRateError = Number.NEGATIVE_INFINITY;
-  let sentThisTurn = 0;
-  let queue: Promise<void> = Promise.resolve();
-  let joinTimer: NodeJS.Timeout | undefined = setTimeout(
-    () => stop('join-timeout'),
-    limits.joinTimeoutMs,
-  );
-  joinTimer.unref();
-  // Cleared and let go: a joined connection keeps no timer for its whole life.
-  const endJoinTimer = () => {
-    clearTimeout(joinTimer);
-    joinTimer = undefined;
-  };
+// One queue per join timeout: every session in it waits the same time, so it is in due order.
+const joinDeadlines = new Map<number, JoinDeadlines<Session>>();
 
-  const where = () => ({ protocol, engine, member: joined?.roomMember.member.id });
+function deadlinesFor(timeoutMs: number): JoinDeadlines<Session> {
+  let deadlines = joinDeadlines.get(timeoutMs);
+  if (deadlines === undefined) {
+    deadlines = new JoinDeadlines(timeoutMs, (session) => session.joinTimedOut());
+    joinDeadlines.set(timeoutMs, deadlines);
+  }
+  return deadlines;
+}
+
+/** A joined session's place in its room: what the hub holds and delivers to. */
+class SessionMember implements RoomMember {
+  readonly member: Member;
+  readonly client: string;
+  readonly room: string;
+  readonly #session: Session;
+
+  constructor(session: Session, member: Member, client: string, room: string) {
+    this.#session = session;
+    this.member = member;
+    this.client = client;
+    this.room = room;
+  }
+
+  deliver(delivery: Delivery): void {
+    this.#session.send(delivery.message);
+  }
+}
+
+// The session of each connection, for the listeners every session shares.
+const sessions = new WeakMap<Connection, Session>();
+
+class Session implements ChatSession {
+  readonly #connection: Connection;
+  readonly #hub: Hub;
+  readonly #limits: ChatLimits;
+  readonly #relay: boolean;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics | undefined;
+  readonly #series: ProtocolSeries | undefined;
+  readonly #createMemberId: () => string;
+  readonly #clock: () => number;
+  readonly #limiter: RateLimiter;
+  readonly #deadlines: JoinDeadlines<Session>;
+  #joined: SessionMember | undefined;
+  #waitingForJoin = true;
+  #closing = false;
+  #left = false;
+  #dropWindowStart = 0;
+  #dropsInWindow = 0;
+  #lastRateError = Number.NEGATIVE_INFINITY;
+  #sentThisTurn = 0;
+  #queue: Promise<void> | undefined;
+
+  constructor(options: ChatSessionOptions) {
+    const { connection, metrics } = options;
+    this.#connection = connection;
+    this.#hub = options.hub;
+    this.#limits = withDefaults(options.limits);
+    this.#relay = options.relay;
+    silentLogger ??= createLogger('silent');
+    // No child logger per connection: its bindings cost memory and time on every handshake.
+    this.#logger = options.logger ?? silentLogger;
+    this.#metrics = metrics;
+    this.#series = metrics === undefined ? undefined : seriesOf(metrics, connection.protocol);
+    this.#createMemberId = options.createMemberId ?? randomUUID;
+    this.#clock = options.clock ?? monotonic;
+    this.#limiter = new RateLimiter(
+      { ratePerSecond: this.#limits.ratePerSecond, burst: this.#limits.rateBurst },
+      this.#clock,
+    );
+    this.#deadlines = deadlinesFor(this.#limits.joinTimeoutMs);
+    this.#deadlines.add(this);
+    sessions.set(connection, this);
+    connection.on('text', onText);
+    connection.on('binary', onBinary);
+    connection.on('error', onError);
+    connection.on('flush', onFlush);
+    connection.on('overflow', onOverflow);
+    connection.on('close', onClose);
+  }
+
+  get member(): Member | undefined {
+    return this.#joined?.member;
+  }
+
+  get room(): string | undefined {
+    return this.#joined?.room;
+  }
+
+  settled(): Promise<void> {
+    return this.#queue ?? Promise.resolve();
+  }
+
+  /** Deadline input: no `join` came in time. */
+  joinTimedOut(): void {
+    if (this.#waitingForJoin) this.#stop('join-timeout');
+  }
+
+  /** Sends unless the session is closing; counted at the end of the turn. */
+  send(message: Delivery['message'] | string): void {
+    if (this.#closing) return;
+    if (this.#connection.send(message)) this.#sentThisTurn += 1;
+  }
+
+  onText(text: string): void {
+    if (!this.#admit()) return;
+    const decoded = decodeClientMessage(text);
+    if (decoded.ok) this.#onMessage(decoded.message);
+    else this.#sendError(decoded.code, decoded.detail);
+  }
+
+  onBinary(): void {
+    if (this.#admit()) this.#sendError('binary_unsupported');
+  }
+
+  onError(error: Error): void {
+    // The engine closes the connection after an error; the `close` handler does the rest.
+    this.#logger.debug({ ...this.#where(), err: error }, 'connection error');
+  }
+
+  // The end of a turn, after the router handed its frames to the socket: count them once.
+  onFlush(): void {
+    if (this.#sentThisTurn === 0) return;
+    this.#series?.messagesOut.inc(this.#sentThisTurn);
+    this.#sentThisTurn = 0;
+  }
+
+  onOverflow(buffered: number): void {
+    this.#series?.slowReadersClosed.inc();
+    this.#logger.warn({ ...this.#where(), buffered }, 'slow reader dropped');
+    this.#stop('slow-reader');
+  }
+
+  onClose(): void {
+    this.#closing = true;
+    this.#endJoinWait();
+    this.#leaveRoom();
+    sessions.delete(this.#connection);
+  }
+
+  #endJoinWait(): void {
+    if (!this.#waitingForJoin) return;
+    this.#waitingForJoin = false;
+    this.#deadlines.delete(this);
+  }
+
+  #where() {
+    const { protocol, engine } = this.#connection;
+    return { protocol, engine, member: this.#joined?.member.id };
+  }
 
   // The member leaves as soon as the session stops, not when the engine finally reports the
   // close: a peer that never answers the closing handshake must not linger in the room.
-  const leaveRoom = () => {
-    const current = joined;
-    if (current === undefined || left) return;
-    left = true;
-    enqueue(() => hub.leave(current.roomMember, current.room));
-  };
+  #leaveRoom(): void {
+    const current = this.#joined;
+    if (current === undefined || this.#left) return;
+    this.#left = true;
+    this.#enqueue(() => this.#hub.leave(current, current.room));
+  }
 
-  const stop = (reason: CloseReason) => {
-    if (closing) return;
-    closing = true;
-    endJoinTimer();
-    leaveRoom();
-    logger.warn({ ...where(), reason }, 'closing connection');
+  #stop(reason: CloseReason): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#endJoinWait();
+    this.#leaveRoom();
+    this.#logger.warn({ ...this.#where(), reason }, 'closing connection');
+    const connection = this.#connection;
     if (reason === 'flood') {
       connection.close(CLOSE_CODES.policyViolation, 'rate limit exceeded');
     } else if (reason === 'join-timeout') {
@@ -175,164 +301,141 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       connection.close(CLOSE_CODES.internalError, 'internal error');
     }
     // A slow reader's socket is destroyed by the router already.
-  };
+  }
 
-  const send = (message: Delivery['message'] | string) => {
-    if (closing) return;
-    if (connection.send(message)) sentThisTurn += 1;
-  };
-
-  const sendError = (code: ErrorCode, detail?: string) => {
-    metrics?.errorsSent.inc({ code });
-    logger.debug({ ...where(), code, detail }, 'error sent');
-    send(serializeError(code, detail));
-  };
+  #sendError(code: ErrorCode, detail?: string): void {
+    this.#metrics?.errorsSent.inc({ code });
+    this.#logger.debug({ ...this.#where(), code, detail }, 'error sent');
+    this.send(serializeError(code, detail));
+  }
 
   // The hub's way of refusing one call without failing the session.
-  const onRefused = (error: unknown) => {
+  #onRefused(error: unknown): void {
     const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
     if (typeof code !== 'string' || !isErrorCode(code)) throw error;
-    logger.warn({ ...where(), err: error }, 'refused by the hub');
-    sendError(code);
-  };
+    this.#logger.warn({ ...this.#where(), err: error }, 'refused by the hub');
+    this.#sendError(code);
+  }
 
-  const enqueue = (call: () => Promise<void>) => {
-    queue = queue.then(call).catch((error: unknown) => {
-      logger.error({ ...where(), err: error }, 'hub call failed');
-      stop('hub-failure');
+  #enqueue(call: () => Promise<void>): void {
+    this.#queue = (this.#queue ?? Promise.resolve()).then(call).catch((error: unknown) => {
+      this.#logger.error({ ...this.#where(), err: error }, 'hub call failed');
+      this.#stop('hub-failure');
     });
-  };
+  }
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
-  const admit = (): boolean => {
-    series?.messagesIn.inc();
-    if (closing) return false;
-    if (limiter.take()) return true;
-    const now = clock();
-    if (now - dropWindowStart > limits.rateDropWindowMs) {
-      dropWindowStart = now;
-      dropsInWindow = 0;
+  #admit(): boolean {
+    this.#series?.messagesIn.inc();
+    if (this.#closing) return false;
+    if (this.#limiter.take()) return true;
+    const limits = this.#limits;
+    const now = this.#clock();
+    if (now - this.#dropWindowStart > limits.rateDropWindowMs) {
+      this.#dropWindowStart = now;
+      this.#dropsInWindow = 0;
     }
-    dropsInWindow += 1;
-    series?.rateLimited.inc();
-    if (dropsInWindow >= limits.rateDropsBeforeClose) {
-      stop('flood');
-    } else if (now - lastRateError >= RATE_LIMITED_ERROR_INTERVAL_MS) {
-      lastRateError = now;
-      sendError('rate_limited');
+    this.#dropsInWindow += 1;
+    this.#series?.rateLimited.inc();
+    if (this.#dropsInWindow >= limits.rateDropsBeforeClose) {
+      this.#stop('flood');
+    } else if (now - this.#lastRateError >= RATE_LIMITED_ERROR_INTERVAL_MS) {
+      this.#lastRateError = now;
+      this.#sendError('rate_limited');
     }
     return false;
-  };
+  }
 
-  const onJoin = (message: Extract<ClientMessage, { type: 'join' }>) => {
-    if (joined !== undefined) {
-      sendError('already_joined');
+  #onJoin(message: Extract<ClientMessage, { type: 'join' }>): void {
+    if (this.#joined !== undefined) {
+      this.#sendError('already_joined');
       return;
     }
+    const { protocol, engine } = this.#connection;
     const member: Member = {
-      id: (options.createMemberId ?? randomUUID)(),
+      id: this.#createMemberId(),
       nick: message.nick,
       protocol,
       engine: engine as Member['engine'],
-      ...(options.relay ? { relay: true as const } : {}),
+      ...(this.#relay ? { relay: true as const } : {}),
     };
-    const roomMember: RoomMember = {
-      member,
-      client: message.client,
-      deliver(delivery) {
-        send(delivery.message);
-      },
-    };
-    const attempt = { room: message.room, roomMember };
-    joined = attempt;
-    endJoinTimer();
-    logger.debug({ ...where(), room: message.room, since: message.since }, 'join');
-    enqueue(() =>
-      hub.join(roomMember, message.room, message.since).catch((error: unknown) => {
+    const attempt = new SessionMember(this, member, message.client, message.room);
+    this.#joined = attempt;
+    this.#endJoinWait();
+    this.#logger.debug({ ...this.#where(), room: message.room, since: message.since }, 'join');
+    this.#enqueue(() =>
+      this.#hub.join(attempt, message.room, message.since).catch((error: unknown) => {
         // A refused join (a full room) leaves the connection free to join elsewhere.
-        if (joined === attempt) joined = undefined;
-        onRefused(error);
+        if (this.#joined === attempt) this.#joined = undefined;
+        this.#onRefused(error);
       }),
     );
-  };
+  }
 
-  const onMessage = (message: ClientMessage) => {
+  #onMessage(message: ClientMessage): void {
     switch (message.type) {
       case 'ping':
-        send(serializePong(message.t));
+        this.send(serializePong(message.t));
         return;
       case 'join':
-        onJoin(message);
+        this.#onJoin(message);
         return;
       case 'say': {
-        const current = joined;
+        const current = this.#joined;
         if (current === undefined) {
-          sendError('not_joined');
+          this.#sendError('not_joined');
           return;
         }
-        enqueue(() =>
-          hub.say(current.roomMember, current.room, message.id, message.text).catch(onRefused),
+        this.#enqueue(() =>
+          this.#hub
+            .say(current, current.room, message.id, message.text)
+            .catch((error: unknown) => this.#onRefused(error)),
         );
         return;
       }
       case 'history': {
-        const current = joined;
+        const current = this.#joined;
         if (current === undefined) {
-          sendError('not_joined');
+          this.#sendError('not_joined');
           return;
         }
-        enqueue(() =>
-          hub.history(current.roomMember, current.room, message.before).catch(onRefused),
+        this.#enqueue(() =>
+          this.#hub
+            .history(current, current.room, message.before)
+            .catch((error: unknown) => this.#onRefused(error)),
         );
         return;
       }
     }
-  };
+  }
+}
 
-  connection.on('text', (text) => {
-    if (!admit()) return;
-    const decoded = decodeClientMessage(text);
-    if (decoded.ok) onMessage(decoded.message);
-    else sendError(decoded.code, decoded.detail);
-  });
+// Listeners shared by every session: EventEmitter calls them with the connection as `this`.
+function onText(this: Connection, text: string): void {
+  sessions.get(this)?.onText(text);
+}
 
-  connection.on('binary', () => {
-    if (admit()) sendError('binary_unsupported');
-  });
+function onBinary(this: Connection): void {
+  sessions.get(this)?.onBinary();
+}
 
-  connection.on('error', (error) => {
-    // The engine closes the connection after an error; the `close` handler does the rest.
-    logger.debug({ ...where(), err: error }, 'connection error');
-  });
+function onError(this: Connection, error: Error): void {
+  sessions.get(this)?.onError(error);
+}
 
-  // The end of a turn, after the router handed its frames to the socket: count them once.
-  connection.on('flush', () => {
-    if (sentThisTurn === 0) return;
-    series?.messagesOut.inc(sentThisTurn);
-    sentThisTurn = 0;
-  });
+function onFlush(this: Connection): void {
+  sessions.get(this)?.onFlush();
+}
 
-  connection.on('overflow', (buffered) => {
-    series?.slowReadersClosed.inc();
-    logger.warn({ ...where(), buffered }, 'slow reader dropped');
-    stop('slow-reader');
-  });
+function onOverflow(this: Connection, buffered: number): void {
+  sessions.get(this)?.onOverflow(buffered);
+}
 
-  connection.once('close', () => {
-    closing = true;
-    endJoinTimer();
-    leaveRoom();
-  });
+function onClose(this: Connection): void {
+  sessions.get(this)?.onClose();
+}
 
-  return {
-    get member() {
-      return joined?.roomMember.member;
-    },
-    get room() {
-      return joined?.room;
-    },
-    settled() {
-      return queue;
-    },
-  };
+/** Starts a chat session on `connection`. */
+export function createChatSession(options: ChatSessionOptions): ChatSession {
+  return new Session(options);
 }
