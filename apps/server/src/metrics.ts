@@ -21,6 +21,8 @@ export interface Metrics {
   readonly connectionsTotal: Counter<'protocol' | 'engine'>;
   /** Messages received from clients, by protocol. */
   readonly messagesIn: Counter<'protocol'>;
+  /** What sessions counted since the last scrape, by protocol (see MessageTally). */
+  readonly tallies: Map<string, MessageTally>;
   /** Messages sent to clients, by protocol. */
   readonly messagesOut: Counter<'protocol'>;
   /** Upgrade requests refused before any engine saw them, by reason. */
@@ -64,8 +66,13 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
     });
   }
 
+  // Handed to prom-client at each scrape (see MessageTally).
+  const tallies = new Map<string, MessageTally>(
+    PROTOCOL_IDS.map((protocol) => [protocol, new MessageTally()]),
+  );
   const metrics: Metrics = {
     registry,
+    tallies,
     connectionsOpen: new Gauge({
       name: name('connections_open'),
       help: 'Open WebSocket connections, by protocol and engine.',
@@ -83,12 +90,24 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
       help: 'Messages received from clients, by protocol.',
       labelNames: ['protocol'] as const,
       registers,
+      collect() {
+        for (const [protocol, tally] of tallies) {
+          this.inc({ protocol }, tally.in);
+          tally.in = 0;
+        }
+      },
     }),
     messagesOut: new Counter({
       name: name('messages_out_total'),
       help: 'Messages sent to clients, by protocol.',
       labelNames: ['protocol'] as const,
       registers,
+      collect() {
+        for (const [protocol, tally] of tallies) {
+          this.inc({ protocol }, tally.out);
+          tally.out = 0;
+        }
+      },
     }),
     handshakesRejected: new Counter({
       name: name('handshakes_rejected_total'),
@@ -146,8 +165,6 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   // Series that exist from the start read 0 on the first scrape instead of being absent,
   // so a dashboard's rate() sees the first increment.
   for (const protocol of PROTOCOL_IDS) {
-    metrics.messagesIn.inc({ protocol }, 0);
-    metrics.messagesOut.inc({ protocol }, 0);
     metrics.slowReadersClosed.inc({ protocol }, 0);
     metrics.rateLimited.inc({ protocol }, 0);
   }
@@ -159,10 +176,19 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   return metrics;
 }
 
+/**
+ * Messages in and out of one protocol since the last scrape, as plain numbers: a prom-client
+ * `inc` per message is a label lookup and a check, paid on every delivery of a broadcast. The
+ * `messages_*_total` counters take them over when they are collected.
+ */
+export class MessageTally {
+  in = 0;
+  out = 0;
+}
+
 /** The series a session moves, bound to its protocol once: a label lookup per message costs. */
 export interface ProtocolSeries {
-  readonly messagesIn: { inc(value?: number): void };
-  readonly messagesOut: { inc(value?: number): void };
+  readonly messages: MessageTally;
   readonly rateLimited: { inc(value?: number): void };
   readonly slowReadersClosed: { inc(value?: number): void };
 }
@@ -179,9 +205,13 @@ export function seriesOf(metrics: Metrics, protocol: string): ProtocolSeries {
   let series = byProtocol.get(protocol);
   if (series === undefined) {
     const labels = { protocol };
+    let messages = metrics.tallies.get(protocol);
+    if (messages === undefined) {
+      messages = new MessageTally();
+      metrics.tallies.set(protocol, messages);
+    }
     series = {
-      messagesIn: metrics.messagesIn.labels(labels),
-      messagesOut: metrics.messagesOut.labels(labels),
+      messages,
       rateLimited: metrics.rateLimited.labels(labels),
       slowReadersClosed: metrics.slowReadersClosed.labels(labels),
     };

@@ -176,7 +176,6 @@ class Session implements ChatSession {
   #dropWindowStart = 0;
   #dropsInWindow = 0;
   #lastRateError = Number.NEGATIVE_INFINITY;
-  #sentThisTurn = 0;
   #queue: Promise<void> | undefined;
 
   constructor(options: ChatSessionOptions) {
@@ -202,7 +201,6 @@ class Session implements ChatSession {
     connection.on('text', onText);
     connection.on('binary', onBinary);
     connection.on('error', onError);
-    connection.on('flush', onFlush);
     connection.on('overflow', onOverflow);
     connection.on('close', onClose);
   }
@@ -224,10 +222,12 @@ class Session implements ChatSession {
     if (this.#waitingForJoin) this.#stop('join-timeout');
   }
 
-  /** Sends unless the session is closing; counted at the end of the turn. */
+  /** Sends unless the session is closing. */
   send(message: Delivery['message'] | string): void {
     if (this.#closing) return;
-    if (this.#connection.send(message)) this.#sentThisTurn += 1;
+    if (this.#connection.send(message) && this.#series !== undefined) {
+      this.#series.messages.out += 1;
+    }
   }
 
   onText(text: string): void {
@@ -244,13 +244,6 @@ class Session implements ChatSession {
   onError(error: Error): void {
     // The engine closes the connection after an error; the `close` handler does the rest.
     this.#logger.debug({ ...this.#where(), err: error }, 'connection error');
-  }
-
-  // The end of a turn, after the router handed its frames to the socket: count them once.
-  onFlush(): void {
-    if (this.#sentThisTurn === 0) return;
-    this.#series?.messagesOut.inc(this.#sentThisTurn);
-    this.#sentThisTurn = 0;
   }
 
   onOverflow(buffered: number): void {
@@ -326,7 +319,7 @@ class Session implements ChatSession {
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
   #admit(): boolean {
-    this.#series?.messagesIn.inc();
+    if (this.#series !== undefined) this.#series.messages.in += 1;
     if (this.#closing) return false;
     if (this.#limiter.take()) return true;
     const limits = this.#limits;
@@ -421,10 +414,6 @@ function onBinary(this: Connection): void {
 
 function onError(this: Connection, error: Error): void {
   sessions.get(this)?.onError(error);
-}
-
-function onFlush(this: Connection): void {
-  sessions.get(this)?.onFlush();
 }
 
 function onOverflow(this: Connection, buffered: number): void {

@@ -120,9 +120,11 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
   readonly #library: Library;
   readonly #driver: Driver;
   readonly #socket: Socket;
-  readonly #draft: boolean;
-  // The drafts' reader, from the end of the handshake on.
-  readonly #reader: HixieServerReader | undefined;
+  // 75 or 76 on the drafts, 0 on hybi.
+  readonly #draft: 0 | 75 | 76;
+  // The drafts' reader, made by the first byte after the handshake.
+  #reader: HixieServerReader | undefined;
+  readonly #maxMessageBytes: number;
   // Held only until the outcome is known, so an open connection does not keep the router's
   // handshake state (request, head, the parsed URL) alive for its whole life.
   #pending: AcceptCallbacks | undefined;
@@ -133,14 +135,11 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
     this.#library = library as Library;
     this.#driver = library._driver as Driver;
     this.#socket = context.socket;
-    this.#draft = isDraft(protocol);
+    this.#draft = protocol === 'hixie-76' ? 76 : protocol === 'hixie-75' ? 75 : 0;
+    this.#maxMessageBytes = context.limits.maxMessageBytes;
     this.#pending = callbacks;
     this.#library[kConnection] = this;
     this.#driver[kConnection] = this;
-    if (this.#draft) {
-      const draft = protocol === 'hixie-76' ? 76 : 75;
-      this.#reader = new HixieServerReader(draft, context.limits.maxMessageBytes, this);
-    }
   }
 
   protected closeEngine(code: number, reason: string): void {
@@ -149,7 +148,7 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
     // answer saw no end until the close timeout destroyed the socket, its unread bytes then
     // turning the end into a reset. One rule: our FIN follows our Close at once (RFC 6455
     // §5.5.1: nothing is sent after a Close), and reading goes on.
-    if (this.#driver.close(reason, code) && !this.#draft) this.#socket.end();
+    if (this.#driver.close(reason, code) && this.#draft === 0) this.#socket.end();
   }
 
   protected failEngine(code: number, reason: string): void {
@@ -161,15 +160,19 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
   }
 
   protected consumeInput(bytes: Buffer): void {
-    if (this.#reader !== undefined) this.#reader.push(bytes);
-    else driverMethods(this.#driver).parse.call(this.#driver, bytes);
+    if (this.#draft === 0) {
+      driverMethods(this.#driver).parse.call(this.#driver, bytes);
+      return;
+    }
+    this.#reader ??= new HixieServerReader(this.#draft, this.#maxMessageBytes, this);
+    this.#reader.push(bytes);
   }
 
   /** Every chunk faye hands its driver. */
   takeBytes(chunk: Buffer | readonly number[]): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     const driver = this.#driver;
-    if (!this.#draft) {
+    if (this.#draft === 0) {
       this.received(bytes.length, 0);
       this.feedInput(bytes);
       return;
@@ -265,7 +268,7 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
     const code =
       this.protocol === 'hixie-75' && event.code === 1006
         ? CLOSE_CODES.normal
-        : (event.code ?? (this.#draft ? CLOSE_CODES.normal : 1005));
+        : (event.code ?? (this.#draft === 0 ? 1005 : CLOSE_CODES.normal));
     this.closed(code, event.reason ?? '');
   }
 }
