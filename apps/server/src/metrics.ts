@@ -23,6 +23,8 @@ export interface Metrics {
   readonly messagesIn: Counter<'protocol'>;
   /** What sessions counted since the last scrape, by protocol (see MessageTally). */
   readonly tallies: Map<string, MessageTally>;
+  /** Connections by protocol and engine, handed to the connection metrics at each scrape. */
+  readonly connectionTallies: Map<string, ConnectionTally>;
   /** Messages sent to clients, by protocol. */
   readonly messagesOut: Counter<'protocol'>;
   /** Upgrade requests refused before any engine saw them, by reason. */
@@ -70,20 +72,31 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   const tallies = new Map<string, MessageTally>(
     PROTOCOL_IDS.map((protocol) => [protocol, new MessageTally()]),
   );
+  const connectionTallies = new Map<string, ConnectionTally>();
   const metrics: Metrics = {
     registry,
     tallies,
+    connectionTallies,
     connectionsOpen: new Gauge({
       name: name('connections_open'),
       help: 'Open WebSocket connections, by protocol and engine.',
       labelNames: ['protocol', 'engine'] as const,
       registers,
+      collect() {
+        for (const tally of connectionTallies.values()) this.set(tally.labels, tally.open);
+      },
     }),
     connectionsTotal: new Counter({
       name: name('connections_total'),
       help: 'WebSocket connections accepted since start, by protocol and engine.',
       labelNames: ['protocol', 'engine'] as const,
       registers,
+      collect() {
+        for (const tally of connectionTallies.values()) {
+          this.inc(tally.labels, tally.accepted);
+          tally.accepted = 0;
+        }
+      },
     }),
     messagesIn: new Counter({
       name: name('messages_in_total'),
@@ -226,14 +239,37 @@ export interface ConnectionLabels {
   readonly engine: string;
 }
 
+/** Connections of one protocol and engine, as plain numbers (see MessageTally). */
+export class ConnectionTally {
+  readonly labels: { readonly protocol: string; readonly engine: string };
+  /** Accepted since the last scrape. */
+  accepted = 0;
+  /** Open now. */
+  open = 0;
+
+  constructor(protocol: string, engine: string) {
+    this.labels = { protocol, engine };
+  }
+}
+
+function connectionTallyOf(metrics: Metrics, labels: ConnectionLabels): ConnectionTally {
+  const key = `${labels.protocol} ${labels.engine}`;
+  let tally = metrics.connectionTallies.get(key);
+  if (tally === undefined) {
+    tally = new ConnectionTally(labels.protocol, labels.engine);
+    metrics.connectionTallies.set(key, tally);
+  }
+  return tally;
+}
+
 /** Counts one accepted connection, and one more open. */
 export function countConnectionOpened(metrics: Metrics, labels: ConnectionLabels): void {
-  const series = { protocol: labels.protocol, engine: labels.engine };
-  metrics.connectionsTotal.inc(series);
-  metrics.connectionsOpen.inc(series);
+  const tally = connectionTallyOf(metrics, labels);
+  tally.accepted += 1;
+  tally.open += 1;
 }
 
 /** Counts one open connection fewer: call once per connection, when it closes. */
 export function countConnectionClosed(metrics: Metrics, labels: ConnectionLabels): void {
-  metrics.connectionsOpen.dec({ protocol: labels.protocol, engine: labels.engine });
+  connectionTallyOf(metrics, labels).open -= 1;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyUpgrade, type Decision } from './classify.js';
+import { classifyUpgrade, type Decision, readTarget } from './classify.js';
 import { RFC6455_GUID } from './constants.js';
 import { ENGINE_ADAPTERS } from './engines/index.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -240,7 +241,7 @@ describe('classifyUpgrade', () => {
     expect(decision.accept).toBe(true);
     if (decision.accept) {
       expect(decision.path).toBe('/relay');
-      expect(decision.query.get('draft')).toBe('76');
+      expect(new URLSearchParams(decision.search).get('draft')).toBe('76');
       expect(decision.origin).toBe('http://allowed.example');
     }
   });
@@ -250,5 +251,46 @@ describe('classifyUpgrade', () => {
       .update(KEY + RFC6455_GUID)
       .digest('base64');
     expect(accept).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+  });
+});
+
+describe('readTarget', () => {
+  // What the URL parser makes of a target: the reference readTarget's shortcut must agree with.
+  const parsed = (target: string) => {
+    try {
+      const url = new URL(target, 'http://localhost');
+      return { path: url.pathname, query: [...url.searchParams] };
+    } catch {
+      return undefined;
+    }
+  };
+  const read = (target: string) => {
+    const result = readTarget(target);
+    return result && { path: result.path, query: [...new URLSearchParams(result.search)] };
+  };
+
+  it('reads every target as the URL parser does, plain or not', () => {
+    const char = fc.constantFrom(...'/.?=&#%+-_~aZ09 é\\:@'.split(''), '%2e', '%2F', '..', '//');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 24 }), (chars) => {
+        const target = `/${chars.join('')}`;
+        expect(read(target)).toEqual(parsed(target));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the plain targets the router sees most without the parser, with the same answer', () => {
+    for (const target of [
+      '/ws',
+      '/relay',
+      '/ws?engine=faye-websocket',
+      '/relay?protocol=hixie-75',
+      '/ws/',
+    ]) {
+      expect(read(target)).toEqual(parsed(target));
+    }
+    expect(read('/ws/../relay')).toEqual({ path: '/relay', query: [] });
+    expect(read('//evil.example/ws')).toEqual({ path: '/ws', query: [] });
   });
 });

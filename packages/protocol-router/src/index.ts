@@ -53,6 +53,7 @@ export {
   FRAME_COST_BYTES,
   RFC6455_GUID,
 } from './constants.js';
+export { DeadlineQueue } from './deadline-queue.js';
 // Engines: what a forker adds one of.
 export type {
   AcceptCallbacks,

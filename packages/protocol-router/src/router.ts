@@ -33,6 +33,7 @@ import {
   DEFAULT_MAX_FRAGMENTS,
   DEFAULT_MAX_MESSAGE_BYTES,
 } from './constants.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { EngineLimits } from './engines/engine.js';
 import { IdleSweep } from './engines/engine-connection.js';
 import { ENGINE_ADAPTERS, type EngineRegistry } from './engines/index.js';
@@ -119,7 +120,16 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     engines,
     trustProxy: options.trustProxy,
   };
-  const timers = new WeakMap<Duplex, NodeJS.Timeout>();
+  // Every socket until its handshake is done: one queue, one timer (deadline-queue.ts). A
+  // keep-alive socket between requests waits in a queue of its own, with Node's keep-alive
+  // time on top: Node closes it when idle, and this queue only if slow headers keep it open.
+  const handshakes = new DeadlineQueue<Duplex>(handshakeTimeoutMs, (socket) => {
+    destroySocketNow(socket as Socket);
+    fail(socket, 'handshake_timeout', requests.get(socket));
+  });
+  let keptAlive: DeadlineQueue<Duplex> | undefined;
+  // The request of a socket armed by `handleUpgrade` alone (the router not attached).
+  const requests = new WeakMap<Duplex, IncomingMessage>();
   // Admitted sockets whose handshake is not finished: what `admit` is told as `pending`.
   const inFlight = new Set<Duplex>();
   // Once per socket: a handshake that times out is destroyed, and the engine then reports that
@@ -137,20 +147,22 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
 
   const watched = new WeakSet<Duplex>();
 
-  // `idleMs` is set for a keep-alive socket between requests: Node closes it when idle, and
-  // the timer, later, only if slow headers of a next request keep it open.
-  function arm(socket: Duplex, request?: IncomingMessage, idleMs?: number): void {
-    if (timers.has(socket)) return;
-    const timer = setTimeout(
-      () => {
-        timers.delete(socket);
-        destroySocketNow(socket as Socket);
-        if (idleMs === undefined) fail(socket, 'handshake_timeout', request);
-      },
-      (idleMs ?? 0) + handshakeTimeoutMs,
+  function arm(socket: Duplex, request?: IncomingMessage): void {
+    if (handshakes.has(socket) || keptAlive?.has(socket)) return;
+    handshakes.add(socket);
+    if (request !== undefined) requests.set(socket, request);
+    watch(socket);
+  }
+
+  function armKeptAlive(socket: Duplex, idleMs: number): void {
+    keptAlive ??= new DeadlineQueue<Duplex>(idleMs + handshakeTimeoutMs, (idle) =>
+      destroySocketNow(idle as Socket),
     );
-    timer.unref();
-    timers.set(socket, timer);
+    keptAlive.add(socket);
+    watch(socket);
+  }
+
+  function watch(socket: Duplex): void {
     if (watched.has(socket)) return;
     watched.add(socket);
     // `close` comes once: `on` spares the wrapper `once` would make per socket.
@@ -163,8 +175,8 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   }
 
   function disarm(socket: Duplex): void {
-    clearTimeout(timers.get(socket));
-    timers.delete(socket);
+    handshakes.delete(socket);
+    keptAlive?.delete(socket);
     inFlight.delete(socket);
   }
 
@@ -230,7 +242,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
       server.on('request', (request: IncomingMessage, response: ServerResponse) => {
         disarm(request.socket);
         response.once('finish', () => {
-          if (!request.socket.destroyed) arm(request.socket, undefined, server.keepAliveTimeout);
+          if (!request.socket.destroyed) armKeptAlive(request.socket, server.keepAliveTimeout);
         });
       });
       server.on('upgrade', handleUpgrade);

@@ -26,10 +26,10 @@
  * Memory: a server holds tens of thousands of these, most of them idle. So a session is one
  * object with its methods on the prototype, its listeners are functions shared by every
  * session (they find theirs in `sessions`), and the join timeout of every session waiting for
- * its join is one timer (join-deadlines.ts): an idle session costs its fields, no closures.
+ * its join is one timer (the router's DeadlineQueue): an idle session costs its fields, no closures.
  */
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, type Connection } from '@draftbridge/protocol-router';
+import { CLOSE_CODES, type Connection, DeadlineQueue } from '@draftbridge/protocol-router';
 import {
   type ClientMessage,
   DEFAULT_JOIN_TIMEOUT_MS,
@@ -46,7 +46,6 @@ import {
 import { createLogger, type Logger } from '../logger.js';
 import { type Metrics, type ProtocolSeries, seriesOf } from '../metrics.js';
 import type { Delivery, Hub, RoomMember } from './hub.js';
-import { JoinDeadlines } from './join-deadlines.js';
 import { RateLimiter } from './rate-limiter.js';
 import { serializeError, serializePong } from './serialize.js';
 
@@ -124,12 +123,12 @@ function withDefaults(limits: Partial<ChatLimits> | undefined): ChatLimits {
 const monotonic = () => performance.now();
 
 // One queue per join timeout: every session in it waits the same time, so it is in due order.
-const joinDeadlines = new Map<number, JoinDeadlines<Session>>();
+const joinDeadlines = new Map<number, DeadlineQueue<Session>>();
 
-function deadlinesFor(timeoutMs: number): JoinDeadlines<Session> {
+function deadlinesFor(timeoutMs: number): DeadlineQueue<Session> {
   let deadlines = joinDeadlines.get(timeoutMs);
   if (deadlines === undefined) {
-    deadlines = new JoinDeadlines(timeoutMs, (session) => session.joinTimedOut());
+    deadlines = new DeadlineQueue(timeoutMs, (session) => session.joinTimedOut());
     joinDeadlines.set(timeoutMs, deadlines);
   }
   return deadlines;
@@ -168,7 +167,7 @@ class Session implements ChatSession {
   readonly #createMemberId: () => string;
   readonly #clock: () => number;
   readonly #limiter: RateLimiter;
-  readonly #deadlines: JoinDeadlines<Session>;
+  readonly #deadlines: DeadlineQueue<Session>;
   #joined: SessionMember | undefined;
   #waitingForJoin = true;
   #closing = false;

@@ -142,7 +142,7 @@ export abstract class EngineConnection
     this.engine = decision.engine;
     this.path = decision.path;
     // The query string, parsed only if someone asks: most connections never do.
-    this.#search = decision.query.toString();
+    this.#search = decision.search;
     this.origin = decision.origin;
     this.clientAddress = decision.forwarding.clientAddress;
     this.headers = context.request.headers;

@@ -22,6 +22,7 @@
  * find theirs through a symbol: an idle connection holds no closure of the adapter's.
  */
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import websocket from 'websocket';
 import { CLOSE_CODES } from '../connection.js';
@@ -33,6 +34,33 @@ import {
   OPCODE_CONTINUATION,
   OPCODE_TEXT,
 } from './message-assembler.js';
+
+// WebSocket-Node makes a `debug` logger for every connection (lib/utils.js, BufferingLogger),
+// its namespace enabled or not: a closure kept per connection and, in `debug` 2's createDebug,
+// some 30 us per handshake. While the namespace is off every connection can share one silent
+// logger; with DEBUG=websocket:* the library makes its own as before.
+const requireFromLibrary = createRequire(createRequire(import.meta.url).resolve('websocket'));
+interface LibraryLogger {
+  (...args: unknown[]): void;
+  printOutput(): void;
+  enabled: boolean;
+}
+const libraryUtils = requireFromLibrary('./lib/utils') as {
+  BufferingLogger: (identifier: string, uniqueID: number) => LibraryLogger;
+};
+const libraryDebug = requireFromLibrary('debug') as { enabled(namespace: string): boolean };
+const makeLibraryLogger = libraryUtils.BufferingLogger;
+const SILENT_LOGGER: LibraryLogger = Object.assign(() => {}, {
+  printOutput: () => {},
+  enabled: false,
+});
+libraryUtils.BufferingLogger = (identifier, uniqueID) =>
+  libraryDebug.enabled(identifier) ? makeLibraryLogger(identifier, uniqueID) : SILENT_LOGGER;
+
+/** For tests: the logger the library makes for a connection now. */
+export function libraryLoggerFor(uniqueID: number): LibraryLogger {
+  return libraryUtils.BufferingLogger('websocket:connection', uniqueID);
+}
 
 const OPCODE_CLOSE = 0x8;
 const OPCODE_PING = 0x9;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { JoinDeadlines } from './join-deadlines.js';
+import { DeadlineQueue } from './deadline-queue.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('JoinDeadlines', () => {
+describe('DeadlineQueue', () => {
   it('times out each waiter once, in the order they came, no sooner than the timeout', async () => {
     const timedOut: { name: string; after: number }[] = [];
     const started = new Map<string, number>();
-    const deadlines = new JoinDeadlines<{ name: string }>(120, (w) =>
+    const deadlines = new DeadlineQueue<{ name: string }>(120, (w) =>
       timedOut.push({ name: w.name, after: performance.now() - (started.get(w.name) ?? 0) }),
     );
     for (const name of ['a', 'b', 'c']) {
@@ -23,7 +23,7 @@ describe('JoinDeadlines', () => {
 
   it('never times out a waiter deleted before its time, and stops its timer when none wait', async () => {
     const timedOut: string[] = [];
-    const deadlines = new JoinDeadlines<{ name: string }>(80, (w) => timedOut.push(w.name));
+    const deadlines = new DeadlineQueue<{ name: string }>(80, (w) => timedOut.push(w.name));
     const a = { name: 'a' };
     const b = { name: 'b' };
     deadlines.add(a);
@@ -39,7 +39,7 @@ describe('JoinDeadlines', () => {
   });
 
   it('holds no timer for an infinite timeout', () => {
-    const deadlines = new JoinDeadlines<object>(Number.POSITIVE_INFINITY, () => {});
+    const deadlines = new DeadlineQueue<object>(Number.POSITIVE_INFINITY, () => {});
     deadlines.add({});
     expect(deadlines.size).toBe(0);
   });

@@ -1,12 +1,13 @@
 /**
- * The join timeout of every session still waiting for its `join`, on one timer.
+ * Timeouts of one length for many waiters on one timer: the router's handshake timeout, the
+ * chat's join timeout.
  *
- * Every session waits the same `timeoutMs`, so the order in which sessions start waiting is
- * the order in which they are due: a queue, and one timer set for its head, do what a timer per
- * session would, without a timer object and a closure per connection. A session that joins (or
- * closes) is deleted from the set at once and skipped when its place in the queue comes up.
+ * Every waiter of a queue waits the same `timeoutMs`, so the order in which they start waiting
+ * is the order in which they are due: a queue, and one timer set for its head, do what a timer
+ * per waiter would, without a timer object and a closure per connection (a few hundred bytes,
+ * and some microseconds to make and clear). A waiter that is done is deleted at once.
  */
-export class JoinDeadlines<T extends object> {
+export class DeadlineQueue<T extends object> {
   readonly #timeoutMs: number;
   readonly #onTimeout: (waiting: T) => void;
   // Who is waiting, with the time each is due (performance.now() ms).
@@ -23,6 +24,11 @@ export class JoinDeadlines<T extends object> {
     return this.#waiting.size;
   }
 
+  /** True while `waiting` waits. */
+  has(waiting: T): boolean {
+    return this.#waiting.has(waiting);
+  }
+
   /** `waiting` is due `timeoutMs` from now. */
   add(waiting: T): void {
     if (!Number.isFinite(this.#timeoutMs)) return;
@@ -30,7 +36,7 @@ export class JoinDeadlines<T extends object> {
     this.#timer ??= this.#arm(this.#timeoutMs);
   }
 
-  /** `waiting` no longer waits (it joined or closed). */
+  /** `waiting` no longer waits. */
   delete(waiting: T): void {
     this.#waiting.delete(waiting);
     if (this.#waiting.size === 0 && this.#timer !== undefined) {
