@@ -9,6 +9,7 @@ export {
   type ClassifyOptions,
   classifyUpgrade,
   type Decision,
+  readTarget,
   type UpgradeRequest,
 } from './classify.js';
 // The client kit.
