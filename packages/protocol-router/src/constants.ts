@@ -45,4 +45,13 @@ export const DEFAULT_INBOUND_BURST_BYTES = 256 * 1024;
 export const FRAME_COST_BYTES = 128;
 
 /** The GUID RFC 6455 §1.3 appends to Sec-WebSocket-Key to compute Sec-WebSocket-Accept. */
+/**
+ * How much of one connection's input is parsed in one event-loop turn before the others get
+ * theirs: at most this many frames, and no more frames once this many bytes were parsed.
+ * Enough that a turn's answers go out in one write per member for a burst of messages, few
+ * enough that a flood of tiny frames from many sockets keeps every turn short.
+ */
+export const INPUT_FRAMES_PER_TURN = 64;
+export const INPUT_BYTES_PER_TURN = 16 * 1024;
+
 export const RFC6455_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

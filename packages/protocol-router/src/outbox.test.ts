@@ -59,7 +59,7 @@ function recordingOwner(): OutboxOwner & { turns: number; drains: number } {
 }
 
 describe('Outbox', () => {
-  it("writes a turn's frames in one gathered write, in order", async () => {
+  it("writes a turn's frames in one write, in order", async () => {
     const pair = await connectedPair();
     const outbox = guardSocket(pair.server);
     const owner = recordingOwner();
@@ -83,8 +83,59 @@ describe('Outbox', () => {
     expect(outbox.bytes).toBe(4);
     await pair.waitFor(4);
     expect(pair.received().toString()).toBe('abcd');
-    expect(writes).toEqual([4]);
+    // Joined into one buffer: one write of one chunk.
+    expect(writes).toEqual([1]);
     expect(owner.turns).toBe(1);
+  });
+
+  it('writes one shared buffer to every socket whose turn holds the same frames', async () => {
+    const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
+    const written: Buffer[][] = pairs.map(() => []);
+    for (const [i, pair] of pairs.entries()) {
+      const socket = pair.server as net.Socket & {
+        _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
+      };
+      const write = socket._write.bind(socket);
+      socket._write = (chunk, encoding, cb) => {
+        written[i]?.push(chunk);
+        write(chunk, encoding, cb);
+      };
+    }
+    const [a, b, c] = pairs.map((pair) => guardSocket(pair.server)) as [Outbox, Outbox, Outbox];
+    const frames = ['one', 'two', 'three'].map((text) => Buffer.from(text));
+    for (const frame of frames) {
+      a.push(frame);
+      b.push(frame);
+      c.push(frame);
+    }
+    // The third socket also has a pong among the messages: a list of its own.
+    c.pushPong(Buffer.from('pong'));
+    await Promise.all(pairs.map((pair, i) => pair.waitFor(i === 2 ? 15 : 11)));
+    expect(pairs.map((pair) => pair.received().toString())).toEqual([
+      'onetwothree',
+      'onetwothree',
+      'onetwothreepong',
+    ]);
+    expect(written.map((chunks) => chunks.length)).toEqual([1, 1, 1]);
+    expect(written[1]?.[0]).toBe(written[0]?.[0]);
+    expect(written[2]?.[0]).not.toBe(written[0]?.[0]);
+  });
+
+  it('writes a list past 256 KiB frame by frame, corked, instead of copying it', async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    const writes: number[] = [];
+    const socket = pair.server as net.Socket & {
+      _writev?: (chunks: { chunk: Buffer }[], cb: () => void) => void;
+    };
+    const writev = socket._writev?.bind(socket);
+    socket._writev = (chunks, cb) => {
+      writes.push(chunks.length);
+      writev?.(chunks, cb);
+    };
+    for (let i = 0; i < 5; i += 1) outbox.push(Buffer.alloc(64 * 1024, 0x61 + i));
+    await pair.waitFor(5 * 64 * 1024);
+    expect(writes).toEqual([5]);
   });
 
   it("hands queued frames to the kernel before an engine's own write, so nothing overtakes", async () => {

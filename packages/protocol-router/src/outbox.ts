@@ -8,6 +8,12 @@
  *   shared by every recipient, see PreparedMessage) and once per turn, in one `setImmediate` for
  *   all sockets, hands them to the socket corked, so that Node writes them with one `writev`
  *   and nothing is copied.
+ * - The frames of one turn are often the same for every member of a room (each message of the
+ *   turn, in the same order): the first outbox with a given list joins it into one buffer and
+ *   the others with the very same list write that buffer too, so a member costs one write of
+ *   one shared buffer per turn, as a server that framed the turn once would do. A list of its
+ *   own (a pong among the messages) is joined for its socket alone; past `JOIN_MAX_BYTES` a
+ *   list is written frame by frame, corked, rather than copied.
  * - Backpressure. While the socket has not drained (`writableNeedDrain`) the outbox keeps its
  *   frames instead of piling writes onto the socket: what waits is then a list of shared
  *   frames, counted byte for byte in `bytes`, not a write request per frame.
@@ -48,6 +54,32 @@ interface GuardedSocket extends Socket {
 // Outboxes with frames this turn, flushed together in one setImmediate.
 let turn: Outbox[] = [];
 let turnScheduled = false;
+// True while runTurn writes: only then are joined lists shared.
+let writingTurn = false;
+
+// The lists of frames joined this turn, by their first frame (see the design note).
+const joinedThisTurn = new Map<Buffer, { readonly frames: Buffer[]; readonly joined: Buffer }>();
+
+// A list this long or shorter is joined; a longer one (a backlog let go at a drain) is written
+// frame by frame, corked: copying it would cost more than the writes.
+const JOIN_MAX_BYTES = 256 * 1024;
+
+function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// One buffer of `frames`, the one already joined this turn when another outbox had the same.
+function joinedFor(frames: Buffer[], bytes: number): Buffer | undefined {
+  const first = frames[0] as Buffer;
+  const earlier = joinedThisTurn.get(first);
+  if (earlier !== undefined && sameFrames(earlier.frames, frames)) return earlier.joined;
+  if (bytes > JOIN_MAX_BYTES) return undefined;
+  const joined = Buffer.concat(frames, bytes);
+  if (earlier === undefined && writingTurn) joinedThisTurn.set(first, { frames, joined });
+  return joined;
+}
 
 function runTurn(): void {
   turnScheduled = false;
@@ -55,7 +87,10 @@ function runTurn(): void {
   turn = [];
   // First every write, then every owner: an owner that looks at its backlog sees what the
   // kernel did not take.
+  writingTurn = true;
   for (const outbox of outboxes) outbox.flush(false);
+  writingTurn = false;
+  joinedThisTurn.clear();
   for (const outbox of outboxes) outbox.endTurn();
 }
 
@@ -127,9 +162,11 @@ export class Outbox {
       return;
     }
     const frames = this.#frames;
+    const bytes = this.#bytes;
     this.#clear();
-    if (frames.length === 1) {
-      realWrite.call(socket, frames[0] as Buffer);
+    const joined = frames.length === 1 ? frames[0] : joinedFor(frames, bytes);
+    if (joined !== undefined) {
+      realWrite.call(socket, joined);
     } else {
       socket.cork();
       for (const frame of frames) realWrite.call(socket, frame);

@@ -9,6 +9,12 @@
  * client's events are held until the macrotask after it resolves (the hixie client pauses its
  * socket for the same turn). With `trace`, the library's socket is watched: what it reads is
  * cut into frames by the package's reader, and each of its writes is one frame.
+ *
+ * The library parses one frame a turn. A server's Close that arrives with its FIN behind other
+ * frames (a fast server sends its last messages, the Close and the FIN in one flight) was still
+ * unparsed when the socket closed, and the library reported 1006, "Connection dropped by remote
+ * peer", for a close the server did send. So the socket's close reaches the library only once
+ * it has parsed what it had already received.
  */
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
@@ -20,6 +26,40 @@ import {
   type ProtocolClientEvents,
   type ResolvedClientOptions,
 } from './protocol-client.js';
+
+interface LibraryReadState {
+  readonly bufferList: { readonly length: number };
+}
+
+// The library's close listener is the one it bound to the connection (`handleSocketClose`,
+// an unnamed function, bound: 'bound '); Node's own (TLS has one) are left where they are.
+function closeAfterParsing(connection: websocket.connection): void {
+  const { socket } = connection;
+  const { bufferList } = connection as unknown as LibraryReadState;
+  const libraryListeners = (socket.listeners('close') as ((hadError: boolean) => void)[]).filter(
+    (listener) => listener.name === 'bound ',
+  );
+  if (libraryListeners.length !== 1) return;
+  for (const listener of libraryListeners) socket.off('close', listener);
+  socket.on('close', (hadError: boolean) => {
+    let unparsed = bufferList.length;
+    const handOver = () => {
+      // The library parses a frame a turn while bytes are left; stop once a turn parsed nothing
+      // (what is left is an unfinished frame).
+      if (bufferList.length > 0 && bufferList.length < unparsed) {
+        unparsed = bufferList.length;
+        setImmediate(handOver);
+        return;
+      }
+      for (const listener of libraryListeners) listener(hadError);
+    };
+    if (unparsed === 0) handOver();
+    else {
+      unparsed += 1;
+      setImmediate(handOver);
+    }
+  });
+}
 
 class WebSocketNodeClient extends EventEmitter<ProtocolClientEvents> implements ProtocolClient {
   readonly protocol: 'rfc6455' | 'hybi-08';
@@ -33,6 +73,7 @@ class WebSocketNodeClient extends EventEmitter<ProtocolClientEvents> implements 
     this.protocol = protocol;
     this.#connection = connection;
     this.socket = connection.socket;
+    closeAfterParsing(connection);
     connection.on('message', (message) => {
       // Text only: a binary message is not a chat message.
       if (message.type === 'utf8') this.#deliver(() => this.emit('message', message.utf8Data));

@@ -12,11 +12,15 @@
  *   which is what parsing one costs) takes from a token bucket of `inboundBytesPerSecond`;
  *   when it runs dry the connection stops reading until it refills. TCP then slows the
  *   sender: nothing is dropped and nobody is closed for sending fast, but a flood of empty
- *   frames or pings costs the server a bounded share of its CPU. An engine that parses whole
- *   chunks at once (websocket-driver) is fed through `feedInput`: one small slice a turn, as
- *   WebSocket-Node parses one frame a turn, and none while reading is paused. So the budget
- *   holds inside a 64 KiB chunk of tiny frames too, and many connections that all send at once
- *   take turns with everyone else instead of holding the event loop in a row.
+ *   frames or pings costs the server a bounded share of its CPU.
+ * - A turn's share. Each connection parses at most `INPUT_FRAMES_PER_TURN` frames (or
+ *   `INPUT_BYTES_PER_TURN` bytes) in one event-loop turn, then waits for the next: many
+ *   connections that all send at once take turns instead of holding the loop in a row, and a
+ *   burst still leaves in one write per member for many messages. An engine that parses whole
+ *   chunks at once (websocket-driver) is fed through `feedInput`, in small slices until the
+ *   turn's share is parsed, and none while reading is paused; WebSocket-Node's own read loop is
+ *   run by its adapter with the same share. So the budget holds inside a 64 KiB chunk of tiny
+ *   frames too.
  * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
  *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
  *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
@@ -26,7 +30,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { CLOSE_CODES, type Connection, type ConnectionEvents } from '../connection.js';
-import { FRAME_COST_BYTES } from '../constants.js';
+import { FRAME_COST_BYTES, INPUT_BYTES_PER_TURN, INPUT_FRAMES_PER_TURN } from '../constants.js';
 import { encodeHybiFrame, HYBI_OPCODES } from '../hybi/hybi-frames.js';
 import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
 import { encodeHybiPongFrame, PreparedMessage } from '../prepared-message.js';
@@ -44,7 +48,10 @@ const PAUSED_FOR_BACKLOG = 1;
 const PAUSED_FOR_BUDGET = 2;
 const PAUSED_FOR_INPUT = 4;
 
-/** Bytes handed to a chunk-parsing engine in one turn: some fifty of the smallest frames. */
+/**
+ * Bytes handed to a chunk-parsing engine at a time: some fifty of the smallest frames. Slices go
+ * on within a turn until its share (INPUT_FRAMES_PER_TURN, INPUT_BYTES_PER_TURN) is parsed.
+ */
 const INPUT_SLICE_BYTES = 512;
 
 /** Bytes waiting to be parsed past which the socket is not read: one read's worth. */
@@ -134,6 +141,7 @@ export abstract class EngineConnection
   #idleTicks = 0;
   #pendingInput: Buffer | undefined;
   #sliceScheduled = false;
+  #framesThisTurn = 0;
 
   constructor(context: EngineContext) {
     super();
@@ -223,6 +231,7 @@ export abstract class EngineConnection
   /** Adapter input: `bytes` arrived on the wire, in `frames` frames (0 while a frame is partial). */
   received(bytes: number, frames: number): void {
     this.#idleTicks = 0;
+    this.#framesThisTurn += frames;
     this.#spend(bytes + frames * FRAME_COST_BYTES);
   }
 
@@ -254,17 +263,23 @@ export abstract class EngineConnection
     connection.#sliceTurn();
   }
 
-  // One slice now, the rest in later turns.
+  // Slices now, up to a turn's share of frames or bytes; the rest in later turns.
   #sliceTurn(): void {
     this.#sliceScheduled = false;
-    const pending = this.#pendingInput;
-    if (pending === undefined || !this.#canParse()) return;
-    this.#pendingInput =
-      pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
-    this.consumeInput(pending.subarray(0, INPUT_SLICE_BYTES));
-    const rest = this.#pendingInput as Buffer | undefined;
-    if ((rest?.length ?? 0) < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
-    if (rest !== undefined) this.#scheduleSlice();
+    this.#framesThisTurn = 0;
+    let bytes = 0;
+    let pending = this.#pendingInput;
+    while (pending !== undefined && this.#canParse()) {
+      this.#pendingInput =
+        pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
+      this.consumeInput(pending.subarray(0, INPUT_SLICE_BYTES));
+      bytes += INPUT_SLICE_BYTES;
+      pending = this.#pendingInput;
+      if (this.#framesThisTurn >= INPUT_FRAMES_PER_TURN || bytes >= INPUT_BYTES_PER_TURN) break;
+    }
+    if ((pending?.length ?? 0) < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
+    // Paused, the rest waits for the unpause, which schedules it.
+    if (pending !== undefined && this.#canParse()) this.#scheduleSlice();
   }
 
   /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */

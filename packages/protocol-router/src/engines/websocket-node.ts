@@ -6,8 +6,9 @@
  * cannot serve). `handleUpgrade` ignores the bytes the HTTP parser read past the headers, so
  * they are put back with `socket.unshift` first.
  *
- * Every frame the library has parsed passes through `processFrame`, and the adapter takes over
- * there what the library leaves undone or does in a way one socket can abuse:
+ * The adapter runs the library's read loop (`readFrames`: the library's parser, more frames a
+ * turn), and every frame it parses passes through `takeFrame`, where the adapter takes over what
+ * the library leaves undone or does in a way one socket can abuse:
  * - a client frame that is not masked closes with 1002 (RFC 6455 §5.1: the server "MUST close
  *   the connection upon receiving a frame that is not masked"); the library never checks;
  * - data frames go to the shared MessageAssembler (fragment count and size, UTF-8 failing at
@@ -26,6 +27,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import websocket from 'websocket';
 import { CLOSE_CODES } from '../connection.js';
+import { INPUT_BYTES_PER_TURN, INPUT_FRAMES_PER_TURN } from '../constants.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 import {
@@ -62,6 +64,22 @@ export function libraryLoggerFor(uniqueID: number): LibraryLogger {
   return libraryUtils.BufferingLogger('websocket:connection', uniqueID);
 }
 
+/** What the library's frame parser is (lib/WebSocketFrame.js), as the read loop uses it. */
+interface LibraryFrame extends ParsedFrameFields {
+  addData(bufferList: unknown): boolean;
+  readonly protocolError: boolean;
+  readonly frameTooLarge: boolean;
+  readonly dropReason: string;
+  readonly rsv1: boolean;
+  readonly rsv2: boolean;
+  readonly rsv3: boolean;
+}
+const LibraryWebSocketFrame = requireFromLibrary('./lib/WebSocketFrame') as new (
+  maskBytes: Buffer,
+  frameHeader: Buffer,
+  config: unknown,
+) => LibraryFrame;
+
 const OPCODE_CLOSE = 0x8;
 const OPCODE_PING = 0x9;
 
@@ -94,7 +112,7 @@ function serverConfig(limits: EngineLimits): websocket.IServerConfig {
 }
 
 /** What the library's frame object holds that the adapter reads. */
-interface ParsedFrame {
+interface ParsedFrameFields {
   readonly opcode: number;
   readonly fin: boolean;
   /** Truthy when the frame was masked (the library's type says number). */
@@ -104,10 +122,19 @@ interface ParsedFrame {
   readonly binaryPayload: Buffer;
   readonly closeStatus: number;
 }
+type ParsedFrame = ParsedFrameFields;
 
 type WebSocketConnection = Omit<websocket.connection, 'processFrame'> & {
   processFrame(frame: ParsedFrame): void;
+  processReceivedData(): void;
   sendCloseFrame(code?: number, reason?: string | null, callback?: () => void): void;
+  // The read loop's state (lib/WebSocketConnection.js).
+  currentFrame: LibraryFrame;
+  readonly bufferList: { readonly length: number };
+  readonly inputPaused: boolean;
+  readonly maskBytes: Buffer;
+  readonly frameHeader: Buffer;
+  readonly config: unknown;
 };
 
 const kConnection = Symbol('draftbridge.connection');
@@ -168,8 +195,52 @@ class WebSocketNodeConnection extends EngineConnection {
   }
 }
 
-function processClientFrame(this: Library, frame: ParsedFrame): void {
-  this[kConnection].takeFrame(frame);
+/**
+ * The library's read loop (processReceivedData), parsing up to INPUT_FRAMES_PER_TURN frames a
+ * turn where the library parses one: one frame a turn from each sender made a burst of
+ * messages leave in as many writes per member as there were frames. Parsing is still the
+ * library's (WebSocketFrame), and its refusals are its own, as it makes them (a tick later).
+ */
+function readFrames(this: Library): void {
+  const connection = this[kConnection];
+  let bytes = 0;
+  for (let frames = 0; frames < INPUT_FRAMES_PER_TURN && bytes < INPUT_BYTES_PER_TURN; ) {
+    if (!this.connected || this.inputPaused) return;
+    const frame = this.currentFrame;
+    if (!frame.addData(this.bufferList)) return;
+    if (frame.protocolError) {
+      process.nextTick(dropLater, this, CLOSE_CODES.protocolError, frame.dropReason);
+      return;
+    }
+    if (frame.frameTooLarge) {
+      process.nextTick(dropLater, this, CLOSE_CODES.messageTooBig, frame.dropReason);
+      return;
+    }
+    // No extension is negotiated, so every reserved bit is illegal (RFC 6455 §5.2).
+    if (frame.rsv1 || frame.rsv2 || frame.rsv3) {
+      const reason = 'Unsupported usage of rsv bits without negotiated extension.';
+      process.nextTick(dropLater, this, CLOSE_CODES.protocolError, reason);
+      return;
+    }
+    this.currentFrame = new LibraryWebSocketFrame(
+      this.maskBytes,
+      this.frameHeader,
+      this.config,
+    ) as Library['currentFrame'];
+    frames += 1;
+    bytes += frame.length;
+    connection.takeFrame(frame);
+  }
+  // The rest in a later turn, after every other connection had its share.
+  if (this.bufferList.length > 0) setImmediate(readFramesLater, this);
+}
+
+function readFramesLater(library: Library): void {
+  readFrames.call(library);
+}
+
+function dropLater(library: Library, code: number, reason: string): void {
+  library.drop(code, reason);
 }
 
 // Every way the library closes sends a Close first; no data frame may follow it (§5.5.1).
@@ -202,7 +273,7 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const connection = new WebSocketNodeConnection(context, library);
   bySocket.set(socket, connection);
   socket.prependListener('data', chargeRead);
-  library.processFrame = processClientFrame;
+  library.processReceivedData = readFrames;
   library.sendCloseFrame = sendCloseFrameLast;
   library.on('error', onLibraryError);
   library.on('close', onLibraryClose);
