@@ -17,6 +17,7 @@ export {
   type ClientHandshake,
   type ClientHandshakeOptions,
   createClientHandshake,
+  type HandshakeBytes,
   type HandshakeResult,
   type HandshakeTarget,
   readHandshakeResponse,
