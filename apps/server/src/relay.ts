@@ -13,7 +13,8 @@
  *   header and comes from a loopback address. An outside client cannot know the secret, so it
  *   cannot claim to be a relay leg.
  * - With `trace=1` the leg's opening handshake is sent to the browser first, as a `handshake`
- *   message with its exact bytes (request, draft-76's key3, response, draft-76's answer), and
+ *   message with its exact bytes (request, draft-76's key3, response, draft-76's answer), the
+ *   secret's value alone starred out (a page that knew it could claim relay legs), and
  *   then every frame the leg writes or reads as a `wire` message, so a page can show the draft's
  *   key arithmetic, `00 ... FF`, or a masked hybi frame as they were on the wire.
  * - Closing either side closes the other; text the browser sends before the leg is open
@@ -111,12 +112,28 @@ export function parseRelayProtocol(
   return { protocol: (named as RelayProtocolId | null) ?? fromDraft ?? DEFAULT_RELAY_PROTOCOL };
 }
 
-function toHandshakeMessage(protocol: RelayProtocolId, bytes: HandshakeBytes): HandshakeMessage {
+// The star that stands in for each byte of the secret in a traced request head.
+const REDACTED = 0x2a;
+
+// The request head with the relay's secret starred out, byte for byte: a page that saw it could
+// mark any connection that reaches the server from loopback (a local proxy's) as a relay leg.
+function redactSecret(head: Buffer, secret: Buffer): Buffer {
+  const redacted = Buffer.from(head);
+  const at = redacted.indexOf(secret);
+  if (at !== -1) redacted.fill(REDACTED, at, at + secret.length);
+  return redacted;
+}
+
+function toHandshakeMessage(
+  protocol: RelayProtocolId,
+  bytes: HandshakeBytes,
+  secret: Buffer,
+): HandshakeMessage {
   const challenged = protocol === 'hixie-76';
   return {
     type: 'handshake',
     protocol,
-    request: bytes.requestHead.toString('base64'),
+    request: redactSecret(bytes.requestHead, secret).toString('base64'),
     ...(challenged ? { key3: bytes.requestBody.toString('base64') } : {}),
     response: bytes.responseHead.toString('base64'),
     ...(challenged ? { answer: bytes.responseBody.toString('base64') } : {}),
@@ -193,7 +210,8 @@ export function createRelay(options: RelayOptions): Relay {
         leg = client;
         options.onLegChange?.(1);
         if (client.handshake !== null) {
-          browser.send(JSON.stringify(toHandshakeMessage(protocol, client.handshake)));
+          const handshake = toHandshakeMessage(protocol, client.handshake, secretBytes);
+          browser.send(JSON.stringify(handshake));
         }
         if (trace) {
           client.on('frame', (dir, bytes) => {
