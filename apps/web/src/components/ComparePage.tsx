@@ -22,9 +22,10 @@ import { WireInspector } from './WireInspector.js';
 // Both panes are members in their own right, so each needs its own client id.
 const LEFT_SUFFIX = '-rfc6455';
 const RIGHT_SUFFIX = '-draft76';
-const RELAY_PATH = createRelayPath('76');
+const RELAY_PATH = createRelayPath('hixie-76');
 const LEFT_TITLE = 'RFC 6455';
 const RIGHT_TITLE = 'draft-76 via relay';
+const SIDE_NAMES = { left: 'RFC 6455', right: 'draft-76' } as const;
 
 function CompareSession({ session, clientId }: { session: Preferences; clientId: string }) {
   const leftClient = `${clientId}${LEFT_SUFFIX}`;
@@ -54,12 +55,12 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
         <p className="compare-intro">
           Room <strong>#{session.room}</strong>: the same member twice, on two paths.
         </p>
-        <StreamVerdictBanner verdict={verdict} />
+        <StreamVerdictBanner verdict={verdict} names={SIDE_NAMES} />
       </div>
       <div className="compare-panes">
         <ComparePane
           title={LEFT_TITLE}
-          side="left"
+          slot="left"
           clientId={leftClient}
           nick={session.nick}
           connection={left.connection}
@@ -67,7 +68,7 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
         />
         <ComparePane
           title={RIGHT_TITLE}
-          side="right"
+          slot="right"
           clientId={rightClient}
           nick={session.nick}
           connection={right.connection}
