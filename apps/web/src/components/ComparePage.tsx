@@ -1,20 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useChatConnection } from '../hooks/use-chat-connection.js';
 import { useMediaQuery } from '../hooks/use-media-query.js';
 import { createRelayPath, DIRECT_PATH } from '../lib/chat-path.js';
 import { compareStreams } from '../lib/compare-streams.js';
 import { COMPARE_SIDE_PANEL_MEDIA } from '../lib/constants.js';
-import { isJoinValid, validateJoin } from '../lib/join-validation.js';
-import {
-  type KeyValueStore,
-  loadPreferences,
-  type Preferences,
-  savePreferences,
-} from '../lib/storage.js';
-import { AppHeader } from './AppHeader.js';
+import type { KeyValueStore, Preferences } from '../lib/storage.js';
 import { ComparePane } from './ComparePane.js';
-import { JoinForm } from './JoinForm.js';
 import { MemberList } from './MemberList.js';
+import { SessionGate } from './SessionGate.js';
 import { StreamVerdictBanner } from './StreamVerdictBanner.js';
 import { ToolPanel } from './ToolPanel.js';
 import { WireInspector } from './WireInspector.js';
@@ -95,27 +88,9 @@ export function ComparePage({
   readonly clientId: string;
   readonly stores: { readonly local: KeyValueStore | null };
 }) {
-  const [preferences] = useState(() => loadPreferences(stores.local));
-  const [session, setSession] = useState<Preferences | null>(() =>
-    isJoinValid(validateJoin(preferences.nick, preferences.room)) ? preferences : null,
-  );
   return (
-    <>
-      <AppHeader view="compare" />
-      {session === null ? (
-        <main className="join-layout">
-          <JoinForm
-            initial={preferences}
-            submitLabel="Start comparing"
-            onJoin={(joined) => {
-              savePreferences(stores.local, joined);
-              setSession(joined);
-            }}
-          />
-        </main>
-      ) : (
-        <CompareSession session={session} clientId={clientId} />
-      )}
-    </>
+    <SessionGate view="compare" stores={stores} submitLabel="Start comparing">
+      {(session) => <CompareSession session={session} clientId={clientId} />}
+    </SessionGate>
   );
 }

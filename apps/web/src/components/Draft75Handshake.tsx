@@ -1,5 +1,5 @@
 import { type HandshakeTrace, RELAY_HEADER_NOTES } from '../lib/handshake-trace.js';
-import { HttpHeadView } from './HttpHeadView.js';
+import { HandshakeHeads } from './HandshakeHeads.js';
 
 const RESPONSE_NOTES = {
   'websocket-origin': 'echoes the Origin',
@@ -12,12 +12,6 @@ const RESPONSE_NOTES = {
 export function Draft75Handshake({ trace }: { readonly trace: HandshakeTrace }) {
   return (
     <div className="handshake-body">
-      <HttpHeadView
-        head={trace.request}
-        label="Request head, relay → server"
-        notes={RELAY_HEADER_NOTES}
-        testId="handshake-request"
-      />
       <p className="handshake-explain" data-testid="draft75-no-challenge">
         <strong>No challenge.</strong> The request carries no key and nothing follows it; a{' '}
         <code>101</code> with the right headers is all a draft-75 client checks, so the server
@@ -29,11 +23,10 @@ export function Draft75Handshake({ trace }: { readonly trace: HandshakeTrace }) 
         answer, and a form or an XMLHttpRequest cannot produce those headers and that body. RFC 6455
         keeps the idea with <code>Sec-WebSocket-Key</code> and the SHA-1 accept.
       </p>
-      <HttpHeadView
-        head={trace.response}
-        label="Response head, server → relay"
-        notes={RESPONSE_NOTES}
-        testId="handshake-response"
+      <HandshakeHeads
+        trace={trace}
+        requestNotes={RELAY_HEADER_NOTES}
+        responseNotes={RESPONSE_NOTES}
       />
     </div>
   );

@@ -2,7 +2,7 @@ import { bytesEqual, type Draft76KeyWork, workDraft76 } from '../lib/handshake-m
 import { type HandshakeTrace, headerValue, RELAY_HEADER_NOTES } from '../lib/handshake-trace.js';
 import { formatHex } from '../lib/wire-bytes.js';
 import { HandshakeCheck } from './HandshakeCheck.js';
-import { HttpHeadView } from './HttpHeadView.js';
+import { HandshakeHeads } from './HandshakeHeads.js';
 
 const REQUEST_NOTES = {
   ...RELAY_HEADER_NOTES,
@@ -115,18 +115,7 @@ export function Draft76Handshake({ trace }: { readonly trace: HandshakeTrace }) 
           <HandshakeCheck match={match} what="MD5 answer" />
         </div>
       </div>
-      <HttpHeadView
-        head={trace.request}
-        label="Request head, relay → server"
-        notes={REQUEST_NOTES}
-        testId="handshake-request"
-      />
-      <HttpHeadView
-        head={trace.response}
-        label="Response head, server → relay"
-        notes={RESPONSE_NOTES}
-        testId="handshake-response"
-      />
+      <HandshakeHeads trace={trace} requestNotes={REQUEST_NOTES} responseNotes={RESPONSE_NOTES} />
     </div>
   );
 }

@@ -6,15 +6,15 @@ import { Draft75Handshake } from './Draft75Handshake.js';
 import { Draft76Handshake } from './Draft76Handshake.js';
 import { HybiHandshake } from './HybiHandshake.js';
 
-function Body({
-  protocol,
-  snapshot,
-  directUrl,
-}: {
+/** Which generation to show, and what is known of it. */
+interface HandshakeInspectorProps {
   readonly protocol: ProtocolId;
   readonly snapshot: ConnectionSnapshot | null;
+  /** The URL the RFC 6455 pane's browser socket opened. */
   readonly directUrl: string;
-}) {
+}
+
+function Body({ protocol, snapshot, directUrl }: HandshakeInspectorProps) {
   if (protocol === 'rfc6455') return <DirectHandshake url={directUrl} />;
   const trace = snapshot?.handshake ?? null;
   if (trace === null) {
@@ -29,16 +29,8 @@ function Body({
  * One generation's opening handshake, annotated and recomputed in the browser: the relay's leg
  * for the older four (from its `handshake` message), what a page can know for RFC 6455.
  */
-export function HandshakeInspector({
-  protocol,
-  snapshot,
-  directUrl,
-}: {
-  readonly protocol: ProtocolId;
-  readonly snapshot: ConnectionSnapshot | null;
-  /** The URL the RFC 6455 pane's browser socket opened. */
-  readonly directUrl: string;
-}) {
+export function HandshakeInspector(props: HandshakeInspectorProps) {
+  const { protocol } = props;
   const headingId = useId();
   return (
     <section
@@ -48,7 +40,7 @@ export function HandshakeInspector({
       data-protocol={protocol}
     >
       <h2 id={headingId}>Handshake inspector: {PROTOCOL_LABELS[protocol]}</h2>
-      <Body protocol={protocol} snapshot={snapshot} directUrl={directUrl} />
+      <Body {...props} />
     </section>
   );
 }

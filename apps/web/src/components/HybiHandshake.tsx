@@ -3,7 +3,7 @@ import { workAccept } from '../lib/handshake-math.js';
 import { type HandshakeTrace, headerValue, RELAY_HEADER_NOTES } from '../lib/handshake-trace.js';
 import { AcceptSteps } from './AcceptSteps.js';
 import { HandshakeCheck } from './HandshakeCheck.js';
-import { HttpHeadView } from './HttpHeadView.js';
+import { HandshakeHeads } from './HandshakeHeads.js';
 
 const REQUEST_NOTES = {
   ...RELAY_HEADER_NOTES,
@@ -32,18 +32,7 @@ export function HybiHandshake({ trace }: { readonly trace: HandshakeTrace }) {
         <code data-testid="accept-server">{server ?? '(none)'}</code>
       </p>
       <HandshakeCheck match={server === work.accept} what="Sec-WebSocket-Accept" />
-      <HttpHeadView
-        head={trace.request}
-        label="Request head, relay → server"
-        notes={REQUEST_NOTES}
-        testId="handshake-request"
-      />
-      <HttpHeadView
-        head={trace.response}
-        label="Response head, server → relay"
-        notes={RESPONSE_NOTES}
-        testId="handshake-response"
-      />
+      <HandshakeHeads trace={trace} requestNotes={REQUEST_NOTES} responseNotes={RESPONSE_NOTES} />
       <p className="wire-note">
         {PROTOCOL_LABELS[trace.protocol]} already shakes hands as RFC 6455 will: no body, no MD5,
         the proof in a header. RFC 6455 changes the version to 13 and names the origin{' '}
