@@ -89,7 +89,7 @@ for (const [size, viewport] of [
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     await page.goto(appUrl('/'));
-    await page.getByRole('link', { name: 'Lab' }).click();
+    await page.getByRole('link', { name: 'Lab', exact: true }).click();
     await page.getByLabel('Nick').fill('teacher');
     await page.getByLabel('Room').fill(createRoomName('lab'));
     await page.getByRole('button', { name: 'Open the lab' }).click();
