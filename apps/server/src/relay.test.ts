@@ -305,24 +305,30 @@ describe('the legacy relay', () => {
     forger.close();
   });
 
-  it('closes the browser when its leg closes, and the leg when the browser leaves', async () => {
-    await eventually(() => t.server.connections.size === 0);
-    const client = await connectChatClient('relay-76', t.ws);
-    client.send({ type: 'join', room: 'legs', nick: 'l', client: 'l1' });
-    await client.waitFor(isType('welcome'));
-    const leg = [...t.server.connections].findLast(
-      (c) => c.path === '/ws' && c.protocol === 'hixie-76',
-    );
-    leg?.close(1000, 'test');
-    expect((await client.closed).code).toBe(1001);
+  it.each(LEGS)(
+    'closes the browser when its %s leg closes, and the leg when the browser leaves (%s)',
+    async (kind, protocol) => {
+      await eventually(() => t.server.connections.size === 0);
+      const client = await open(kind, t.ws);
+      client.send({ type: 'join', room: 'legs', nick: 'l', client: `l-${protocol}` });
+      await client.waitFor(isType('welcome'));
+      const leg = [...t.server.connections].find(
+        (c) => c.path === '/ws' && c.protocol === protocol,
+      );
+      expect(leg).toBeDefined();
+      leg?.close(1000, 'test');
+      expect((await client.closed).code).toBe(1001);
+      await eventually(() => t.server.connections.size === 0);
 
-    const second = await connectChatClient('relay-76', t.ws);
-    second.send({ type: 'join', room: 'legs', nick: 'm', client: 'm1' });
-    await second.waitFor(isType('welcome'));
-    const count = t.server.connections.size;
-    second.close();
-    await eventually(() => t.server.connections.size === count - 2);
-  });
+      const second = await open(kind, t.ws);
+      second.send({ type: 'join', room: 'legs', nick: 'm', client: `m-${protocol}` });
+      await second.waitFor(isType('welcome'));
+      expect(t.server.connections.size).toBe(2);
+      second.close();
+      // The browser's side and its leg's both go.
+      await eventually(() => t.server.connections.size === 0);
+    },
+  );
 
   it('keeps relay members in the same ordered stream as direct ones', async () => {
     const direct = await connectChatClient('rfc6455', t.ws);
