@@ -29,8 +29,12 @@ test.describe('keyboard and zoom', () => {
 
     await page.keyboard.press('Tab'); // Chat link
     await page.keyboard.press('Tab'); // Compare view link
+    await page.keyboard.press('Tab'); // Lab link
+    await expect(page.getByRole('link', { name: 'Lab', exact: true })).toBeFocused();
     await page.keyboard.press('Tab'); // the compare view, linked from the line on draftbridge
     await expect(page.getByRole('link', { name: 'the compare view' })).toBeFocused();
+    await page.keyboard.press('Tab'); // the lab, from the same line
+    await expect(page.getByRole('link', { name: 'the lab' })).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(page.getByLabel('Nick')).toBeFocused();
     expect(await focusedOutline(page)).toBe('solid');
@@ -60,6 +64,18 @@ test.describe('keyboard and zoom', () => {
     await saveScreenshot(page, testInfo, 'chat-zoom-200.png');
     await page.goto(appUrl('/?view=compare'));
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'identical');
+    expect(await hasHorizontalScroll(page)).toBe(false);
+
+    // The lab's tabs by keyboard: arrows move between the generations, each tab shows its pane.
+    await page.goto(appUrl('/?view=lab'));
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'identical');
+    const tabs = page.getByTestId('pane-tabs');
+    await tabs.getByRole('tab', { selected: true }).focus();
+    expect(await focusedOutline(page)).toBe('solid');
+    await page.keyboard.press('ArrowRight');
+    await expect(tabs.getByRole('tab', { name: 'draft-75' })).toBeFocused();
+    await expect(page.getByTestId('pane-hixie-75')).toBeVisible();
+    await expect(page.getByTestId('pane-hixie-76')).toBeHidden();
     expect(await hasHorizontalScroll(page)).toBe(false);
     await context.close();
   });

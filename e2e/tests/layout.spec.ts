@@ -58,7 +58,8 @@ async function expectFits(page: Page, check: FitCheck, what: string): Promise<vo
       overflowX: 0,
       overflowY: 0,
     });
-    const composers = page.locator('form.composer');
+    // The composers on screen: the lab keeps four of its panes behind tabs on a phone.
+    const composers = page.locator('form.composer:visible');
     const count = await composers.count();
     expect(count).toBeGreaterThan(0);
     for (let i = 0; i < count; i += 1) {
@@ -95,7 +96,7 @@ test.describe('layout over the viewport matrix', () => {
   });
 
   for (const viewport of LAYOUT_VIEWPORTS) {
-    test(`chat and compare view fill ${viewport.width}x${viewport.height}, light and dark`, async ({
+    test(`chat, compare view and lab fill ${viewport.width}x${viewport.height}, light and dark`, async ({
       browser,
     }) => {
       const context = await browser.newContext({ viewport });
@@ -135,6 +136,35 @@ test.describe('layout over the viewport matrix', () => {
             pinned: panes.map((pane) => pane.getByTestId('path-indicator').locator('.badge')),
           },
           `compare view, ${scheme}`,
+        );
+      }
+
+      // The lab: five panes side by side, or one behind each tab.
+      await page.goto(appUrl('/?view=lab'));
+      const labPanes = page.locator('.lab-panes > [data-testid^="pane-"]');
+      await expect(labPanes).toHaveCount(5);
+      for (const status of await labPanes.locator('[data-status]').all()) {
+        await expect(status).toHaveAttribute('data-status', 'live');
+      }
+      for (const pane of await labPanes.all()) {
+        await expect(pane.getByTestId('message')).toHaveCount(MESSAGES);
+      }
+      await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'identical');
+      const shownPanes = page.locator('.lab-panes > [data-testid^="pane-"]:visible');
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await expectFits(
+          page,
+          {
+            streams: (await shownPanes.all()).map((pane) => pane.getByRole('log')),
+            pinned: [
+              ...(await shownPanes.all()).map((pane) =>
+                pane.getByTestId('path-indicator').locator('.badge'),
+              ),
+              page.getByTestId('verdict'),
+            ],
+          },
+          `lab, ${scheme}`,
         );
       }
       await context.close();

@@ -14,7 +14,10 @@ const KINDS: readonly ClientKind[] = [
   'hybi-07',
   'hixie-76',
   'hixie-75',
+  'relay-hybi-08',
+  'relay-hybi-07',
   'relay-76',
+  'relay-75',
 ];
 
 const TEXTS = [
@@ -55,7 +58,10 @@ describe('one room, every protocol', () => {
       ['nick-hybi-07', 'hybi-07', 'faye-websocket', false],
       ['nick-hixie-76', 'hixie-76', 'faye-websocket', false],
       ['nick-hixie-75', 'hixie-75', 'faye-websocket', false],
+      ['nick-relay-hybi-08', 'hybi-08', 'websocket', true],
+      ['nick-relay-hybi-07', 'hybi-07', 'faye-websocket', true],
       ['nick-relay-76', 'hixie-76', 'faye-websocket', true],
+      ['nick-relay-75', 'hixie-75', 'faye-websocket', true],
     ]);
   });
 

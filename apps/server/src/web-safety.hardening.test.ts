@@ -198,13 +198,23 @@ describe('the relay target', () => {
       ],
       ['/relay?draft=75&draft=76', { Host: elsewhere }],
       [`/relay?draft=76&leg=${encodeURIComponent(`ws://${elsewhere}/ws`)}&draft=75`, {}],
+      // Every leg protocol, asked for with protocol=, and the same tricks.
+      ...(['hybi-08', 'hybi-07', 'hixie-76', 'hixie-75'] as const).flatMap(
+        (protocol): [string, Record<string, string>][] => [
+          [`/relay?protocol=${protocol}&host=127.0.0.1&port=${decoyPort}`, { Host: elsewhere }],
+          [
+            `/relay?protocol=${protocol}&url=${encodeURIComponent(`ws://${elsewhere}/ws`)}`,
+            { 'X-Forwarded-Host': elsewhere },
+          ],
+        ],
+      ),
     ];
     try {
       for (const [i, [path, headers]] of attempts.entries()) {
         const ws = new WebSocket(`${t.ws}${path}`, { headers });
         await once(ws, 'open');
         const pong = once(ws, 'message');
-        // Answered through a hixie leg to this very server: the relay went nowhere else.
+        // Answered through a leg to this very server: the relay went nowhere else.
         ws.send(JSON.stringify({ type: 'ping', t: `attempt-${i}` }));
         expect(JSON.parse(String((await pong)[0]))).toEqual({ type: 'pong', t: `attempt-${i}` });
         ws.close();

@@ -18,6 +18,7 @@ export {
   type ClientHandshake,
   type ClientHandshakeOptions,
   createClientHandshake,
+  type HandshakeBytes,
   type HandshakeResult,
   type HandshakeTarget,
   readHandshakeResponse,

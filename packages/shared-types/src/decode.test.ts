@@ -198,6 +198,20 @@ describe('decodeServerMessage', () => {
     ts: 1,
     from: member,
   };
+  const b64 = (text: string) => Buffer.from(text, 'latin1').toString('base64');
+  const handshakeHybi = {
+    type: 'handshake',
+    protocol: 'hybi-07',
+    request: b64('GET /ws HTTP/1.1\r\nSec-WebSocket-Version: 7\r\n\r\n'),
+    response: b64('HTTP/1.1 101 Switching Protocols\r\n\r\n'),
+  };
+  // draft-hixie-76's own example key3 and answer (§1.3).
+  const handshake76 = {
+    ...handshakeHybi,
+    protocol: 'hixie-76',
+    key3: b64('^n:ds[4U'),
+    answer: b64("8jKS'y:G*Co,Wxa-"),
+  };
 
   it.each([
     [
@@ -228,6 +242,10 @@ describe('decodeServerMessage', () => {
     ['error', { type: 'error', code: 'rate_limited', message: 'slow down' }],
     ['pong', { type: 'pong', t: 3 }],
     ['wire', { type: 'wire', dir: 'out', protocol: 'hixie-76', bytes: 'AGhp/w==' }],
+    ['wire of a hybi leg', { type: 'wire', dir: 'in', protocol: 'hybi-07', bytes: 'gQJoaQ==' }],
+    ['handshake of hixie-76', handshake76],
+    ['handshake of hybi-08', { ...handshakeHybi, protocol: 'hybi-08' }],
+    ['handshake of hixie-75', { ...handshakeHybi, protocol: 'hixie-75' }],
   ])('accepts a %s', (_name, value) => {
     expect(decodeServerMessage(JSON.stringify(value)).ok).toBe(true);
   });
@@ -243,6 +261,16 @@ describe('decodeServerMessage', () => {
       'a relay flag that is false',
       { type: 'presence', event: 'join', member: { ...member, relay: false } },
     ],
+    [
+      'a handshake of rfc6455, which the relay never speaks',
+      { ...handshakeHybi, protocol: 'rfc6455' },
+    ],
+    ['a hixie-76 handshake without key3', { ...handshake76, key3: undefined }],
+    ['a hixie-76 handshake without its answer', { ...handshake76, answer: undefined }],
+    ['a hybi handshake with an answer', { ...handshakeHybi, answer: handshake76.answer }],
+    ['a key3 that is not 8 bytes', { ...handshake76, key3: 'AAAA' }],
+    ['an answer that is not 16 bytes', { ...handshake76, answer: 'AAAA' }],
+    ['a handshake request that is not base64', { ...handshakeHybi, request: '!!' }],
     [
       'wire bytes that are not base64',
       { type: 'wire', dir: 'in', protocol: 'hixie-76', bytes: '!!' },

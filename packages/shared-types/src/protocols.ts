@@ -8,6 +8,18 @@ export const PROTOCOL_IDS = ['rfc6455', 'hybi-08', 'hybi-07', 'hixie-76', 'hixie
 /** One protocol id. */
 export type ProtocolId = (typeof PROTOCOL_IDS)[number];
 
+/**
+ * The protocols `/relay` speaks on its leg to `/ws`, chosen with `?protocol=` (docs/PROTOCOL.md,
+ * "Endpoints"): every generation a browser no longer speaks itself.
+ */
+export const RELAY_PROTOCOL_IDS = ['hybi-08', 'hybi-07', 'hixie-76', 'hixie-75'] as const;
+
+/** One protocol the relay can speak to `/ws`. */
+export type RelayProtocolId = (typeof RELAY_PROTOCOL_IDS)[number];
+
+/** What `/relay` speaks when its URL names neither `protocol` nor `draft`. */
+export const DEFAULT_RELAY_PROTOCOL: RelayProtocolId = 'hixie-76';
+
 /** The two engines behind the router. */
 export const ENGINE_NAMES = ['websocket', 'faye-websocket'] as const;
 

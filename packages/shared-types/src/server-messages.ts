@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
-import { ENGINE_NAMES, PROTOCOL_IDS } from './protocols.js';
+import { ENGINE_NAMES, PROTOCOL_IDS, RELAY_PROTOCOL_IDS } from './protocols.js';
 
 const errorCodeValues = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
@@ -69,13 +69,38 @@ export const pongSchema = z.object({
   t: z.union([z.number(), z.string()]).optional(),
 });
 
-/** The exact bytes the relay wrote to (`out`) or read from (`in`) its hixie socket, base64. */
+/** The exact bytes of one frame the relay wrote to (`out`) or read from (`in`) its leg's socket, base64. */
 export const wireSchema = z.object({
   type: z.literal('wire'),
   dir: z.enum(['in', 'out']),
   protocol: z.enum(PROTOCOL_IDS),
   bytes: z.base64(),
 });
+
+// base64 of draft-76's 8-byte key3 and 16-byte answer, padding included.
+const KEY3_BASE64_LENGTH = 12;
+const ANSWER_BASE64_LENGTH = 24;
+
+/**
+ * The opening handshake of the relay's leg, as exact bytes in base64: the request head (up to
+ * and including its blank line), the response head, and on hixie-76 (only there) the 8 bytes
+ * of key3 sent after the request and the 16-byte answer read after the response.
+ */
+export const handshakeSchema = z
+  .object({
+    type: z.literal('handshake'),
+    protocol: z.enum(RELAY_PROTOCOL_IDS),
+    request: z.base64(),
+    key3: z.base64().length(KEY3_BASE64_LENGTH).optional(),
+    response: z.base64(),
+    answer: z.base64().length(ANSWER_BASE64_LENGTH).optional(),
+  })
+  .refine(
+    (handshake) =>
+      (handshake.protocol === 'hixie-76') === (handshake.key3 !== undefined) &&
+      (handshake.protocol === 'hixie-76') === (handshake.answer !== undefined),
+    { message: 'key3 and answer come with hixie-76 and only with it' },
+  );
 
 /** Every server-to-client message, keyed on `type`. */
 export const serverMessageSchema = z.discriminatedUnion('type', [
@@ -86,6 +111,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   errorSchema,
   pongSchema,
   wireSchema,
+  handshakeSchema,
 ]);
 
 /** A member of a room. */
@@ -104,5 +130,7 @@ export type ErrorMessage = z.output<typeof errorSchema>;
 export type PongMessage = z.output<typeof pongSchema>;
 /** A `wire`. */
 export type WireMessage = z.output<typeof wireSchema>;
+/** A `handshake`. */
+export type HandshakeMessage = z.output<typeof handshakeSchema>;
 /** Any server-to-client message. */
 export type ServerMessage = z.output<typeof serverMessageSchema>;

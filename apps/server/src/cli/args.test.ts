@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatArgsError, parseChatArgs, parseChatUrl } from './args.js';
+import { CHAT_PROTOCOLS } from './constants.js';
 
 const base = ['--protocol', 'hixie-76', '--room', 'lobby', '--nick', 'ann'];
 
@@ -28,6 +29,14 @@ describe('parseChatArgs', () => {
     expect(optionsOf(['-p', 'hybi-08', '-r', 'a', '-n', 'c']).protocol).toBe('hybi-08');
   });
 
+  it('takes a wss:// server on every protocol, as the client kit speaks TLS on each', () => {
+    for (const protocol of CHAT_PROTOCOLS) {
+      expect(optionsOf(['-p', protocol, '-r', 'a', '-n', 'c', '-u', 'wss://h/']).url).toBe(
+        'wss://h/ws',
+      );
+    }
+  });
+
   it('returns help for --help and -h, whatever else is missing', () => {
     expect(parseChatArgs(['--help'])).toEqual({ help: true });
     expect(parseChatArgs(['-h', '--protocol', 'nope'])).toEqual({ help: true });
@@ -53,8 +62,6 @@ describe('parseChatArgs', () => {
     [['-p', 'rfc6455', '-r', 'lobby', '-n', 'a\u001bb'], /no control characters/],
     [[...base, '--url', 'not a url'], /--url must be a URL/],
     [[...base, '--url', 'ftp://h/'], /--url must be a ws:\/\/ URL/],
-    [[...base, '--url', 'wss://h/'], /wss:\/\/ needs --protocol rfc6455 or hybi-08/],
-    [['-p', 'hybi-07', '-r', 'a', '-n', 'c', '-u', 'wss://h/'], /hybi-07 speaks ws:\/\/ only/],
     [[...base, '--colour'], /Unknown option '--colour'/],
     [[...base, 'extra'], /Unexpected argument 'extra'/],
     [['--protocol'], /--protocol/],
@@ -66,16 +73,14 @@ describe('parseChatArgs', () => {
 
 describe('parseChatUrl', () => {
   it('appends /ws only when no path is given and keeps an explicit path and query', () => {
-    expect(parseChatUrl('ws://127.0.0.1:8080', 'rfc6455')).toBe('ws://127.0.0.1:8080/ws');
-    expect(parseChatUrl('ws://h/ws?engine=faye-websocket', 'rfc6455')).toBe(
-      'ws://h/ws?engine=faye-websocket',
-    );
-    expect(parseChatUrl('ws://h:1/other#frag', 'hixie-76')).toBe('ws://h:1/other');
+    expect(parseChatUrl('ws://127.0.0.1:8080')).toBe('ws://127.0.0.1:8080/ws');
+    expect(parseChatUrl('ws://h/ws?engine=faye-websocket')).toBe('ws://h/ws?engine=faye-websocket');
+    expect(parseChatUrl('ws://h:1/other#frag')).toBe('ws://h:1/other');
   });
 
   it('takes the http:// address the server prints as its ws:// twin', () => {
-    expect(parseChatUrl('http://127.0.0.1:8080/', 'hixie-75')).toBe('ws://127.0.0.1:8080/ws');
-    expect(parseChatUrl('https://chat.example', 'rfc6455')).toBe('wss://chat.example/ws');
-    expect(parseChatUrl('wss://chat.example', 'hybi-08')).toBe('wss://chat.example/ws');
+    expect(parseChatUrl('http://127.0.0.1:8080/')).toBe('ws://127.0.0.1:8080/ws');
+    expect(parseChatUrl('https://chat.example')).toBe('wss://chat.example/ws');
+    expect(parseChatUrl('wss://chat.example')).toBe('wss://chat.example/ws');
   });
 });

@@ -10,7 +10,6 @@ import {
   CHAT_PROTOCOLS,
   type ChatProtocol,
   DEFAULT_SERVER_URL,
-  TLS_PROTOCOLS,
 } from './constants.js';
 
 /** What the client needs to start chatting. */
@@ -109,8 +108,8 @@ const SCHEME_ALIASES: Readonly<Record<string, string>> = {
   'https:': 'wss:',
 };
 
-/** Turns `--url` into the chat endpoint's URL: `/ws` when no path is given; TLS only on RFC 6455 and hybi-08. */
-export function parseChatUrl(value: string, protocol: ChatProtocol): string {
+/** Turns `--url` into the chat endpoint's URL: `/ws` when no path is given; `wss://` on every protocol. */
+export function parseChatUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -123,12 +122,6 @@ export function parseChatUrl(value: string, protocol: ChatProtocol): string {
   if (scheme === undefined || url.hostname === '') {
     throw new ChatArgsError(
       `--url must be a ws:// URL like ${DEFAULT_SERVER_URL}, got ${JSON.stringify(value)}`,
-    );
-  }
-  // Our hixie and hybi-07 clients speak plain TCP only; WebSocket-Node's client does TLS.
-  if (scheme === 'wss:' && !TLS_PROTOCOLS.includes(protocol)) {
-    throw new ChatArgsError(
-      `--url with wss:// needs --protocol ${TLS_PROTOCOLS.join(' or ')}; ${protocol} speaks ws:// only`,
     );
   }
   url.protocol = scheme;
@@ -158,7 +151,7 @@ export function parseChatArgs(argv: readonly string[]): ChatArgs {
       protocol,
       room: parseRoom(values.room),
       nick: parseNick(values.nick),
-      url: parseChatUrl(values.url ?? DEFAULT_SERVER_URL, protocol),
+      url: parseChatUrl(values.url ?? DEFAULT_SERVER_URL),
     },
   };
 }

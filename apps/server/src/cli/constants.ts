@@ -11,9 +11,6 @@ export const CHAT_PROTOCOLS = PROTOCOLS;
 /** One protocol the terminal client speaks. */
 export type ChatProtocol = Protocol;
 
-/** The protocols the client can speak over TLS (`wss://`): WebSocket-Node's. */
-export const TLS_PROTOCOLS: readonly ChatProtocol[] = ['rfc6455', 'hybi-08'];
-
 /** The server `--url` points at when it is not given. */
 export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:8080';
 

@@ -4,9 +4,15 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, PresenceMessage, ServerMessage } from '@draftbridge/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCertificate } from '../cluster/certificate.js';
 import {
   type ChatTestClient,
   type ClientKind,
@@ -31,10 +37,11 @@ interface ChatProcess {
 const children = new Set<ChildProcessWithoutNullStreams>();
 const clients = new Set<ChatTestClient>();
 
-function spawnChat(args: readonly string[]): ChatProcess {
+function spawnChat(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChatProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: SERVER_WORKSPACE,
     stdio: 'pipe',
+    env: { ...process.env, ...env },
   });
   children.add(child);
   let stdout = '';
@@ -183,6 +190,54 @@ describe('the terminal client', () => {
       expect(chat.stderr()).toMatch(
         /--protocol must be one of rfc6455, hybi-08, hybi-07, hixie-76, hixie-75/,
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('the terminal client over TLS', () => {
+  let server: TestServer;
+  let dir: string;
+  let terminator: tls.Server;
+  let wss: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    dir = await mkdtemp(path.join(tmpdir(), 'draftbridge-cli-tls-'));
+    const certificate = await createCertificate(dir);
+    // TLS ends here, as at a proxy; the bytes inside go to the server unchanged.
+    terminator = tls.createServer(
+      { cert: certificate.cert, key: await readFile(certificate.keyFile, 'utf8') },
+      (secure) => {
+        const plain = net.connect(server.port, '127.0.0.1');
+        secure.on('error', () => plain.destroy());
+        plain.on('error', () => secure.destroy());
+        secure.pipe(plain).pipe(secure);
+      },
+    );
+    terminator.listen(0, '127.0.0.1');
+    await once(terminator, 'listening');
+    wss = `wss://127.0.0.1:${(terminator.address() as AddressInfo).port}`;
+  }, TEST_TIMEOUT_MS);
+  afterAll(async () => {
+    terminator.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'chats over wss:// on hybi-07, which only the kit speaks',
+    async () => {
+      const peer = await joinPeer('rfc6455', server.ws, 'cli-tls', 'pat');
+      const chat = spawnChat(chatArgs('hybi-07', wss, 'cli-tls'), {
+        NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'),
+      });
+      await chat.waitForOutput(/^\* joined cli-tls as term \[hybi-07 · faye-websocket\]$/m);
+      chat.child.stdin.write('over TLS ✓\n');
+      expect(await peer.waitFor(isTextFrom('over TLS ✓'))).toMatchObject({
+        from: { protocol: 'hybi-07' },
+      });
+      chat.child.stdin.end();
+      expect(await chat.exited).toBe(0);
     },
     TEST_TIMEOUT_MS,
   );

@@ -13,8 +13,23 @@ import {
 import { clientFrame, createWaitList } from '@draftbridge/protocol-router/testing';
 import type { ServerMessage } from '@draftbridge/shared-types';
 
+// How each relay kind asks for its leg: the drafts in the older `draft=` spelling.
+const RELAY_QUERIES = {
+  'relay-76': 'draft=76',
+  'relay-75': 'draft=75',
+  'relay-hybi-08': 'protocol=hybi-08',
+  'relay-hybi-07': 'protocol=hybi-07',
+} as const;
+
+/** A way through `/relay`, by the protocol of its leg. */
+export type RelayKind = keyof typeof RELAY_QUERIES;
+
 /** The ways a test client can reach the server. */
-export type ClientKind = Protocol | 'relay-76' | 'relay-75';
+export type ClientKind = Protocol | RelayKind;
+
+function isRelayKind(kind: ClientKind): kind is RelayKind {
+  return Object.hasOwn(RELAY_QUERIES, kind);
+}
 
 /** How a test client saw its connection end. */
 export interface ClientClose {
@@ -93,12 +108,11 @@ export async function connectChatClient(
   base: string,
   options: { trace?: boolean; path?: string; origin?: string; ca?: string } = {},
 ): Promise<ChatTestClient> {
-  const relay = kind === 'relay-76' || kind === 'relay-75';
-  const url = relay
-    ? `${base}/relay?draft=${kind === 'relay-76' ? 76 : 75}${options.trace ? '&trace=1' : ''}`
+  const url = isRelayKind(kind)
+    ? `${base}/relay?${RELAY_QUERIES[kind]}${options.trace ? '&trace=1' : ''}`
     : `${base}${options.path ?? '/ws'}`;
   const client = await connectClient({
-    protocol: relay ? 'rfc6455' : kind,
+    protocol: isRelayKind(kind) ? 'rfc6455' : kind,
     url,
     maxMessageBytes: MAX_RECEIVE_BYTES,
     ...(options.origin === undefined ? {} : { origin: options.origin }),

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { COMPARE_VIEW, VIEW_PARAM } from '../lib/constants.js';
+import { COMPARE_VIEW, LAB_VIEW, VIEW_PARAM } from '../lib/constants.js';
 
 /** Which page is showing. */
-export type View = 'chat' | 'compare';
+export type View = 'chat' | 'compare' | 'lab';
 
-/** The title bar: name, the two views, and whatever the page adds (status, toggle). */
+/** The title bar: name, the views, and whatever the page adds (status, toggle). */
 export function AppHeader({
   view,
   children,
@@ -25,6 +25,12 @@ export function AppHeader({
             aria-current={view === 'compare' ? 'page' : undefined}
           >
             Compare view
+          </a>
+          <a
+            href={`/?${VIEW_PARAM}=${LAB_VIEW}`}
+            aria-current={view === 'lab' ? 'page' : undefined}
+          >
+            Lab
           </a>
         </nav>
       </div>

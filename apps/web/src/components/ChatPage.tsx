@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { COMPARE_VIEW, VIEW_PARAM } from '../lib/constants.js';
+import { COMPARE_VIEW, LAB_VIEW, VIEW_PARAM } from '../lib/constants.js';
 import { isJoinValid, validateJoin } from '../lib/join-validation.js';
 import {
   type KeyValueStore,
@@ -37,8 +37,9 @@ export function ChatPage({
         <main className="join-layout">
           <p className="join-intro">
             draftbridge is one chat room for every generation of WebSocket, from the 2010 hixie
-            drafts to RFC 6455: see both side by side in{' '}
-            <a href={`/?${VIEW_PARAM}=${COMPARE_VIEW}`}>the compare view</a>.
+            drafts to RFC 6455: see two side by side in{' '}
+            <a href={`/?${VIEW_PARAM}=${COMPARE_VIEW}`}>the compare view</a>, all five and their
+            handshakes in <a href={`/?${VIEW_PARAM}=${LAB_VIEW}`}>the lab</a>.
           </p>
           <JoinForm
             initial={preferences}

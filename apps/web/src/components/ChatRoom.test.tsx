@@ -119,8 +119,8 @@ describe('ChatRoom', () => {
     serve(createWelcome([createChatMessage(1)]));
     expect(screen.getByTestId('path-indicator').textContent).toContain('RFC 6455 · websocket');
     fireEvent.click(screen.getByRole('switch', { name: 'Force legacy draft' }));
-    expect(fake.latest().url).toBe('ws://chat.test/relay?draft=76&trace=1');
-    expect(onPathChange).toHaveBeenCalledWith({ kind: 'relay', draft: '76', trace: true });
+    expect(fake.latest().url).toBe('ws://chat.test/relay?protocol=hixie-76&trace=1');
+    expect(onPathChange).toHaveBeenCalledWith({ kind: 'relay', protocol: 'hixie-76', trace: true });
     expect(screen.getByTestId('path-indicator').textContent).toContain(
       'draft-76 · /relay (pending)',
     );
@@ -138,12 +138,12 @@ describe('ChatRoom', () => {
     open();
     fireEvent.click(screen.getByRole('switch', { name: 'Force legacy draft' }));
     fireEvent.change(screen.getByLabelText('Draft'), { target: { value: '75' } });
-    expect(fake.latest().url).toBe('ws://chat.test/relay?draft=75&trace=1');
+    expect(fake.latest().url).toBe('ws://chat.test/relay?protocol=hixie-75&trace=1');
     fireEvent.click(screen.getByRole('switch', { name: 'Force legacy draft' }));
     expect(fake.sockets.map((socket) => socket.url)).toEqual([
       'ws://chat.test/ws',
-      'ws://chat.test/relay?draft=76&trace=1',
-      'ws://chat.test/relay?draft=75&trace=1',
+      'ws://chat.test/relay?protocol=hixie-76&trace=1',
+      'ws://chat.test/relay?protocol=hixie-75&trace=1',
       'ws://chat.test/ws',
     ]);
     expect(fake.sockets.slice(0, 3).every((socket) => socket.closed)).toBe(true);

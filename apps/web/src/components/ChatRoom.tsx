@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useChatConnection } from '../hooks/use-chat-connection.js';
 import { useMediaQuery } from '../hooks/use-media-query.js';
-import type { ChatPath, LegacyDraft } from '../lib/chat-path.js';
+import { type ChatPath, draftOfPath, type LegacyDraft } from '../lib/chat-path.js';
 import { CHAT_SIDE_PANEL_MEDIA } from '../lib/constants.js';
 import type { Preferences } from '../lib/storage.js';
 import { AppHeader } from './AppHeader.js';
@@ -33,9 +33,7 @@ export function ChatRoom({
   readonly onLeave: () => void;
 }) {
   const [path, setPath] = useState(initialPath);
-  const [draft, setDraft] = useState<LegacyDraft>(
-    initialPath.kind === 'relay' ? initialPath.draft : '76',
-  );
+  const [draft, setDraft] = useState<LegacyDraft>(draftOfPath(initialPath) ?? '76');
   const { connection, snapshot } = useChatConnection({ ...session, clientId, path });
 
   const beside = useMediaQuery(CHAT_SIDE_PANEL_MEDIA);

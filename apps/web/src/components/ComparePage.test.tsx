@@ -34,7 +34,7 @@ describe('ComparePage', () => {
   it('opens one member on /ws and one on the draft-76 relay, with their own client ids', () => {
     const { left, right } = renderCompare();
     expect(left.url).toBe('ws://chat.test/ws');
-    expect(right.url).toBe('ws://chat.test/relay?draft=76&trace=1');
+    expect(right.url).toBe('ws://chat.test/relay?protocol=hixie-76&trace=1');
     act(() => {
       left.open();
       right.open();
@@ -79,7 +79,7 @@ describe('ComparePage', () => {
     });
     const alarm = screen.getByRole('alert');
     expect(alarm.dataset.verdict).toBe('differ');
-    expect(alarm.textContent).toContain('Seq 1 is not the same message on both sides.');
+    expect(alarm.textContent).toContain('Seq 1 is not the same message on RFC 6455 and draft-76.');
   });
 
   it('labels each pane with its own path and marks its two members in the member list', () => {

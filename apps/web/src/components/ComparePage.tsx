@@ -1,20 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useChatConnection } from '../hooks/use-chat-connection.js';
 import { useMediaQuery } from '../hooks/use-media-query.js';
 import { createRelayPath, DIRECT_PATH } from '../lib/chat-path.js';
 import { compareStreams } from '../lib/compare-streams.js';
 import { COMPARE_SIDE_PANEL_MEDIA } from '../lib/constants.js';
-import { isJoinValid, validateJoin } from '../lib/join-validation.js';
-import {
-  type KeyValueStore,
-  loadPreferences,
-  type Preferences,
-  savePreferences,
-} from '../lib/storage.js';
-import { AppHeader } from './AppHeader.js';
+import type { KeyValueStore, Preferences } from '../lib/storage.js';
 import { ComparePane } from './ComparePane.js';
-import { JoinForm } from './JoinForm.js';
 import { MemberList } from './MemberList.js';
+import { SessionGate } from './SessionGate.js';
 import { StreamVerdictBanner } from './StreamVerdictBanner.js';
 import { ToolPanel } from './ToolPanel.js';
 import { WireInspector } from './WireInspector.js';
@@ -22,9 +15,10 @@ import { WireInspector } from './WireInspector.js';
 // Both panes are members in their own right, so each needs its own client id.
 const LEFT_SUFFIX = '-rfc6455';
 const RIGHT_SUFFIX = '-draft76';
-const RELAY_PATH = createRelayPath('76');
+const RELAY_PATH = createRelayPath('hixie-76');
 const LEFT_TITLE = 'RFC 6455';
 const RIGHT_TITLE = 'draft-76 via relay';
+const SIDE_NAMES = { left: 'RFC 6455', right: 'draft-76' } as const;
 
 function CompareSession({ session, clientId }: { session: Preferences; clientId: string }) {
   const leftClient = `${clientId}${LEFT_SUFFIX}`;
@@ -54,12 +48,12 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
         <p className="compare-intro">
           Room <strong>#{session.room}</strong>: the same member twice, on two paths.
         </p>
-        <StreamVerdictBanner verdict={verdict} />
+        <StreamVerdictBanner verdict={verdict} names={SIDE_NAMES} />
       </div>
       <div className="compare-panes">
         <ComparePane
           title={LEFT_TITLE}
-          side="left"
+          slot="left"
           clientId={leftClient}
           nick={session.nick}
           connection={left.connection}
@@ -67,7 +61,7 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
         />
         <ComparePane
           title={RIGHT_TITLE}
-          side="right"
+          slot="right"
           clientId={rightClient}
           nick={session.nick}
           connection={right.connection}
@@ -94,27 +88,9 @@ export function ComparePage({
   readonly clientId: string;
   readonly stores: { readonly local: KeyValueStore | null };
 }) {
-  const [preferences] = useState(() => loadPreferences(stores.local));
-  const [session, setSession] = useState<Preferences | null>(() =>
-    isJoinValid(validateJoin(preferences.nick, preferences.room)) ? preferences : null,
-  );
   return (
-    <>
-      <AppHeader view="compare" />
-      {session === null ? (
-        <main className="join-layout">
-          <JoinForm
-            initial={preferences}
-            submitLabel="Start comparing"
-            onJoin={(joined) => {
-              savePreferences(stores.local, joined);
-              setSession(joined);
-            }}
-          />
-        </main>
-      ) : (
-        <CompareSession session={session} clientId={clientId} />
-      )}
-    </>
+    <SessionGate view="compare" stores={stores} submitLabel="Start comparing">
+      {(session) => <CompareSession session={session} clientId={clientId} />}
+    </SessionGate>
   );
 }

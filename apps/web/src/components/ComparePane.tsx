@@ -6,28 +6,42 @@ import { ErrorBanner } from './ErrorBanner.js';
 import { MessageList } from './MessageList.js';
 import { PathIndicator } from './PathIndicator.js';
 
-/** One side of the compare view: a member of the room on one path, with its own stream. */
+/**
+ * One pane of the compare view or the lab: a member of the room on one path, with its own
+ * stream and composer. `slot` names it (`left`, `hixie-76`, ...) in its class and test id.
+ */
 export function ComparePane({
   title,
-  side,
+  slot,
   clientId,
   nick,
   connection,
   snapshot,
+  id,
+  hidden = false,
+  placeholder,
 }: {
   readonly title: string;
-  readonly side: 'left' | 'right';
+  readonly slot: string;
   readonly clientId: string;
   readonly nick: string;
   readonly connection: ChatConnection | null;
   readonly snapshot: ConnectionSnapshot | null;
+  /** The element id, for a tab that controls the pane. */
+  readonly id?: string;
+  /** Out of view behind its tab (the lab on a phone); still connected and counting. */
+  readonly hidden?: boolean;
+  /** The composer's placeholder, when the pane is too narrow for its label. */
+  readonly placeholder?: string;
 }) {
   const headingId = useId();
   return (
     <section
-      className={`panel compare-pane compare-pane--${side}`}
+      className={`panel compare-pane compare-pane--${slot}`}
       aria-labelledby={headingId}
-      data-testid={`pane-${side}`}
+      data-testid={`pane-${slot}`}
+      id={id}
+      hidden={hidden}
     >
       <header className="compare-pane-header">
         <h2 id={headingId}>{title}</h2>
@@ -47,7 +61,11 @@ export function ComparePane({
           label={`${title} stream`}
         />
       ) : null}
-      <Composer label={`Send as ${nick} over ${title}`} onSend={(text) => connection?.say(text)} />
+      <Composer
+        label={`Send as ${nick} over ${title}`}
+        onSend={(text) => connection?.say(text)}
+        {...(placeholder === undefined ? {} : { placeholder })}
+      />
     </section>
   );
 }

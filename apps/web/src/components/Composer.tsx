@@ -5,9 +5,12 @@ import { type FormEvent, useId, useState } from 'react';
 export function Composer({
   onSend,
   label,
+  placeholder = label,
 }: {
   readonly onSend: (text: string) => void;
   readonly label: string;
+  /** What the empty line shows; the label by default (narrow panes pass something shorter). */
+  readonly placeholder?: string;
 }) {
   const [text, setText] = useState('');
   const inputId = useId();
@@ -33,7 +36,7 @@ export function Composer({
           type="text"
           value={text}
           autoComplete="off"
-          placeholder={label}
+          placeholder={placeholder}
           aria-describedby={hintId}
           aria-invalid={tooLong}
           onChange={(event) => setText(event.target.value)}

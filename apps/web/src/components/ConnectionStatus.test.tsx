@@ -14,6 +14,7 @@ function createSnapshot(patch: Partial<ConnectionSnapshot>): ConnectionSnapshot 
     offlineReason: null,
     chat: createChatState(),
     wire: [],
+    handshake: null,
     error: null,
     invalidFrames: 0,
     ...patch,

@@ -34,7 +34,10 @@ export function LegacyToggle({
           aria-checked={on}
           aria-describedby={hintId}
           onChange={(event) =>
-            onChange(event.target.checked ? createRelayPath(draft) : DIRECT_PATH, draft)
+            onChange(
+              event.target.checked ? createRelayPath(DRAFT_PROTOCOLS[draft]) : DIRECT_PATH,
+              draft,
+            )
           }
         />
         <span>Force legacy draft</span>
@@ -46,7 +49,9 @@ export function LegacyToggle({
           value={draft}
           onChange={(event) => {
             const next = event.target.value;
-            if (isLegacyDraft(next)) onChange(on ? createRelayPath(next) : DIRECT_PATH, next);
+            if (isLegacyDraft(next)) {
+              onChange(on ? createRelayPath(DRAFT_PROTOCOLS[next]) : DIRECT_PATH, next);
+            }
           }}
         >
           {LEGACY_DRAFTS.map((value) => (

@@ -27,7 +27,6 @@ export function MessageList({
 }) {
   const listRef = useRef<HTMLOListElement>(null);
   const followRef = useRef(true);
-  const itemCount = chat.messages.length + chat.notices.length + chat.pending.length;
 
   const onScroll = () => {
     const list = listRef.current;
@@ -38,11 +37,13 @@ export function MessageList({
 
   const tagOf = useMemo(() => createNickTagger(chat.members), [chat.members]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the list whenever it grows.
+  // Follow the list whenever what it shows changes, not only its count: a pending message
+  // replaced by its acknowledged copy, a notice, a nick tag can each change its height.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: these are what the list renders.
   useEffect(() => {
     const list = listRef.current;
     if (list !== null && followRef.current) list.scrollTop = list.scrollHeight;
-  }, [itemCount]);
+  }, [chat.messages, chat.notices, chat.pending, chat.members]);
 
   // The list also shrinks and grows with the window (a phone turned, a drawer opened): a
   // reader at the bottom stays at the bottom.

@@ -1,24 +1,26 @@
 import { PROTOCOL_LABELS } from '@draftbridge/shared-types';
+import { parseHybiFrame } from '../lib/hybi-frames.js';
 import { describeRfc6455Frame, parseHixieFrame, readFrameType } from '../lib/wire-bytes.js';
-import type { WireEntry } from '../lib/wire-log.js';
+import { isHixieProtocol, type WireEntry } from '../lib/wire-log.js';
 import { ByteSegments } from './ByteSegments.js';
 
-/** One frame that crossed the legacy socket, next to the RFC 6455 frame (a client's or a server's) for the same payload. */
-export function WireFrame({ entry }: { readonly entry: WireEntry }) {
+/** The label a frame gets: the chat message type in it, else what kind of frame it is. */
+export function describeWireEntry(entry: WireEntry): { kind: string; text: string | null } {
+  const frame = isHixieProtocol(entry.protocol)
+    ? parseHixieFrame(entry.bytes)
+    : parseHybiFrame(entry.bytes);
+  return { kind: readFrameType(frame.text) ?? frame.kind, text: frame.text };
+}
+
+function HixieRows({ entry }: { readonly entry: WireEntry }) {
   const frame = parseHixieFrame(entry.bytes);
-  const type = readFrameType(frame.text);
-  const draft = PROTOCOL_LABELS[entry.protocol];
-  const direction = entry.dir === 'out' ? 'relay → server' : 'server → relay';
   const payload = frame.kind === 'text' ? entry.bytes.subarray(1, -1) : null;
   return (
-    <li className="wire-frame" data-testid="wire-frame" data-type={type ?? frame.kind}>
-      <h3 className="wire-frame-title">
-        <span className={`wire-dir wire-dir--${entry.dir}`}>{direction}</span> ·{' '}
-        <span className="wire-type">{type ?? frame.kind}</span> · {entry.bytes.length} bytes on the
-        wire
-      </h3>
+    <>
       <div className="frame-row">
-        <span className="frame-row-label">{draft} (what crossed the socket)</span>
+        <span className="frame-row-label">
+          {PROTOCOL_LABELS[entry.protocol]} (what crossed the socket)
+        </span>
         <ByteSegments segments={frame.segments} testId="hixie-bytes" />
       </div>
       {payload !== null ? (
@@ -34,11 +36,45 @@ export function WireFrame({ entry }: { readonly entry: WireEntry }) {
           />
         </div>
       ) : null}
-      {frame.text !== null ? (
+    </>
+  );
+}
+
+function HybiRows({ entry }: { readonly entry: WireEntry }) {
+  const frame = parseHybiFrame(entry.bytes);
+  return (
+    <div className="frame-row" data-masked={frame.masked}>
+      <span className="frame-row-label">
+        {PROTOCOL_LABELS[entry.protocol]} {entry.dir === 'out' ? 'client' : 'server'} frame, what
+        crossed the socket ({frame.masked ? 'masked' : 'unmasked'}; RFC 6455’s framing)
+      </span>
+      <ByteSegments segments={frame.segments} testId="hybi-bytes" />
+    </div>
+  );
+}
+
+/**
+ * One frame that crossed the relay's leg: a draft's `00 … FF` next to the RFC 6455 frame for
+ * the same payload (a client's masked, a server's not), or a hybi frame as it was, its own
+ * masking key and all.
+ */
+export function WireFrame({ entry }: { readonly entry: WireEntry }) {
+  const { kind, text } = describeWireEntry(entry);
+  const direction = entry.dir === 'out' ? 'relay → server' : 'server → relay';
+  return (
+    <li className="wire-frame" data-testid="wire-frame" data-type={kind}>
+      <h3 className="wire-frame-title">
+        <span className={`wire-dir wire-dir--${entry.dir}`}>{direction}</span> ·{' '}
+        <span className="wire-type">{kind}</span> · {entry.bytes.length} bytes on the wire
+      </h3>
+      {isHixieProtocol(entry.protocol) ? <HixieRows entry={entry} /> : <HybiRows entry={entry} />}
+      {text !== null ? (
         <div className="frame-row">
-          <span className="frame-row-label">Payload as text</span>
-          <code className="frame-text" title={frame.text}>
-            {frame.text}
+          <span className="frame-row-label">
+            Payload as text{isHixieProtocol(entry.protocol) ? '' : ', unmasked'}
+          </span>
+          <code className="frame-text" title={text}>
+            {text}
           </code>
         </div>
       ) : null}

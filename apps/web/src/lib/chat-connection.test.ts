@@ -181,9 +181,9 @@ describe('createChatConnection', () => {
     start();
     goLive(createWelcome([createChatMessage(1)]));
     const id = connection.say('during the switch');
-    connection.setPath(createRelayPath('76'));
+    connection.setPath(createRelayPath('hixie-76'));
     expect(fake.sockets[0]?.closed).toBe(true);
-    expect(fake.latest().url).toBe('ws://chat.test/relay?draft=76&trace=1');
+    expect(fake.latest().url).toBe('ws://chat.test/relay?protocol=hixie-76&trace=1');
     expect(connection.getSnapshot().chat.pending).toHaveLength(1);
     goLive(createWelcome([], { seq: 1 }));
     expect(fake.latest().sent).toEqual([
@@ -196,7 +196,7 @@ describe('createChatConnection', () => {
     start();
     goLive();
     const old = fake.latest();
-    connection.setPath(createRelayPath('75'));
+    connection.setPath(createRelayPath('hixie-75'));
     old.receive(createChatMessage(9));
     old.drop();
     expect(connection.getSnapshot().chat.messages).toEqual([]);
@@ -271,7 +271,7 @@ describe('createChatConnection', () => {
   });
 
   it('keeps the relay wire frames for the inspector', () => {
-    start(createRelayPath('76'));
+    start(createRelayPath('hixie-76'));
     goLive();
     fake.latest().receive({ type: 'wire', dir: 'out', protocol: 'hixie-76', bytes: 'AHt9/w==' });
     const [entry] = connection.getSnapshot().wire;

@@ -27,6 +27,7 @@ import {
   createChatState,
 } from './chat-state.js';
 import { PING_INTERVAL_MS, PONG_TIMEOUT_MS, RATE_LIMIT_RESEND_DELAY_MS } from './constants.js';
+import { decodeHandshake, type HandshakeTrace } from './handshake-trace.js';
 import { createRandomId } from './ids.js';
 import { ALWAYS_ONLINE, type NetworkMonitor } from './network.js';
 import { NORMAL_CLOSURE, type SocketFactory, type SocketHandle } from './socket.js';
@@ -52,6 +53,8 @@ export interface ConnectionSnapshot {
   readonly offlineReason: OfflineReason | null;
   readonly chat: ChatState;
   readonly wire: readonly WireEntry[];
+  /** The relay leg's latest opening handshake (with `trace`); null on the direct path. */
+  readonly handshake: HandshakeTrace | null;
   /** The last `error` the server sent, until the next `welcome`. */
   readonly error: Pick<ErrorMessage, 'code' | 'message'> | null;
   /** Frames that failed validation against the contract. */
@@ -108,6 +111,7 @@ export function createChatConnection(options: ChatConnectionOptions): ChatConnec
     offlineReason: null,
     chat: createChatState(),
     wire: [],
+    handshake: null,
     error: null,
     invalidFrames: 0,
   };
@@ -195,6 +199,9 @@ export function createChatConnection(options: ChatConnectionOptions): ChatConnec
       case 'wire':
         update({ wire: appendWireEntry(snapshot.wire, message, now()) });
         return;
+      case 'handshake':
+        update({ handshake: decodeHandshake(message) });
+        return;
       case 'error':
         onError(message);
         return;
@@ -209,7 +216,8 @@ export function createChatConnection(options: ChatConnectionOptions): ChatConnec
 
   const connect = () => {
     dropSocket();
-    update({ status: 'connecting', retryAt: null, offlineReason: null });
+    // A new socket, a new handshake: the relay sends its leg's again.
+    update({ status: 'connecting', retryAt: null, offlineReason: null, handshake: null });
     // Events from a socket that has since been replaced are ignored.
     let opened: SocketHandle | null = null;
     const handlers = {

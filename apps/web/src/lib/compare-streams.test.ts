@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createChatMessage } from '../test/fixtures.js';
-import { compareStreams } from './compare-streams.js';
+import { compareStreamSet, compareStreams } from './compare-streams.js';
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => createChatMessage(from + i));
@@ -30,10 +30,13 @@ describe('compareStreams', () => {
   it('says which side is catching up', () => {
     expect(compareStreams(range(1, 3), range(1, 5))).toEqual({
       kind: 'catching-up',
-      behind: 'left',
+      behind: ['left'],
       count: 3,
     });
-    expect(compareStreams(range(1, 2), [])).toMatchObject({ kind: 'catching-up', behind: 'right' });
+    expect(compareStreams(range(1, 2), [])).toMatchObject({
+      kind: 'catching-up',
+      behind: ['right'],
+    });
   });
 
   it('raises a difference when one seq carries other text', () => {
@@ -43,7 +46,8 @@ describe('compareStreams', () => {
       kind: 'differ',
       seq: 3,
       reason: 'mismatch',
-      side: null,
+      side: 'right',
+      against: 'left',
     });
   });
 
@@ -63,6 +67,53 @@ describe('compareStreams', () => {
       seq: 3,
       reason: 'gap',
       side: 'right',
+      against: null,
+    });
+  });
+});
+
+describe('compareStreamSet', () => {
+  const five = (streams: ReturnType<typeof range>[]) =>
+    compareStreamSet(streams.map((stream, i) => [`p${i}`, stream] as const));
+
+  it('calls five equal streams identical', () => {
+    expect(five([range(1, 4), range(1, 4), range(1, 4), range(1, 4), range(1, 4)])).toEqual({
+      kind: 'identical',
+      count: 4,
+      firstSeq: 1,
+      lastSeq: 4,
+    });
+  });
+
+  it('names every stream that is behind, the empty ones too', () => {
+    expect(five([range(1, 4), range(1, 3), range(1, 4), [], range(1, 2)])).toEqual({
+      kind: 'catching-up',
+      behind: ['p3'],
+      count: 4,
+    });
+    expect(five([range(1, 4), range(1, 3), range(1, 4), range(1, 4), range(1, 2)])).toEqual({
+      kind: 'catching-up',
+      behind: ['p1', 'p4'],
+      count: 2,
+    });
+  });
+
+  it('names the one stream of five that disagrees, and the one that skipped', () => {
+    const tampered = range(1, 4);
+    tampered[1] = createChatMessage(2, { text: 'tampered' });
+    expect(five([range(1, 4), range(1, 4), range(1, 4), tampered, range(1, 4)])).toEqual({
+      kind: 'differ',
+      seq: 2,
+      reason: 'mismatch',
+      side: 'p3',
+      against: 'p0',
+    });
+    const skipped = [...range(1, 1), ...range(3, 4)];
+    expect(five([range(1, 4), range(1, 4), skipped, range(1, 4), range(1, 4)])).toMatchObject({
+      kind: 'differ',
+      reason: 'gap',
+      seq: 2,
+      side: 'p2',
     });
   });
 });

@@ -53,6 +53,15 @@ export const VIEW_PARAM = 'view';
 /** The compare view's value of `VIEW_PARAM`. */
 export const COMPARE_VIEW = 'compare';
 
+/** The lab's value of `VIEW_PARAM`: five panes, one per generation. */
+export const LAB_VIEW = 'lab';
+
+/** From this width the lab shows its five panes side by side; below it, one behind each tab. */
+export const LAB_GRID_MEDIA = '(min-width: 60em)';
+
+/** How many frames the lab's frame inspector shows for the generation it inspects. */
+export const LAB_FRAMES_SHOWN = 3;
+
 /** Fewest characters of a member id shown to tell apart members with the same nick. */
 export const NICK_TAG_MIN_LENGTH = 4;
 

@@ -18,6 +18,6 @@ describe('labels', () => {
 
   it('formats a path before the server confirms it', () => {
     expect(formatPathIntent(DIRECT_PATH)).toBe('RFC 6455 · /ws');
-    expect(formatPathIntent(createRelayPath('75'))).toBe('draft-75 · /relay');
+    expect(formatPathIntent(createRelayPath('hixie-75'))).toBe('draft-75 · /relay');
   });
 });

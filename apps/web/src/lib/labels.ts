@@ -4,7 +4,7 @@
  */
 import { type Member, PROTOCOL_LABELS } from '@draftbridge/shared-types';
 import type { ConnectionStatus } from './chat-connection.js';
-import { type ChatPath, DRAFT_PROTOCOLS } from './chat-path.js';
+import { type ChatPath, protocolOfPath } from './chat-path.js';
 
 /** The separator between the parts of a badge. */
 export const BADGE_SEPARATOR = ' · ';
@@ -18,8 +18,8 @@ export function formatMemberPath(member: Member): string {
 
 /** What a path is before the server has confirmed it: "RFC 6455 · /ws", "draft-76 · /relay". */
 export function formatPathIntent(path: ChatPath): string {
-  if (path.kind === 'direct') return `${PROTOCOL_LABELS.rfc6455}${BADGE_SEPARATOR}/ws`;
-  return `${PROTOCOL_LABELS[DRAFT_PROTOCOLS[path.draft]]}${BADGE_SEPARATOR}/relay`;
+  const endpoint = path.kind === 'direct' ? '/ws' : '/relay';
+  return `${PROTOCOL_LABELS[protocolOfPath(path)]}${BADGE_SEPARATOR}${endpoint}`;
 }
 
 /** A short word for each connection state. */

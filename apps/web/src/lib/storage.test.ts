@@ -48,8 +48,8 @@ describe('storage', () => {
   it('remembers the tab path', () => {
     const tab = createStore();
     expect(loadChatPath(tab)).toEqual(DIRECT_PATH);
-    saveChatPath(tab, createRelayPath('75'));
-    expect(loadChatPath(tab)).toEqual(createRelayPath('75'));
+    saveChatPath(tab, createRelayPath('hixie-75'));
+    expect(loadChatPath(tab)).toEqual(createRelayPath('hixie-75'));
   });
 
   it('remembers whether the tab was in a room', () => {

@@ -33,6 +33,15 @@ describe('masking keys', () => {
     expect(log.map((entry) => entry.maskingKey)).toEqual([key, null]);
   });
 
+  it('gives a hybi leg’s frames none: their bytes carry their own', () => {
+    const log = appendWireEntry(
+      [],
+      { type: 'wire', dir: 'out', protocol: 'hybi-07', bytes: 'gYA3+iE9' },
+      1,
+    );
+    expect(log[0]?.maskingKey).toBeNull();
+  });
+
   it('draws fresh 4-byte keys', () => {
     const keys = Array.from({ length: 8 }, createMaskingKey);
     expect(keys.every((key) => key.length === MASKING_KEY_BYTES)).toBe(true);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProtocolRouter } from '../router.js';
 import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
+import { startTcpTap } from '../test-support/tcp-tap.js';
 import { eventually } from '../testing/eventually.js';
 import { connectClient } from './connect-client.js';
 import type { ProtocolClient } from './protocol-client.js';
@@ -90,6 +91,51 @@ describe.each(ENGINES)('connectClient over %s', (protocol, engine) => {
     }
     client.terminate();
     expect((await seen.closed)[0]).toBe(1006);
+  });
+
+  it('keeps the exact bytes of its handshake when traced, as they crossed the wire', async () => {
+    const tap = await startTcpTap(server.port);
+    try {
+      const url = `ws://127.0.0.1:${tap.port}/ws`;
+      const client = await connectClient({ protocol, url, trace: true });
+      const seen = observe(client);
+      // What the server's answer is followed by: a frame the client reads, to be left out.
+      client.send('after');
+      await eventually(() => seen.messages.length === 1);
+      const handshake = client.handshake;
+      expect(handshake?.protocol).toBe(protocol);
+      if (handshake === null) return;
+      const [wire] = tap.connections;
+      const up = Buffer.concat(wire?.up ?? []);
+      const down = Buffer.concat(wire?.down ?? []);
+      const request = Buffer.concat([handshake.requestHead, handshake.requestBody]);
+      const response = Buffer.concat([handshake.responseHead, handshake.responseBody]);
+      // The handshake is how each direction starts; the first frame follows straight after.
+      expect(up.subarray(0, request.length).equals(request)).toBe(true);
+      expect(down.subarray(0, response.length).equals(response)).toBe(true);
+      expect(seen.frames.find((f) => f.direction === 'out')?.bytes).toEqual(
+        up.subarray(request.length),
+      );
+      expect(handshake.requestHead.toString('latin1')).toMatch(
+        /^GET \/ws HTTP\/1\.1\r\n[\s\S]*\r\n\r\n$/,
+      );
+      expect(handshake.responseHead.toString('latin1')).toMatch(/^HTTP\/1\.1 101 [\s\S]*\r\n\r\n$/);
+      // Draft-76's challenge: 8 bytes of key3 after the request, the 16-byte answer after the response.
+      const challenged = protocol === 'hixie-76';
+      expect([handshake.requestBody.length, handshake.responseBody.length]).toEqual(
+        challenged ? [8, 16] : [0, 0],
+      );
+      client.close();
+      await seen.closed;
+    } finally {
+      await tap.stop();
+    }
+  });
+
+  it('keeps no handshake bytes unless traced', async () => {
+    const client = await connectClient({ protocol, url: server.url });
+    expect(client.handshake).toBeNull();
+    client.terminate();
   });
 
   it('refuses a close code an endpoint may not send', async () => {

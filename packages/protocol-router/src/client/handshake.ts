@@ -56,6 +56,8 @@ const HYBI_HANDSHAKE_HEADERS: ReadonlySet<string> = new Set([
   'sec-websocket-version',
 ]);
 
+const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+
 function isHixie(protocol: Protocol): protocol is 'hixie-75' | 'hixie-76' {
   return protocol === 'hixie-75' || protocol === 'hixie-76';
 }
@@ -113,13 +115,58 @@ export function createClientHandshake(
   };
 }
 
+/**
+ * The exact bytes of one opening handshake as they crossed the socket, for tracing (the kit's
+ * `trace` option): the request head and what followed it (draft-76's key3), the response head
+ * and what followed it before the first frame (draft-76's 16-byte answer).
+ */
+export interface HandshakeBytes {
+  readonly protocol: Protocol;
+  /** The request head, up to and including the blank line. */
+  readonly requestHead: Buffer;
+  /** Bytes sent after the request head: draft-76's 8-byte key3, empty otherwise. */
+  readonly requestBody: Buffer;
+  /** The response head, up to and including the blank line. */
+  readonly responseHead: Buffer;
+  /** Bytes received after the response head and before any frame: draft-76's answer, empty otherwise. */
+  readonly responseBody: Buffer;
+}
+
+// Where a head ends: just past its blank line, or the whole buffer when it has none.
+function headLength(bytes: Buffer): number {
+  const end = bytes.indexOf(HEADER_END);
+  return end === -1 ? bytes.length : end + HEADER_END.length;
+}
+
+/**
+ * Splits what a client wrote and read during its handshake into heads and bodies: the request
+ * head and what followed it, the response head and its next `responseBodyBytes` bytes (16 on
+ * draft-76, 0 elsewhere); whatever came after those is frames and left out. The bytes are copied.
+ */
+export function splitHandshakeBytes(
+  protocol: Protocol,
+  sent: Buffer,
+  received: Buffer,
+  responseBodyBytes: number,
+): HandshakeBytes {
+  const request = Buffer.from(sent);
+  const requestEnd = headLength(request);
+  const responseEnd = headLength(received);
+  const response = Buffer.from(received.subarray(0, responseEnd + responseBodyBytes));
+  return {
+    protocol,
+    requestHead: request.subarray(0, requestEnd),
+    requestBody: request.subarray(requestEnd),
+    responseHead: response.subarray(0, responseEnd),
+    responseBody: response.subarray(responseEnd),
+  };
+}
+
 /** The outcome of reading a handshake response so far. */
 export type HandshakeResult =
   | { readonly state: 'incomplete' }
   | { readonly state: 'failed'; readonly reason: string }
   | { readonly state: 'open'; readonly rest: Buffer };
-
-const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
 
 function readHeader(lines: readonly string[], name: string): string | undefined {
   for (const line of lines) {

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { CLOSE_CODES } from '../connection.js';
+import type { HandshakeBytes } from './handshake.js';
 import { connectHixie, type HixieClient } from './hixie/hixie-client.js';
 import {
   checkCloseCode,
@@ -17,6 +18,7 @@ import {
 class HixieProtocolClient extends EventEmitter<ProtocolClientEvents> implements ProtocolClient {
   readonly protocol: 'hixie-75' | 'hixie-76';
   readonly socket: net.Socket;
+  readonly handshake: HandshakeBytes | null;
   readonly #client: HixieClient;
 
   constructor(client: HixieClient, trace: boolean) {
@@ -24,6 +26,7 @@ class HixieProtocolClient extends EventEmitter<ProtocolClientEvents> implements 
     this.#client = client;
     this.protocol = client.draft === 76 ? 'hixie-76' : 'hixie-75';
     this.socket = client.socket;
+    this.handshake = trace ? client.handshake : null;
     client.on('message', (text) => this.emit('message', text));
     if (trace) client.on('frame', (direction, bytes) => this.emit('frame', direction, bytes));
     client.on('error', (error) => this.emit('error', error));

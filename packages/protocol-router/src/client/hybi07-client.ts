@@ -22,7 +22,12 @@ import {
   HybiFrameError,
   HybiFrameReader,
 } from '../hybi/hybi-frames.js';
-import { createClientHandshake, readHandshakeResponse } from './handshake.js';
+import {
+  createClientHandshake,
+  type HandshakeBytes,
+  readHandshakeResponse,
+  splitHandshakeBytes,
+} from './handshake.js';
 import {
   checkCloseCode,
   type ProtocolClient,
@@ -44,6 +49,7 @@ function closePayload(code: number, reason = ''): Buffer {
 class Hybi07Client extends EventEmitter<ProtocolClientEvents> implements ProtocolClient {
   readonly protocol = 'hybi-07' as const;
   readonly socket: net.Socket;
+  readonly handshake: HandshakeBytes | null;
   readonly #reader: HybiFrameReader;
   readonly #closeTimeoutMs: number;
   readonly #trace: boolean;
@@ -54,9 +60,14 @@ class Hybi07Client extends EventEmitter<ProtocolClientEvents> implements Protoco
   #closeReason = '';
   #closeTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: net.Socket, options: ResolvedClientOptions) {
+  constructor(
+    socket: net.Socket,
+    options: ResolvedClientOptions,
+    handshake: HandshakeBytes | null,
+  ) {
     super();
     this.socket = socket;
+    this.handshake = handshake;
     this.#closeTimeoutMs = options.closeTimeoutMs;
     this.#trace = options.trace;
     this.#reader = new HybiFrameReader(
@@ -169,11 +180,12 @@ export async function connectHybi07(options: ResolvedClientOptions): Promise<Pro
     { origin: options.origin, headers: options.headers },
   );
   let received = Buffer.alloc(0);
-  const socket = await performRawHandshake({
+  const request = Buffer.concat([handshake.head, handshake.body]);
+  const { socket, response } = await performRawHandshake({
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port !== '' ? Number(url.port) : secure ? 443 : 80,
     tls: secure ? { ca: options.ca } : undefined,
-    request: Buffer.concat([handshake.head, handshake.body]),
+    request,
     timeoutMs: options.handshakeTimeoutMs,
     read(chunk) {
       received = Buffer.concat([received, chunk]);
@@ -184,5 +196,6 @@ export async function connectHybi07(options: ResolvedClientOptions): Promise<Pro
     timedOut: () => new Error(`no handshake from the server in ${options.handshakeTimeoutMs} ms`),
     closed: () => new Error('the server closed the connection mid-handshake'),
   });
-  return new Hybi07Client(socket, options);
+  const bytes = options.trace ? splitHandshakeBytes('hybi-07', request, response, 0) : null;
+  return new Hybi07Client(socket, options, bytes);
 }

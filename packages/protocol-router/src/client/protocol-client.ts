@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
 } from '../constants.js';
 import { PROTOCOLS, type Protocol } from '../protocols.js';
+import type { HandshakeBytes } from './handshake.js';
 import { checkPositiveOption } from './option-checks.js';
 
 /** What a ProtocolClient emits, the same on every protocol. */
@@ -37,6 +38,11 @@ export interface ProtocolClient extends EventEmitter<ProtocolClientEvents> {
   readonly protocol: Protocol;
   /** The TCP socket, for its addresses and for flow control (`pause()`); write only through the client. */
   readonly socket: net.Socket;
+  /**
+   * The opening handshake's exact bytes as they crossed the socket (request, draft-76's key3,
+   * response, draft-76's answer); only with the `trace` option, null otherwise.
+   */
+  readonly handshake: HandshakeBytes | null;
   /** True until the connection starts closing. */
   readonly isOpen: boolean;
   /** Sends one text message; false (and the message dropped) when the connection is not open. */
@@ -69,7 +75,7 @@ export interface ClientOptions {
   readonly maxMessageBytes?: number;
   /** Time `close()` waits for the server's half of the closing; default 5000. */
   readonly closeTimeoutMs?: number;
-  /** Emit `frame` events with the exact bytes of every frame; default false. */
+  /** Emit `frame` events with the exact bytes of every frame, and keep the handshake's; default false. */
   readonly trace?: boolean;
 }
 

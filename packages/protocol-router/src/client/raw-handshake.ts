@@ -30,8 +30,19 @@ export interface RawHandshake {
   closed(): Error;
 }
 
-/** Performs `handshake`; resolves with the paused socket, or rejects with the read's, the timeout's or the socket's error. */
-export function performRawHandshake(handshake: RawHandshake): Promise<net.Socket> {
+/** A completed raw handshake. */
+export interface RawHandshakeResult {
+  /** The socket, paused until the macrotask after the promise resolves. */
+  readonly socket: net.Socket;
+  /** Every byte of the answer, exactly as read, up to the first frame (for tracing). */
+  readonly response: Buffer;
+}
+
+/**
+ * Performs `handshake`; resolves with the paused socket and the answer's bytes, or rejects with
+ * the read's, the timeout's or the socket's error.
+ */
+export function performRawHandshake(handshake: RawHandshake): Promise<RawHandshakeResult> {
   return new Promise((resolve, reject) => {
     const { hostname: host, port } = handshake;
     const socket =
@@ -45,7 +56,9 @@ export function performRawHandshake(handshake: RawHandshake): Promise<net.Socket
           });
     socket.setNoDelay(true);
     const timer = setTimeout(() => fail(handshake.timedOut()), handshake.timeoutMs);
+    const chunks: Buffer[] = [];
     const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
       let rest: Buffer | null;
       try {
         rest = handshake.read(chunk);
@@ -57,7 +70,8 @@ export function performRawHandshake(handshake: RawHandshake): Promise<net.Socket
       stopListening();
       socket.pause();
       if (rest.length > 0) socket.unshift(rest);
-      resolve(socket);
+      const received = Buffer.concat(chunks);
+      resolve({ socket, response: received.subarray(0, received.length - rest.length) });
       setImmediate(() => socket.resume());
     };
     const onClose = (): void => fail(handshake.closed());

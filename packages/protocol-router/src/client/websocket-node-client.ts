@@ -8,7 +8,9 @@
  * came with the handshake, synchronously, before a caller woken by a promise can listen, so the
  * client's events are held until the macrotask after it resolves (the hixie client pauses its
  * socket for the same turn). With `trace`, the library's socket is watched: what it reads is
- * cut into frames by the package's reader, and each of its writes is one frame.
+ * cut into frames by the package's reader, and each of its writes is one frame; and its
+ * request's socket is tapped from the moment Node hands it over until the library accepts the
+ * answer, for the handshake's exact bytes.
  *
  * The library parses one frame a turn. A server's Close that arrives with its FIN behind other
  * frames (a fast server sends its last messages, the Close and the FIN in one flight) was still
@@ -17,9 +19,11 @@
  * it has parsed what it had already received.
  */
 import { EventEmitter } from 'node:events';
+import type http from 'node:http';
 import type net from 'node:net';
 import websocket from 'websocket';
 import { HybiFrameReader } from '../hybi/hybi-frames.js';
+import { type HandshakeBytes, splitHandshakeBytes } from './handshake.js';
 import {
   checkCloseCode,
   type ProtocolClient,
@@ -64,13 +68,19 @@ function closeAfterParsing(connection: websocket.connection): void {
 class WebSocketNodeClient extends EventEmitter<ProtocolClientEvents> implements ProtocolClient {
   readonly protocol: 'rfc6455' | 'hybi-08';
   readonly socket: net.Socket;
+  readonly handshake: HandshakeBytes | null;
   readonly #connection: websocket.connection;
   // Events emitted before the caller could listen, replayed once it can; null once released.
   #held: (() => void)[] | null = [];
 
-  constructor(connection: websocket.connection, protocol: 'rfc6455' | 'hybi-08') {
+  constructor(
+    connection: websocket.connection,
+    protocol: 'rfc6455' | 'hybi-08',
+    handshake: HandshakeBytes | null,
+  ) {
     super();
     this.protocol = protocol;
+    this.handshake = handshake;
     this.#connection = connection;
     this.socket = connection.socket;
     closeAfterParsing(connection);
@@ -144,6 +154,39 @@ class WebSocketNodeClient extends EventEmitter<ProtocolClientEvents> implements 
   }
 }
 
+/** What a handshake tap has seen so far. */
+interface SocketTap {
+  /** Stops watching and hands back every byte written and read. */
+  stop(): { readonly sent: Buffer; readonly received: Buffer };
+}
+
+// Watches a socket's writes and reads. The read listener goes first, so that it sees a chunk
+// before Node's HTTP parser, which hands the socket to the library (and the library emits its
+// connection) while still handling that chunk.
+function tapSocket(socket: net.Socket): SocketTap {
+  const sent: Buffer[] = [];
+  const received: Buffer[] = [];
+  const onData = (chunk: Buffer) => received.push(Buffer.from(chunk));
+  socket.prependListener('data', onData);
+  const write = socket.write;
+  socket.write = ((chunk: Uint8Array | string, ...rest: never[]) => {
+    sent.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk));
+    return write.call(socket, chunk, ...rest);
+  }) as net.Socket['write'];
+  return {
+    stop() {
+      socket.off('data', onData);
+      socket.write = write;
+      return { sent: Buffer.concat(sent), received: Buffer.concat(received) };
+    },
+  };
+}
+
+// The library's request, which it keeps from connect() until the answer comes.
+function requestOf(client: websocket.client): http.ClientRequest | null {
+  return (client as { _req?: http.ClientRequest | null })._req ?? null;
+}
+
 /** Opens an RFC 6455 (version 13) or hybi-08 (version 8) connection with WebSocket-Node. */
 export function connectWebSocketNode(options: ResolvedClientOptions): Promise<ProtocolClient> {
   const protocol = options.protocol === 'hybi-08' ? 'hybi-08' : 'rfc6455';
@@ -159,9 +202,13 @@ export function connectWebSocketNode(options: ResolvedClientOptions): Promise<Pr
       client.abort();
       reject(new Error(`no handshake from the server in ${options.handshakeTimeoutMs} ms`));
     }, options.handshakeTimeoutMs);
+    let tap: SocketTap | undefined;
     client.once('connect', (connection) => {
       clearTimeout(timer);
-      const opened = new WebSocketNodeClient(connection, protocol);
+      const seen = tap?.stop();
+      const handshake =
+        seen === undefined ? null : splitHandshakeBytes(protocol, seen.sent, seen.received, 0);
+      const opened = new WebSocketNodeClient(connection, protocol, handshake);
       // The bytes that came with the handshake; the library reads them right after this event.
       if (options.trace) opened.traceFrames((client as { firstDataChunk?: Buffer }).firstDataChunk);
       resolve(opened);
@@ -169,8 +216,15 @@ export function connectWebSocketNode(options: ResolvedClientOptions): Promise<Pr
     });
     client.once('connectFailed', (error) => {
       clearTimeout(timer);
+      tap?.stop();
       reject(error);
     });
     client.connect(options.url, undefined, options.origin, { ...options.headers });
+    if (options.trace) {
+      // Node emits `socket` before it writes the request to it.
+      requestOf(client)?.once('socket', (socket: net.Socket) => {
+        tap = tapSocket(socket);
+      });
+    }
   });
 }

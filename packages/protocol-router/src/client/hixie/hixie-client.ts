@@ -21,6 +21,7 @@ import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { HIXIE_CLOSE_FRAME } from '../../hixie/hixie-constants.js';
 import { encodeHixieTextFrame } from '../../hixie/hixie-frames.js';
+import { type HandshakeBytes, splitHandshakeBytes } from '../handshake.js';
 import { performRawHandshake } from '../raw-handshake.js';
 import { HIXIE_DRAFT_RULES, type HixieDraft, type HixieDraftRules } from './hixie-drafts.js';
 import { HixieError, isHixieError } from './hixie-errors.js';
@@ -55,6 +56,8 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
   readonly draft: HixieDraft;
   /** The TCP socket, for its addresses; write to it only through the client. */
   readonly socket: net.Socket;
+  /** The opening handshake's exact bytes: request and key3, response and answer. */
+  readonly handshake: HandshakeBytes;
   readonly #rules: HixieDraftRules;
   readonly #parser: HixieFrameParser;
   readonly #closeTimeoutMs: number;
@@ -65,11 +68,17 @@ export class HixieClient extends EventEmitter<HixieClientEvents> {
   #failed = false;
   #closeTimer: NodeJS.Timeout | undefined;
 
-  /** Wraps a socket whose handshake is already verified. */
-  constructor(socket: net.Socket, draft: HixieDraft, settings: HixieConnectionSettings) {
+  /** Wraps a socket whose handshake, of these bytes, is already verified. */
+  constructor(
+    socket: net.Socket,
+    draft: HixieDraft,
+    settings: HixieConnectionSettings,
+    handshake: HandshakeBytes,
+  ) {
     super();
     this.draft = draft;
     this.socket = socket;
+    this.handshake = handshake;
     this.#rules = HIXIE_DRAFT_RULES[draft];
     this.#parser = new HixieFrameParser({ maxMessageBytes: settings.maxMessageBytes });
     this.#closeTimeoutMs = settings.closeTimeoutMs;
@@ -200,11 +209,12 @@ export async function connectHixie(options: HixieClientOptions): Promise<HixieCl
   const { draft, target, handshakeTimeoutMs, ca, ...settings } = resolveHixieOptions(options);
   const challenge = HIXIE_DRAFT_RULES[draft].createChallenge();
   const reader = new HixieResponseReader(challenge.expectedAnswer.length);
-  const socket = await performRawHandshake({
+  const request = createHixieRequest(target, options, challenge);
+  const { socket, response: received } = await performRawHandshake({
     hostname: target.hostname,
     port: target.port,
     tls: target.secure ? { ca } : undefined,
-    request: createHixieRequest(target, options, challenge),
+    request,
     timeoutMs: handshakeTimeoutMs,
     read(chunk) {
       const response = reader.push(chunk);
@@ -220,5 +230,11 @@ export async function connectHixie(options: HixieClientOptions): Promise<HixieCl
     closed: () =>
       new HixieError('handshake_closed', 'the server closed the connection mid-handshake'),
   });
-  return new HixieClient(socket, draft, settings);
+  const { protocol } = HIXIE_DRAFT_RULES[draft];
+  return new HixieClient(
+    socket,
+    draft,
+    settings,
+    splitHandshakeBytes(protocol, request, received, challenge.expectedAnswer.length),
+  );
 }
