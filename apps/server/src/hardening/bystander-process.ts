@@ -53,4 +53,6 @@ process.on('message', () => {
     });
   }, 200);
 });
+// A test that dies without asking for the report must not leave the bystander behind.
+process.on('disconnect', () => process.exit(0));
 process.send?.('ready');

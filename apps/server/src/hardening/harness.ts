@@ -157,6 +157,10 @@ export async function startBystander(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
+  // Ended with the test's process, whatever happens to the test.
+  const killChild = () => child.kill();
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the bystander exited (${code})`)));

@@ -47,10 +47,23 @@ const sampler = setInterval(() => {
 }, 50);
 sampler.unref();
 
+// Reading RSS needs a file descriptor: while an attack holds them all, try again a little later
+// rather than let the failed read end the process.
+async function measureWhenPossible(): Promise<{ heapUsed: number; rss: number }> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await measureMemory();
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 process.on('message', (request: AttackServerRequest) => {
   if (request.type === 'snapshot') {
     // For a look at what the heap holds (Chrome DevTools opens the file).
-    void measureMemory().then(({ heapUsed, rss }) => {
+    void measureWhenPossible().then(({ heapUsed, rss }) => {
       writeHeapSnapshot(request.file);
       process.send?.({
         heapUsed,
@@ -60,7 +73,7 @@ process.on('message', (request: AttackServerRequest) => {
       } satisfies AttackServerMemory);
     });
   } else if (request.type === 'measure') {
-    void measureMemory().then(({ heapUsed, rss }) =>
+    void measureWhenPossible().then(({ heapUsed, rss }) =>
       process.send?.({
         heapUsed,
         rss,
