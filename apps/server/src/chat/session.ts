@@ -364,6 +364,16 @@ class Session implements ChatSession {
     );
   }
 
+  // A hub call on behalf of the joined member, in order; `not_joined` before a join.
+  #asMember(call: (member: SessionMember) => Promise<void>): void {
+    const current = this.#joined;
+    if (current === undefined) {
+      this.#sendError('not_joined');
+      return;
+    }
+    this.#enqueue(() => call(current).catch((error: unknown) => this.#onRefused(error)));
+  }
+
   #onMessage(message: ClientMessage): void {
     switch (message.type) {
       case 'ping':
@@ -372,32 +382,12 @@ class Session implements ChatSession {
       case 'join':
         this.#onJoin(message);
         return;
-      case 'say': {
-        const current = this.#joined;
-        if (current === undefined) {
-          this.#sendError('not_joined');
-          return;
-        }
-        this.#enqueue(() =>
-          this.#hub
-            .say(current, current.room, message.id, message.text)
-            .catch((error: unknown) => this.#onRefused(error)),
-        );
+      case 'say':
+        this.#asMember((member) => this.#hub.say(member, member.room, message.id, message.text));
         return;
-      }
-      case 'history': {
-        const current = this.#joined;
-        if (current === undefined) {
-          this.#sendError('not_joined');
-          return;
-        }
-        this.#enqueue(() =>
-          this.#hub
-            .history(current, current.room, message.before)
-            .catch((error: unknown) => this.#onRefused(error)),
-        );
+      case 'history':
+        this.#asMember((member) => this.#hub.history(member, member.room, message.before));
         return;
-      }
     }
   }
 }
