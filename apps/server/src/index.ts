@@ -2,7 +2,7 @@
  * Entry point: read the configuration, check that the web root holds the built app, build the
  * server, listen, and shut down cleanly on SIGTERM and SIGINT.
  */
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { ConfigError, checkWebRoot, formatConfigHelp, parseConfig } from './config.js';
 import { PRODUCT_NAME } from './constants.js';
 import { createServer } from './create-server.js';
@@ -24,11 +24,15 @@ const address = await server.listen();
 const url = `http://${address.address}:${address.port}`;
 console.log(`${PRODUCT_NAME} chat on ${url}`);
 // For what starts the server and must know its port (PORT=0): one JSON object, not a sentence.
+// Written beside the target and renamed onto it (rename is atomic on POSIX), so a reader polling
+// for the file never sees it empty or half written.
 if (config.readyFile !== undefined) {
+  const partial = `${config.readyFile}.${process.pid}.partial`;
   await writeFile(
-    config.readyFile,
+    partial,
     `${JSON.stringify({ url, host: address.address, port: address.port })}\n`,
   );
+  await rename(partial, config.readyFile);
 }
 
 let stopping = false;
