@@ -7,7 +7,7 @@ const run = (
   repetition: number,
   metrics: Record<string, number>,
 ): RunRecord => ({
-  scenario: 'burst',
+  scenario: 'burst-500',
   subject,
   repetition,
   metrics,
@@ -22,25 +22,31 @@ describe('baselineKeys', () => {
 });
 
 describe('summarizeRuns', () => {
-  it('takes medians over repetitions and divides by the baseline median', () => {
+  it('takes medians over repetitions and divides by both references medians', () => {
     const summary = summarizeRuns([
       run('ws', 1, { deliveriesPerSecond: 100, 'rfc6455.p99Ms': 1000 }),
       run('ws', 2, { deliveriesPerSecond: 80, 'rfc6455.p99Ms': 900 }),
       run('ws', 3, { deliveriesPerSecond: 120, 'rfc6455.p99Ms': 1100 }),
+      run('bound', 1, { deliveriesPerSecond: 2000, 'hixie76.p99Ms': 40 }),
       run('draftbridge', 1, { deliveriesPerSecond: 1000, 'hixie76.p99Ms': 100 }),
       run('draftbridge', 2, { deliveriesPerSecond: 1500, 'hixie76.p99Ms': 50 }),
       { ...run('draftbridge', 3, {}), error: 'crashed' },
     ]);
-    expect(summary.burst?.ws?.deliveriesPerSecond).toMatchObject({
+    const burst = summary['burst-500'];
+    expect(burst?.ws?.deliveriesPerSecond).toMatchObject({
       median: 100,
       min: 80,
       max: 120,
-      ratio: 1,
+      vsNaive: 1,
+      vsBound: 0.05,
     });
-    expect(summary.burst?.draftbridge?.deliveriesPerSecond).toMatchObject({
+    expect(burst?.draftbridge?.deliveriesPerSecond).toMatchObject({
       median: 1250,
-      ratio: 12.5,
+      vsNaive: 12.5,
+      vsBound: 0.625,
     });
-    expect(summary.burst?.draftbridge?.['hixie76.p99Ms']?.ratio).toBeCloseTo(0.075);
+    // naive ws has no hixie-76 path: its RFC 6455 figure; the bound has its own.
+    expect(burst?.draftbridge?.['hixie76.p99Ms']?.vsNaive).toBeCloseTo(0.075);
+    expect(burst?.draftbridge?.['hixie76.p99Ms']?.vsBound).toBeCloseTo(1.875);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Scenario 3, capacity: idle connections, half RFC 6455 and half hixie-76 where the subject
- * serves both (all RFC 6455 otherwise), CONNECT_CONCURRENCY handshakes in flight. Per protocol:
- * handshakes per second, the server's CPU per handshake, and memory per connection as the growth
- * of the server's resident size.
+ * Capacity: idle connections, half RFC 6455 and half hixie-76 where the subject serves both (all
+ * RFC 6455 otherwise), CONNECT_CONCURRENCY handshakes in flight. Per protocol: handshakes per
+ * second, the server's CPU per handshake, and memory per connection twice: the growth of the
+ * JS heap the server itself reports after a full GC (what the connections keep alive), and the
+ * growth of its resident size (read after that GC too).
  *
  * The connections open in batches of CAPACITY_BATCH that alternate between the protocols, and
  * each batch's growth is charged to its protocol. Opening one protocol's half first would charge
@@ -29,6 +30,7 @@ interface ProtocolTally {
   handshakeMs: number;
   cpuMs: number;
   rssGrowthKb: number;
+  heapGrowthKb: number;
 }
 
 /** The order of the batches: alternating protocols, each with its share of `total`. */
@@ -49,7 +51,10 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   const { plan, subject, server } = context;
   const perProtocol = Math.floor(plan.capacityConnections / subject.protocols.length);
   const tallies = new Map<WireProtocol, ProtocolTally>(
-    subject.protocols.map((p) => [p, { opened: 0, handshakeMs: 0, cpuMs: 0, rssGrowthKb: 0 }]),
+    subject.protocols.map((p) => [
+      p,
+      { opened: 0, handshakeMs: 0, cpuMs: 0, rssGrowthKb: 0, heapGrowthKb: 0 },
+    ]),
   );
   const notes: string[] = [];
   const open: BenchConnection[] = [];
@@ -57,6 +62,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   let firstFailure: string | undefined;
   try {
     await sleep(MEMORY_SETTLE_MS);
+    let heapBefore = (await server.probeSample(true)).heapUsedKb;
     let before = server.sample();
     for (const protocol of planBatches(
       subject.protocols,
@@ -88,9 +94,12 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
       }
       tally.cpuMs += atEnd.cpuUserMs + atEnd.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
       await sleep(CAPACITY_BATCH_SETTLE_MS);
+      const heap = (await server.probeSample(true)).heapUsedKb;
       const settled = server.sample();
       tally.rssGrowthKb += settled.rssKb - before.rssKb;
+      tally.heapGrowthKb += heap - heapBefore;
       before = settled;
+      heapBefore = heap;
     }
     await sleep(MEMORY_SETTLE_MS);
     const end = server.sample();
@@ -101,10 +110,12 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
         tally.opened / (tally.handshakeMs / 1000);
       metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
       metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
+      metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
     }
     metrics.connections = open.filter((c) => !c.closed).length;
     metrics.failedHandshakes = failed;
     metrics.serverRssMb = end.rssKb / 1024;
+    metrics.serverHeapMb = heapBefore / 1024;
     if (failed > 0) notes.push(`${failed} handshakes failed; first: ${firstFailure}`);
     if (metrics.connections < open.length) {
       notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
