@@ -86,7 +86,7 @@ export const CONNECT_CONCURRENCY = 64;
 export const BENCH_ROOM_PREFIX = 'bench-';
 
 /** A full run must end within this budget; repetitions that would not fit are dropped. */
-export const FULL_RUN_BUDGET_MS = 16 * 60_000;
+export const FULL_RUN_BUDGET_MS = 20 * 60_000;
 
 /** Above this 1-minute load average at the start, the bench warns that figures will be noisy. */
 export const BUSY_LOAD_AVERAGE = 1;

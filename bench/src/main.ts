@@ -15,6 +15,7 @@ import {
 } from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions, USAGE } from './options.js';
 import { readOpenFileLimit } from './proc-stats.js';
+import { measurementCaveats } from './report/caveats.js';
 import { renderChart } from './report/chart-svg.js';
 import { renderHeadline } from './report/headline.js';
 import { formatProfileSummary, summarizeProfileFile } from './report/profile-summary.js';
@@ -139,6 +140,7 @@ const records = await runBench({
 const summary = summarizeRuns(records);
 const targets = subjects.some((s) => s.name === 'draftbridge') ? checkTargets(summary) : [];
 const headline = renderHeadline(summary, targets);
+const caveats = measurementCaveats(summary);
 const repetitions = Math.max(0, ...records.map((r) => r.repetition));
 const titles = Object.fromEntries(
   SCENARIO_NAMES.map((name) => [name, scenarioTitle(name, plan)]),
@@ -160,11 +162,13 @@ const results: BenchResults = {
   summary,
   targets,
   headline,
+  caveats,
 };
 const caption = describeRun(results);
 log('');
 log(caption);
 log(renderReport({ summary, subjects, titles, repetitions, targets, skipped }));
+if (caveats.length > 0) log(`\nGenerator-limited runs\n${caveats.join('\n')}`);
 log(`\nHeadline\n${headline}`);
 const written = writeResults(results, renderChart({ summary, subjects, caption }), resultsDir);
 log(`\nwrote ${written.map((file) => path.relative(process.cwd(), file)).join(', ')}`);

@@ -3,6 +3,7 @@ import { FULL_PLAN, SCENARIO_NAMES, type ScenarioName } from '../constants.js';
 import type { RunRecord } from '../runner.js';
 import { scenarioTitle } from '../scenarios/catalog.js';
 import { draftbridgeSubject, PEER_SUBJECTS } from '../subjects.js';
+import { measurementCaveats } from './caveats.js';
 import { renderChart } from './chart-svg.js';
 import { formatFigure } from './figures.js';
 import { renderHeadline } from './headline.js';
@@ -195,5 +196,17 @@ describe('renderChart', () => {
     expect(svg).toContain('draftbridge hixie-76');
     expect(svg).toContain('1940k b0.97 w19');
     expect(svg.match(/<rect /g)?.length).toBeGreaterThan(6);
+  });
+});
+
+describe('measurementCaveats', () => {
+  it('names the runs whose generator used most of a core', () => {
+    const summary = summarizeRuns([
+      record('burst-2000', 'bound', { generatorCpuPercent: 97, serverCpuPercent: 60 }),
+      record('burst-2000', 'draftbridge', { generatorCpuPercent: 40, serverCpuPercent: 100 }),
+    ]);
+    expect(measurementCaveats(summary)).toEqual([
+      'burst-2000 bound: generator at 97% of a core, server at 60%: the bound may be the generator’s limit here, so "x bound" overstates the others',
+    ]);
   });
 });

@@ -49,6 +49,8 @@ export interface BenchResults {
   readonly targets: readonly TargetCheck[];
   /** The headline table (Markdown), as README.md carries it. */
   readonly headline: string;
+  /** Runs in which the generator used most of a core (caveats.ts). */
+  readonly caveats: readonly string[];
 }
 
 /** Which code was measured. */
