@@ -32,6 +32,8 @@ export interface ServerGroup {
   startProfile(intervalUs: number): Promise<void>;
   /** Stops the profiles; instance i writes `${fileStem}-${i}.cpuprofile`. Returns the files. */
   stopProfile(fileStem: string): Promise<string[]>;
+  /** Writes a heap snapshot of the first instance to `file`. */
+  heapSnapshot(file: string): Promise<void>;
   /** Whether any instance has exited. */
   hasExited(): boolean;
   stderrTail(): string;
@@ -231,6 +233,9 @@ export async function launchGroup(spec: LaunchSpec, instances: number): Promise<
         ),
       );
       return files;
+    },
+    async heapSnapshot(file) {
+      await servers[0]?.probe.request({ command: 'heap-snapshot', file });
     },
     hasExited: () => servers.some((server) => server.hasExited()),
     stderrTail: () =>

@@ -10,7 +10,9 @@ export type ProbeRequest =
   | { readonly id: number; readonly command: 'collect' }
   | { readonly id: number; readonly command: 'profile-start'; readonly intervalUs: number }
   /** Stops the CPU profile and writes it (V8's .cpuprofile JSON) to `file`. */
-  | { readonly id: number; readonly command: 'profile-stop'; readonly file: string };
+  | { readonly id: number; readonly command: 'profile-stop'; readonly file: string }
+  /** Writes a V8 heap snapshot (after a full GC, as V8 takes them) to `file`. */
+  | { readonly id: number; readonly command: 'heap-snapshot'; readonly file: string };
 
 /** The process's memory and its garbage collections so far, as the process itself sees them. */
 export interface ProbeSample {

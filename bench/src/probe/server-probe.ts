@@ -3,13 +3,14 @@
  * that the process itself reports what /proc cannot: its JS heap, its garbage collections
  * (perf_hooks `gc` entries: kind and duration), and on request a V8 CPU profile of just the
  * measured window (the profiler `node --cpu-prof` drives, started and stopped through the
- * inspector). It changes nothing in the server: it answers on the IPC channel the bench opened
+ * inspector), and a heap snapshot. It changes nothing in the server: it answers on the IPC channel the bench opened
  * and otherwise stays out of the way. The channel is unreferenced, so a server that would exit
  * still exits.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import type { ProbeRequest, ProbeResponse, ProbeSample } from './probe-protocol.js';
 
 const counts = { markCompact: 0, scavenge: 0, incremental: 0, ms: 0 };
@@ -77,6 +78,9 @@ async function answer(request: ProbeRequest): Promise<ProbeResponse> {
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: request.intervalUs });
       await post('Profiler.start');
+      return { id: request.id, ok: true };
+    case 'heap-snapshot':
+      writeHeapSnapshot(request.file);
       return { id: request.id, ok: true };
     case 'profile-stop': {
       const result = (await post('Profiler.stop')) as { profile: unknown };

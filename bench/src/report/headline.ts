@@ -14,6 +14,12 @@ const PATHS: readonly WireProtocol[] = ['rfc6455', 'hixie76'];
 
 type Cell = string;
 
+const SLOW_READER_LABEL: Record<string, string> = {
+  deliveriesPerSecond: 'deliveries/s',
+  p99Ms: 'p99',
+  serverPeakRssMb: 'peak RSS',
+};
+
 interface Row {
   readonly figure: string;
   readonly bound: Cell;
@@ -140,7 +146,11 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
     bound: '',
     naive: '',
     engine: '',
-    draftbridge: slow.map((t) => `${t.figure} ${t.measured.split('= ').at(-1) ?? ''}`).join(', '),
+    draftbridge: slow
+      .map(
+        (t) => `${SLOW_READER_LABEL[t.figure] ?? t.figure} ${t.measured.split('= ').at(-1) ?? ''}`,
+      )
+      .join(', '),
     redis: '',
     target: verdict(slow, 'within 10%, bounded'),
   });

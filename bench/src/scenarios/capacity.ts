@@ -20,6 +20,7 @@ import {
   CAPACITY_BATCH_SETTLE_MS,
   CONNECT_CONCURRENCY,
   MEMORY_SETTLE_MS,
+  PROFILE_INTERVAL_US,
   type WireProtocol,
 } from '../constants.js';
 import { BENCH_HOST } from '../server-process.js';
@@ -62,8 +63,12 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   let firstFailure: string | undefined;
   try {
     await sleep(MEMORY_SETTLE_MS);
-    let heapBefore = (await server.probeSample(true)).heapUsedKb;
+    // Profiling leaves the forced GCs out: they would show in the profile as the server's GC.
+    const measureHeap = context.profileStem === null;
+    let heapBefore = (await server.probeSample(measureHeap)).heapUsedKb;
     let before = server.sample();
+    // A profile covers the batches and the pauses between them.
+    if (context.profileStem !== null) await server.startProfile(PROFILE_INTERVAL_US);
     for (const protocol of planBatches(
       subject.protocols,
       plan.capacityConnections,
@@ -94,13 +99,15 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
       }
       tally.cpuMs += atEnd.cpuUserMs + atEnd.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
       await sleep(CAPACITY_BATCH_SETTLE_MS);
-      const heap = (await server.probeSample(true)).heapUsedKb;
+      const heap = (await server.probeSample(measureHeap)).heapUsedKb;
       const settled = server.sample();
       tally.rssGrowthKb += settled.rssKb - before.rssKb;
       tally.heapGrowthKb += heap - heapBefore;
       before = settled;
       heapBefore = heap;
     }
+    const profiles =
+      context.profileStem === null ? [] : await server.stopProfile(context.profileStem);
     await sleep(MEMORY_SETTLE_MS);
     const end = server.sample();
     const metrics: Record<string, number> = {};
@@ -110,7 +117,9 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
         tally.opened / (tally.handshakeMs / 1000);
       metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
       metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
-      metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
+      if (measureHeap) {
+        metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
+      }
     }
     metrics.connections = open.filter((c) => !c.closed).length;
     metrics.failedHandshakes = failed;
@@ -120,7 +129,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
     if (metrics.connections < open.length) {
       notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
     }
-    return { metrics, notes };
+    return { metrics, notes, profiles };
   } finally {
     for (const connection of open) connection.destroy();
   }
