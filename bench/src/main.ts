@@ -168,7 +168,7 @@ const caption = describeRun(results);
 log('');
 log(caption);
 log(renderReport({ summary, subjects, titles, repetitions, targets, skipped }));
-if (caveats.length > 0) log(`\nGenerator-limited runs\n${caveats.join('\n')}`);
+if (caveats.length > 0) log(`\nCaveats (generator or machine busy)\n${caveats.join('\n')}`);
 log(`\nHeadline\n${headline}`);
 const written = writeResults(results, renderChart({ summary, subjects, caption }), resultsDir);
 log(`\nwrote ${written.map((file) => path.relative(process.cwd(), file)).join(', ')}`);

@@ -1,6 +1,7 @@
 /**
  * What limits a figure besides the server: the generator shares the machine, and where it used
- * most of a core the subject may have been waiting for it. Against the same-work bound that
+ * most of a core the subject may have been waiting for it; and so does whatever else runs on
+ * the machine. Against the same-work bound that
  * matters most: a bound held back by the generator is the generator's figure, and "x bound" is
  * then an overestimate of how close draftbridge comes.
  */
@@ -11,11 +12,23 @@ import type { BenchSummary } from './summary.js';
 /** Generator CPU (% of one core) from which a run counts as generator-limited. */
 export const GENERATOR_LIMIT_PERCENT = 90;
 
-/** One line per scenario and subject whose generator was near a full core. */
+/** CPU the rest of the machine used (% of one core) from which a figure counts as disturbed. */
+export const BUSY_MACHINE_PERCENT = 25;
+
+/**
+ * One line per scenario and subject whose generator was near a full core, or whose runs shared
+ * the machine with more than BUSY_MACHINE_PERCENT of a core of other work (the worst run).
+ */
 export function measurementCaveats(summary: BenchSummary): string[] {
   const lines: string[] = [];
   for (const scenario of SCENARIO_NAMES) {
     for (const subject of SUBJECT_NAMES) {
+      const others = summary[scenario]?.[subject]?.otherCpuPercent;
+      if (others !== undefined && others.max >= BUSY_MACHINE_PERCENT) {
+        lines.push(
+          `${scenario} ${subject}: the rest of the machine used up to ${others.max.toFixed(0)}% of a core during a run (median ${others.median.toFixed(0)}%)`,
+        );
+      }
       const generator = summary[scenario]?.[subject]?.generatorCpuPercent;
       if (generator === undefined || generator.median < GENERATOR_LIMIT_PERCENT) continue;
       const server = summary[scenario]?.[subject]?.serverCpuPercent?.median ?? Number.NaN;

@@ -51,6 +51,7 @@ const BURST_COLUMNS: readonly FigureColumn[] = [
   column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
   column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
   column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
+  column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
   ...GC_COLUMNS,
   column('serverPeakRssMb', 'peak RSS MB', 'lower', 'total'),
 ];
@@ -69,6 +70,7 @@ const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly F
     column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
     column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
     column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
+    column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
     ...GC_COLUMNS,
   ],
   capacity: [

@@ -3,11 +3,13 @@
  * size from /proc, its heap and GC counts from its own probe, the redis-server's CPU where there
  * is one, and the generator's own CPU from process.cpuUsage(). They share the machine's two
  * cores, so all are reported side by side: a generator near 100% of a core would mean the bench
- * measured itself. With a profile asked for, the server's CPU profile covers exactly the window.
+ * measured itself. What the rest of the machine used in the window (everything busy minus those
+ * three; the kernel's network work not charged to a process is part of it) says how much the
+ * others sharing the machine took. With a profile asked for, the server's CPU profile covers exactly the window.
  */
 import { now } from '../client/delivery-counter.js';
 import { PROFILE_INTERVAL_US } from '../constants.js';
-import type { ProcessSample } from '../proc-stats.js';
+import { type ProcessSample, sampleMachineBusyMs } from '../proc-stats.js';
 import type { ServerGroup } from '../server-process.js';
 
 /** A window that has started; `end()` reads the figures. */
@@ -29,6 +31,7 @@ export async function startWindow(
   if (profileStem !== null) await server.startProfile(PROFILE_INTERVAL_US);
   const redisStart = server.redisSample();
   const serverStart = server.sample();
+  const machineStart = sampleMachineBusyMs();
   const generatorStart = process.cpuUsage();
   const startedAt = now();
   return {
@@ -37,23 +40,27 @@ export async function startWindow(
       const serverEnd = server.sample();
       const redisEnd = server.redisSample();
       const generator = process.cpuUsage(generatorStart);
+      const machineMs = sampleMachineBusyMs() - machineStart;
       const wallMs = Math.max(1, now() - startedAt);
       const profiles = profileStem === null ? [] : await server.stopProfile(profileStem);
       const probeEnd = await server.probeSample();
       const serverSystem = serverEnd.cpuSystemMs - serverStart.cpuSystemMs;
+      const serverMs = cpuMs(serverEnd) - cpuMs(serverStart);
+      const generatorMs = (generator.user + generator.system) / 1000;
+      const redisMs =
+        redisStart !== null && redisEnd !== null ? cpuMs(redisEnd) - cpuMs(redisStart) : 0;
       const figures: Record<string, number> = {
-        serverCpuPercent: ((cpuMs(serverEnd) - cpuMs(serverStart)) / wallMs) * 100,
+        serverCpuPercent: (serverMs / wallMs) * 100,
         serverSystemPercent: (serverSystem / wallMs) * 100,
-        generatorCpuPercent: ((generator.user + generator.system) / 1000 / wallMs) * 100,
+        generatorCpuPercent: (generatorMs / wallMs) * 100,
+        otherCpuPercent: (Math.max(0, machineMs - serverMs - generatorMs - redisMs) / wallMs) * 100,
         serverRssMb: serverEnd.rssKb / 1024,
         serverPeakRssMb: serverEnd.peakRssKb / 1024,
         gcMarkCompact: probeEnd.gcMarkCompact - probeStart.gcMarkCompact,
         gcScavenge: probeEnd.gcScavenge - probeStart.gcScavenge,
         gcMs: probeEnd.gcMs - probeStart.gcMs,
       };
-      if (redisStart !== null && redisEnd !== null) {
-        figures.redisCpuPercent = ((cpuMs(redisEnd) - cpuMs(redisStart)) / wallMs) * 100;
-      }
+      if (redisStart !== null) figures.redisCpuPercent = (redisMs / wallMs) * 100;
       return { figures, profiles };
     },
   };
