@@ -20,6 +20,14 @@ describe('parseBenchOptions', () => {
     expect(options.mode).toBe('partial');
   });
 
+  it('runs a diagnostic subject only when named, as a partial run', () => {
+    expect(parseBenchOptions([]).subjects).not.toContain('bound-writev');
+    expect(parseBenchOptions(['--subjects', 'bound-writev'])).toMatchObject({
+      subjects: ['bound', 'bound-writev', 'ws'],
+      mode: 'partial',
+    });
+  });
+
   it('takes subjects to profile, which makes the run partial', () => {
     const options = parseBenchOptions(['--profile', 'draftbridge']);
     expect(options.profile).toEqual(['draftbridge']);
@@ -29,7 +37,7 @@ describe('parseBenchOptions', () => {
 
   it('names the option and what it accepts when a value is bad', () => {
     expect(() => parseBenchOptions(['--subjects', 'nginx'])).toThrow(
-      /--subjects accepts bound, ws, .*"nginx"/,
+      /--subjects accepts bound, bound-writev, ws, .*"nginx"/,
     );
     expect(() => parseBenchOptions(['--repetitions', '0'])).toThrow(/--repetitions must be/);
     expect(() => parseBenchOptions(['--fast'])).toThrow(/fast/);

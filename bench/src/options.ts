@@ -12,7 +12,13 @@ import {
 } from './constants.js';
 import type { RunMode } from './report/results-file.js';
 import { SCENARIOS } from './scenarios/catalog.js';
-import { REFERENCE_SUBJECTS, SUBJECT_NAMES, type SubjectName } from './subjects.js';
+import {
+  DEFAULT_SUBJECTS,
+  DIAGNOSTIC_SUBJECTS,
+  REFERENCE_SUBJECTS,
+  SUBJECT_NAMES,
+  type SubjectName,
+} from './subjects.js';
 
 /** What the command line asked for. */
 export interface BenchOptions {
@@ -32,7 +38,8 @@ export const USAGE = `npm run bench [-- options]
   --quick               smaller counts, one repetition: for trying things
   --repetitions N       repetitions (default 3, or 1 with --quick)
   --subjects a,b        of ${SUBJECT_NAMES.join(', ')}
-                        (${REFERENCE_SUBJECTS.join(' and ')} always run: every ratio is to them)
+                        (${REFERENCE_SUBJECTS.join(' and ')} always run: every ratio is to them;
+                        ${DIAGNOSTIC_SUBJECTS.join(', ')} only when named)
   --scenarios a,b       of ${SCENARIO_NAMES.join(', ')}
   --profile a,b         CPU-profile these subjects' servers over each measured window
                         (V8's profiler, as node --cpu-prof); files and summaries under
@@ -64,7 +71,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       );
     }
   }
-  const subjects = parseList('--subjects', values.subjects, SUBJECT_NAMES);
+  const subjects =
+    values.subjects === undefined
+      ? [...DEFAULT_SUBJECTS]
+      : parseList('--subjects', values.subjects, SUBJECT_NAMES);
   for (const reference of REFERENCE_SUBJECTS) {
     if (!subjects.includes(reference)) subjects.unshift(reference);
   }
@@ -72,7 +82,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const profile =
     values.profile === undefined ? [] : parseList('--profile', values.profile, SUBJECT_NAMES);
   const partial =
-    subjects.length < SUBJECT_NAMES.length ||
+    subjects.length !== DEFAULT_SUBJECTS.length ||
+    subjects.some((name) => !DEFAULT_SUBJECTS.includes(name)) ||
     scenarios.length < SCENARIO_NAMES.length ||
     repetitions !== base.repetitions ||
     profile.length > 0;

@@ -34,6 +34,7 @@ import { BENCH_HOST, type LaunchSpec, launchGroup, type ServerGroup } from './se
 /** Every subject's name: the references first. */
 export const SUBJECT_NAMES = [
   'bound',
+  'bound-writev',
   'ws',
   'ws-echo',
   'websocket-node',
@@ -44,6 +45,14 @@ export const SUBJECT_NAMES = [
 
 /** One subject's name. */
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
+
+/** Subjects that run only when asked for (`--subjects`): diagnostics, not part of a full run. */
+export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = ['bound-writev'];
+
+/** The subjects of a full run. */
+export const DEFAULT_SUBJECTS: readonly SubjectName[] = SUBJECT_NAMES.filter(
+  (name) => !DIAGNOSTIC_SUBJECTS.includes(name),
+);
 
 /** The same-work bound: "x bound" is a share of what the machine can do with the same bytes. */
 export const BOUND_SUBJECT: SubjectName = 'bound';
@@ -81,13 +90,13 @@ export const DRAFTBRIDGE_ENTRY = path.join(repoRoot, 'apps/server/dist/index.js'
 // the measured process. From source (the tests), tsx loads them (server-process.ts).
 const fromSource = import.meta.url.endsWith('.ts');
 
-function peerLaunch(name: string): LaunchSpec {
+function peerLaunch(name: string, env: Record<string, string> = {}): LaunchSpec {
   const file = path.join(
     path.dirname(fileURLToPath(import.meta.url)),
     'peers',
     `${name}.${fromSource ? 'ts' : 'js'}`,
   );
-  return { args: [file], cwd: benchRoot, env: {} };
+  return { args: [file], cwd: benchRoot, env };
 }
 
 /** The references and the echo peers, as they always run. */
@@ -99,6 +108,15 @@ export const PEER_SUBJECTS: readonly Subject[] = [
     protocols: ['rfc6455', 'hixie76'],
     dialect: CHAT_DIALECT,
     launch: peerLaunch('bound-peer'),
+    instances: 1,
+  },
+  {
+    name: 'bound-writev',
+    description:
+      'diagnostic: the bound writing as draftbridge does, each frame its own write() on a corked socket',
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('bound-peer', { BOUND_WRITE: 'each' }),
     instances: 1,
   },
   {

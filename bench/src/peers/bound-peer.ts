@@ -11,6 +11,10 @@
  * - no validation, no limits, no history, no dedupe, no presence, no metrics, no backpressure
  *   (a slow member's bytes wait in its socket).
  * The handshakes are the least that opens RFC 6455 and draft-76 (bound-handshake.ts).
+ *
+ * With BOUND_WRITE=each it writes the way draftbridge's outbox does instead: each member's
+ * socket corked, one `write()` per frame, uncorked (still one system call per member per turn,
+ * but a stream write per delivery). The difference between the two says what that costs.
  */
 import type { Socket } from 'node:net';
 import {
@@ -53,6 +57,7 @@ interface Joined {
   readonly member: ChatMember;
 }
 
+const writeEachFrame = process.env.BOUND_WRITE === 'each';
 const rooms = new Map<string, BoundRoom>();
 let turn: BoundRoom[] = [];
 let turnScheduled = false;
@@ -65,6 +70,15 @@ function frameFor(protocol: WireProtocol, payload: Buffer): Buffer {
 
 function writeEach(members: Set<Socket>, frames: readonly Buffer[]): void {
   if (frames.length === 0) return;
+  if (writeEachFrame && frames.length > 1) {
+    for (const socket of members) {
+      if (!socket.writable) continue;
+      socket.cork();
+      for (const frame of frames) socket.write(frame);
+      socket.uncork();
+    }
+    return;
+  }
   const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
   for (const socket of members) if (socket.writable) socket.write(bytes);
 }

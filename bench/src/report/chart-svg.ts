@@ -84,6 +84,7 @@ const PANELS: readonly Panel[] = [
 
 const COLORS: Record<SubjectName, string> = {
   bound: '#222222',
+  'bound-writev': '#555555',
   ws: '#8a8a8a',
   'ws-echo': '#b8b8b8',
   'websocket-node': '#4a78b0',

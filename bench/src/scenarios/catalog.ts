@@ -52,11 +52,18 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
   capacity: { kind: 'capacity' },
 };
 
-const CHAT: readonly SubjectName[] = ['bound', 'ws', 'draftbridge', 'draftbridge-redis'];
+const CHAT: readonly SubjectName[] = [
+  'bound',
+  'bound-writev',
+  'ws',
+  'draftbridge',
+  'draftbridge-redis',
+];
 const ALL_ONE_ROOM: readonly SubjectName[] = SUBJECT_NAMES;
 
 /**
- * Who runs each scenario. `ws-echo` sits out capacity: its idle connections are naive `ws`'s.
+ * Who runs each scenario (when selected: `bound-writev` only runs when asked for). `ws-echo`
+ * and `bound-writev` sit out capacity: their idle connections are naive `ws`'s and the bound's.
  * The slow reader is draftbridge's own check against its burst, with the references beside it.
  */
 export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
@@ -65,7 +72,7 @@ export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
   'burst-500': ALL_ONE_ROOM,
   'burst-2000': CHAT,
   'rooms-100x10': CHAT,
-  'slow-reader': ['bound', 'ws', 'draftbridge'],
+  'slow-reader': ['bound', 'bound-writev', 'ws', 'draftbridge'],
   'paced-light': CHAT,
   'paced-heavy': ALL_ONE_ROOM,
   capacity: ['bound', 'ws', 'websocket-node', 'faye-websocket', 'draftbridge', 'draftbridge-redis'],
