@@ -86,7 +86,16 @@ export const CONNECT_CONCURRENCY = 64;
 export const BENCH_ROOM_PREFIX = 'bench-';
 
 /** A full run must end within this budget; repetitions that would not fit are dropped. */
-export const FULL_RUN_BUDGET_MS = 20 * 60_000;
+export const FULL_RUN_BUDGET_MS = 30 * 60_000;
+
+/** A run during which the rest of the machine used more CPU than this (% of a core) is repeated. */
+export const DISTURBED_CPU_PERCENT = 25;
+
+/** Attempts of one run at most, the disturbed ones included. */
+export const MAX_ATTEMPTS = 3;
+
+/** Pause before a disturbed run is repeated, for whatever disturbed it to pass. */
+export const DISTURBED_RETRY_PAUSE_MS = 5_000;
 
 /** Above this 1-minute load average at the start, the bench warns that figures will be noisy. */
 export const BUSY_LOAD_AVERAGE = 1;

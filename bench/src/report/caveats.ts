@@ -5,26 +5,24 @@
  * matters most: a bound held back by the generator is the generator's figure, and "x bound" is
  * then an overestimate of how close draftbridge comes.
  */
-import { SCENARIO_NAMES } from '../constants.js';
+import { DISTURBED_CPU_PERCENT, SCENARIO_NAMES } from '../constants.js';
 import { SUBJECT_NAMES } from '../subjects.js';
 import type { BenchSummary } from './summary.js';
 
 /** Generator CPU (% of one core) from which a run counts as generator-limited. */
 export const GENERATOR_LIMIT_PERCENT = 90;
 
-/** CPU the rest of the machine used (% of one core) from which a figure counts as disturbed. */
-export const BUSY_MACHINE_PERCENT = 25;
-
 /**
- * One line per scenario and subject whose generator was near a full core, or whose runs shared
- * the machine with more than BUSY_MACHINE_PERCENT of a core of other work (the worst run).
+ * One line per scenario and subject whose generator was near a full core, or whose counted runs
+ * shared the machine with more than DISTURBED_CPU_PERCENT of a core of other work (a run that
+ * was still disturbed on its last attempt; the worst one).
  */
 export function measurementCaveats(summary: BenchSummary): string[] {
   const lines: string[] = [];
   for (const scenario of SCENARIO_NAMES) {
     for (const subject of SUBJECT_NAMES) {
       const others = summary[scenario]?.[subject]?.otherCpuPercent;
-      if (others !== undefined && others.max >= BUSY_MACHINE_PERCENT) {
+      if (others !== undefined && others.max > DISTURBED_CPU_PERCENT) {
         lines.push(
           `${scenario} ${subject}: the rest of the machine used up to ${others.max.toFixed(0)}% of a core during a run (median ${others.median.toFixed(0)}%)`,
         );

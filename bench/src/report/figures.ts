@@ -79,6 +79,7 @@ const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly F
     column('heapPerConnectionKb', 'heap KB/conn', 'lower', 'protocol'),
     column('memoryPerConnectionKb', 'RSS KB/conn', 'lower', 'protocol'),
     column('serverRssMb', 'server RSS MB', 'lower', 'total'),
+    column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
     column('failedHandshakes', 'failed', 'lower', 'total', false),
   ],
 };

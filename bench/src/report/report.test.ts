@@ -17,7 +17,7 @@ const record = (
   scenario: RunRecord['scenario'],
   subject: RunRecord['subject'],
   metrics: Record<string, number>,
-): RunRecord => ({ scenario, subject, repetition: 1, metrics, notes: [] });
+): RunRecord => ({ scenario, subject, repetition: 1, attempt: 1, metrics, notes: [] });
 
 const records: RunRecord[] = [
   record('burst-100', 'bound', {

@@ -10,6 +10,7 @@ const run = (
   scenario: 'burst-500',
   subject,
   repetition,
+  attempt: 1,
   metrics,
   notes: [],
 });
@@ -31,6 +32,8 @@ describe('summarizeRuns', () => {
       run('draftbridge', 1, { deliveriesPerSecond: 1000, 'hixie76.p99Ms': 100 }),
       run('draftbridge', 2, { deliveriesPerSecond: 1500, 'hixie76.p99Ms': 50 }),
       { ...run('draftbridge', 3, {}), error: 'crashed' },
+      // An attempt the machine disturbed is kept in the records but not summarized.
+      { ...run('draftbridge', 2, { deliveriesPerSecond: 1 }), discarded: true },
     ]);
     const burst = summary['burst-500'];
     expect(burst?.ws?.deliveriesPerSecond).toMatchObject({

@@ -52,11 +52,11 @@ export function referenceFor<T>(
 const ratioTo = (spread: Spread, reference: Spread | undefined): number | null =>
   reference !== undefined && reference.median !== 0 ? spread.median / reference.median : null;
 
-/** Summarizes every scenario and subject that has at least one successful run. */
+/** Summarizes every scenario and subject that has at least one successful run (not discarded). */
 export function summarizeRuns(records: readonly RunRecord[]): BenchSummary {
   const values = new Map<string, Map<string, Map<string, number[]>>>();
   for (const record of records) {
-    if (record.error !== undefined) continue;
+    if (record.error !== undefined || record.discarded === true) continue;
     const bySubject = values.get(record.scenario) ?? new Map<string, Map<string, number[]>>();
     values.set(record.scenario, bySubject);
     const byKey = bySubject.get(record.subject) ?? new Map<string, number[]>();

@@ -23,6 +23,7 @@ import {
   PROFILE_INTERVAL_US,
   type WireProtocol,
 } from '../constants.js';
+import { sampleMachineBusyMs } from '../proc-stats.js';
 import { BENCH_HOST } from '../server-process.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
@@ -69,6 +70,11 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
     let before = server.sample();
     // A profile covers the batches and the pauses between them.
     if (context.profileStem !== null) await server.startProfile(PROFILE_INTERVAL_US);
+    // What the rest of the machine used over the batches, as in the other scenarios' windows.
+    const machineStart = sampleMachineBusyMs();
+    const generatorStart = process.cpuUsage();
+    const serverStart = before;
+    const batchesStart = now();
     for (const protocol of planBatches(
       subject.protocols,
       plan.capacityConnections,
@@ -106,6 +112,12 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
       before = settled;
       heapBefore = heap;
     }
+    const batchesMs = Math.max(1, now() - batchesStart);
+    const machineMs = sampleMachineBusyMs() - machineStart;
+    const generator = process.cpuUsage(generatorStart);
+    const serverMs =
+      before.cpuUserMs + before.cpuSystemMs - serverStart.cpuUserMs - serverStart.cpuSystemMs;
+    const othersMs = machineMs - serverMs - (generator.user + generator.system) / 1000;
     const profiles =
       context.profileStem === null ? [] : await server.stopProfile(context.profileStem);
     await sleep(MEMORY_SETTLE_MS);
@@ -125,6 +137,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
     metrics.failedHandshakes = failed;
     metrics.serverRssMb = end.rssKb / 1024;
     metrics.serverHeapMb = heapBefore / 1024;
+    metrics.otherCpuPercent = (Math.max(0, othersMs) / batchesMs) * 100;
     if (failed > 0) notes.push(`${failed} handshakes failed; first: ${firstFailure}`);
     if (metrics.connections < open.length) {
       notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
