@@ -1,9 +1,11 @@
 /**
- * `npm run heap -w @draftbridge/bench -- --subject draftbridge --protocol hixie76`: where an idle
- * connection's JS heap goes. Starts the subject with the bench's probe, takes a heap snapshot,
- * opens `--connections` idle connections of one protocol (not joined, as in the capacity
- * scenario), takes another, and prints the kinds of objects that grew, per connection. Run it
- * for draftbridge and for the bare engine of the same path and compare the lists.
+ * `npm run connection-cost -w @draftbridge/bench -- --subject draftbridge --protocol hixie76`:
+ * what one idle connection costs a server, and where. Starts the subject with the bench's
+ * probe, takes a heap snapshot, opens `--connections` idle connections of one protocol (not
+ * joined, as in the capacity scenario) with a CPU profile running, takes another snapshot, and
+ * prints the server's CPU per handshake by function and by where the code lives, then the kinds
+ * of objects the heap grew by, per connection. Run it for draftbridge and for the bare engine of
+ * the same path and compare the lists.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,13 +14,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openConnection } from './client/bench-connection.js';
 import { fulfilledOrThrow, settleConcurrently } from './client/concurrency.js';
+import { now } from './client/delivery-counter.js';
 import {
   CONNECT_CONCURRENCY,
   MEMORY_SETTLE_MS,
+  PROFILE_INTERVAL_US,
   WIRE_PROTOCOLS,
   type WireProtocol,
 } from './constants.js';
 import { diffHeap, groupHeapFile } from './report/heap-breakdown.js';
+import { formatProfileSummary, summarizeProfileFile } from './report/profile-summary.js';
 import { BENCH_HOST, launchGroup } from './server-process.js';
 import { draftbridgeSubject, PEER_SUBJECTS, type Subject } from './subjects.js';
 
@@ -47,7 +52,10 @@ if (!subject.protocols.includes(protocol as WireProtocol)) {
   process.exit(2);
 }
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results/local/heap');
+const dir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../results/local/connection-cost',
+);
 mkdirSync(dir, { recursive: true });
 const stem = path.join(dir, `${subject.name}-${protocol}`);
 const server = await launchGroup(subject.launch, 1);
@@ -57,6 +65,9 @@ try {
   const after = `${stem}-after.heapsnapshot`;
   const heapBefore = (await server.probeSample(true)).heapUsedKb;
   await server.heapSnapshot(before);
+  await server.startProfile(PROFILE_INTERVAL_US);
+  const cpuBefore = server.sample();
+  const openedAt = now();
   const open = fulfilledOrThrow(
     await settleConcurrently(connections, CONNECT_CONCURRENCY, () =>
       openConnection(protocol, {
@@ -66,6 +77,24 @@ try {
       }),
     ),
   );
+  const openMs = now() - openedAt;
+  const cpuAfter = server.sample();
+  const [profile] = await server.stopProfile(`${stem}-handshakes`);
+  const cpuUs =
+    ((cpuAfter.cpuUserMs + cpuAfter.cpuSystemMs - cpuBefore.cpuUserMs - cpuBefore.cpuSystemMs) *
+      1000) /
+    connections;
+  console.log(
+    `${subject.name} ${protocol}: ${connections} handshakes, ${CONNECT_CONCURRENCY} at a time: ${((connections * 1000) / openMs).toFixed(0)}/s, server CPU ${cpuUs.toFixed(0)} us each (user and kernel, every thread)`,
+  );
+  if (profile !== undefined) {
+    console.log(
+      formatProfileSummary(profile, summarizeProfileFile(profile, top), {
+        count: connections,
+        what: 'handshake',
+      }),
+    );
+  }
   await sleep(MEMORY_SETTLE_MS);
   const heapAfter = (await server.probeSample(true)).heapUsedKb;
   await server.heapSnapshot(after);
