@@ -1,8 +1,8 @@
 /**
- * How the generator talks to a subject. The naive peers need nothing: every text frame is
- * re-sent to every connection. draftbridge speaks the JSON contract of docs/PROTOCOL.md: a
- * connection joins the room first and waits for its `welcome`, and a `say` is broadcast to
- * every member (the sender included) as a `message` object.
+ * How the generator talks to a subject. The echo peers need nothing: every text frame is
+ * re-sent to every connection. draftbridge, the same-work bound and naive `ws` speak the JSON
+ * contract of docs/PROTOCOL.md: a connection joins a room first and waits for its `welcome`,
+ * and a `say` is broadcast to every member (the sender included) as a `message` object.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import type { BenchConnection } from './client/bench-connection.js';
 import { BENCH_ROOM_PREFIX, HANDSHAKE_TIMEOUT_MS } from './constants.js';
 
 /** The chat dialects of the subjects. */
-export const DIALECT_KINDS = ['raw', 'draftbridge'] as const;
+export const DIALECT_KINDS = ['raw', 'chat'] as const;
 
 /** One of the chat dialects. */
 export type DialectKind = (typeof DIALECT_KINDS)[number];
@@ -26,7 +26,7 @@ export interface ChatDialect {
   say(id: string, text: string): string;
 }
 
-/** The naive peers: one room, no join, the text is broadcast as it is. */
+/** The echo peers: one room, no join, the text is broadcast as it is. */
 export const RAW_DIALECT: ChatDialect = {
   kind: 'raw',
   path: '/',
@@ -34,15 +34,15 @@ export const RAW_DIALECT: ChatDialect = {
   say: (_id, text) => text,
 };
 
-/** draftbridge's chat contract on `/ws`. */
-export const DRAFTBRIDGE_DIALECT: ChatDialect = {
-  kind: 'draftbridge',
+/** The chat contract on `/ws`: draftbridge, the bound and naive `ws`. */
+export const CHAT_DIALECT: ChatDialect = {
+  kind: 'chat',
   path: '/ws',
-  join: joinDraftbridgeRoom,
+  join: joinChatRoom,
   say: (id, text) => JSON.stringify({ type: 'say', id, text }),
 };
 
-/** The type of a decoded server message, or null when it is not a JSON object with one. */
+/** The type of a decoded chat message, or null when it is not a JSON object with one. */
 export function readMessageType(payload: Buffer): string | null {
   try {
     const parsed: unknown = JSON.parse(payload.toString('utf8'));
@@ -50,7 +50,7 @@ export function readMessageType(payload: Buffer): string | null {
       return typeof parsed.type === 'string' ? parsed.type : null;
     }
   } catch {
-    // Not JSON: not a draftbridge message.
+    // Not JSON: not a chat message.
   }
   return null;
 }
@@ -60,11 +60,7 @@ export function createRoomName(): string {
   return `${BENCH_ROOM_PREFIX}${randomBytes(6).toString('hex')}`;
 }
 
-function joinDraftbridgeRoom(
-  connection: BenchConnection,
-  name: string,
-  room: string,
-): Promise<void> {
+function joinChatRoom(connection: BenchConnection, name: string, room: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const previousDecode = connection.decode;
     const finish = (error: Error | null): void => {

@@ -1,6 +1,6 @@
 /**
  * Every count, rate and time limit of the benchmark, in one place. The full figures are the
- * issue's (issue 7); `--quick` scales them down to try things in well under a minute.
+ * issues' (7 and 14); `--quick` scales them down to try things in about two minutes.
  */
 
 /** The wire protocols the generator speaks. */
@@ -10,7 +10,17 @@ export const WIRE_PROTOCOLS = ['rfc6455', 'hixie76'] as const;
 export type WireProtocol = (typeof WIRE_PROTOCOLS)[number];
 
 /** The scenarios, in the order they run inside one repetition. */
-export const SCENARIO_NAMES = ['burst', 'slow-reader', 'paced', 'capacity'] as const;
+export const SCENARIO_NAMES = [
+  'burst-10',
+  'burst-100',
+  'burst-500',
+  'burst-2000',
+  'rooms-100x10',
+  'slow-reader',
+  'paced-light',
+  'paced-heavy',
+  'capacity',
+] as const;
 
 /** One of the scenarios. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -18,56 +28,74 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** Every count a run needs; the full and quick plans are two values of it. */
 export interface BenchPlan {
   readonly repetitions: number;
-  readonly burstReceivers: number;
-  readonly burstSenders: number;
-  readonly burstMessagesPerSender: number;
-  readonly pacedReceivers: number;
+  /** Deliveries one burst run makes, all rooms together: messages per sender follow from it. */
+  readonly burstDeliveries: number;
+  /** Members of a room that send in a burst (all of them in a smaller room). */
+  readonly burstSendersPerRoom: number;
+  /** Members of the paced room, senders included. */
+  readonly pacedMembers: number;
   readonly pacedSenders: number;
-  readonly pacedMessagesPerSecond: number;
+  /** Messages a second in all at the light paced load (x members = deliveries a second). */
+  readonly pacedLightRate: number;
+  /** Messages a second in all at the heavy paced load. */
+  readonly pacedHeavyRate: number;
   readonly pacedSeconds: number;
   readonly capacityConnections: number;
 }
 
-/** The issue's scenarios, three repetitions (a median needs at least three). */
+/**
+ * Three repetitions (a median needs three). A burst is a million deliveries at every room size,
+ * so that each lasts about a second on draftbridge and the bound; the paced loads are 40k and
+ * 200k deliveries a second into a room of 1000.
+ */
 export const FULL_PLAN: BenchPlan = {
   repetitions: 3,
-  burstReceivers: 500,
-  burstSenders: 10,
-  burstMessagesPerSender: 200,
-  pacedReceivers: 1000,
+  burstDeliveries: 1_000_000,
+  burstSendersPerRoom: 10,
+  pacedMembers: 1000,
   pacedSenders: 10,
-  pacedMessagesPerSecond: 200,
-  pacedSeconds: 10,
+  pacedLightRate: 40,
+  pacedHeavyRate: 200,
+  pacedSeconds: 5,
   capacityConnections: 5000,
 };
 
 /** Smaller counts and one repetition, for trying things. */
 export const QUICK_PLAN: BenchPlan = {
   repetitions: 1,
-  burstReceivers: 100,
-  burstSenders: 5,
-  burstMessagesPerSender: 100,
-  pacedReceivers: 200,
+  burstDeliveries: 200_000,
+  burstSendersPerRoom: 10,
+  pacedMembers: 200,
   pacedSenders: 5,
-  pacedMessagesPerSecond: 100,
-  pacedSeconds: 3,
+  pacedLightRate: 40,
+  pacedHeavyRate: 200,
+  pacedSeconds: 2,
   capacityConnections: 1000,
 };
 
 /** Message text length in bytes, before any chat envelope ("about 100 bytes"). */
 export const MESSAGE_TEXT_BYTES = 100;
 
-/** One receiver in this many (counted per protocol) decodes its frames for latency. */
+/** One member in this many (counted per protocol) decodes its frames for latency. */
 export const LATENCY_SAMPLE_EVERY = 10;
 
 /** Handshakes in flight at once while opening connections: the same for every subject. */
 export const CONNECT_CONCURRENCY = 64;
 
-/** Rooms on draftbridge are named this plus a random suffix, fresh for every run (Redis keeps rooms). */
+/** Rooms are named this plus a random suffix, fresh for every run (Redis keeps rooms). */
 export const BENCH_ROOM_PREFIX = 'bench-';
 
 /** A full run must end within this budget; repetitions that would not fit are dropped. */
-export const FULL_RUN_BUDGET_MS = 9.5 * 60_000;
+export const FULL_RUN_BUDGET_MS = 30 * 60_000;
+
+/** A run during which the rest of the machine used more CPU than this (% of a core) is repeated. */
+export const DISTURBED_CPU_PERCENT = 25;
+
+/** Attempts of one run at most, the disturbed ones included. */
+export const MAX_ATTEMPTS = 3;
+
+/** Pause before a disturbed run is repeated, for whatever disturbed it to pass. */
+export const DISTURBED_RETRY_PAUSE_MS = 5_000;
 
 /** Above this 1-minute load average at the start, the bench warns that figures will be noisy. */
 export const BUSY_LOAD_AVERAGE = 1;
@@ -90,6 +118,9 @@ export const PROBE_RELAY_TIMEOUT_MS = 5_000;
 /** Longest wait for a server process to exit after SIGTERM before SIGKILL. */
 export const SERVER_STOP_TIMEOUT_MS = 3_000;
 
+/** Longest wait for a server process to answer a request of the bench's in-process probe. */
+export const PROBE_REQUEST_TIMEOUT_MS = 10_000;
+
 /** After joins, the room is quiet (no presence left in flight) once no frame came for this long. */
 export const QUIET_PERIOD_MS = 300;
 
@@ -105,21 +136,36 @@ export const CAPACITY_BATCH_SETTLE_MS = 100;
 /** How long idle connections sit before the server's memory is read. */
 export const MEMORY_SETTLE_MS = 750;
 
-/** How often the server's /proc figures are sampled during a scenario. */
-export const PROC_SAMPLE_INTERVAL_MS = 100;
-
 /** The read buffer every generator socket shares (see bench-connection.ts). */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Where the naive peers answer a health check, like draftbridge's /healthz. */
 export const HEALTH_PATH = '/healthz';
 
-/** Limits handed to draftbridge through its environment so the bench measures fan-out, not policing. */
+/** The V8 CPU profiler's sampling interval when `--profile` is on, in microseconds. */
+export const PROFILE_INTERVAL_US = 500;
+
+/** Mark-compact GCs in a burst that draftbridge may run beyond naive ws's ("plus a few"). */
+export const EXTRA_MARK_COMPACTS_ALLOWED = 3;
+
+/**
+ * Limits handed to draftbridge through its environment so that the bench measures fan-out, not
+ * policing: none of them may throttle the generator. A burst sender writes up to 10 000 `say`s
+ * at once (about 1.6 MB, 12 MB of the inbound budget at 1 KiB a frame); a member of a room of 10
+ * is sent 100 000 messages (26 MB) in one burst.
+ */
 export const DRAFTBRIDGE_BENCH_ENV = {
   RATE_PER_SECOND: '1000000',
   RATE_BURST: '1000000',
+  // The inbound budget's largest values: 1 GiB a second, 1 GiB at once.
+  INBOUND_BYTES_PER_SECOND: String(1024 * 1024 * 1024),
+  INBOUND_BURST_BYTES: String(1024 * 1024 * 1024),
   MAX_CONNECTIONS: '100000',
-  // 16 MiB of backlog per connection: far more than a burst queues, still a bound.
-  SLOW_READER_BYTES: String(16 * 1024 * 1024),
+  MAX_ROOM_MEMBERS: '100000',
+  // 64 MiB of backlog per connection: more than a whole burst sends one member, still a bound.
+  SLOW_READER_BYTES: String(64 * 1024 * 1024),
+  // Idle capacity connections never join and paced members never send: neither is closed.
+  JOIN_TIMEOUT_MS: '600000',
+  IDLE_TIMEOUT_MS: '600000',
   LOG_LEVEL: 'warn',
 } as const;

@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: probes draftbridge, runs the plan against every subject, prints the table and
- * writes the results (JSON and SVG) under bench/results/.
+ * `npm run bench`: probes the chat subjects, runs the plan against every subject, prints the
+ * tables, the targets and the headline, and writes the results (JSON and SVG) under
+ * bench/results/.
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +15,10 @@ import {
 } from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions, USAGE } from './options.js';
 import { readOpenFileLimit } from './proc-stats.js';
+import { measurementCaveats } from './report/caveats.js';
 import { renderChart } from './report/chart-svg.js';
-import { SCENARIO_FIGURES } from './report/figures.js';
+import { renderHeadline } from './report/headline.js';
+import { formatProfileSummary, summarizeProfileFile } from './report/profile-summary.js';
 import {
   type BenchResults,
   describeMachine,
@@ -26,10 +30,19 @@ import { summarizeRuns } from './report/summary.js';
 import { renderReport } from './report/table.js';
 import { checkTargets } from './report/targets.js';
 import { runBench } from './runner.js';
+import { scenarioTitle } from './scenarios/catalog.js';
 import { killAllServers } from './server-process.js';
-import { NAIVE_SUBJECTS, probeDraftbridge, type Subject } from './subjects.js';
+import {
+  BOUND_SUBJECT,
+  draftbridgeSubject,
+  NAIVE_SUBJECT,
+  PEER_SUBJECTS,
+  probeChatSubject,
+  type Subject,
+} from './subjects.js';
 
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
+const profileDir = path.join(resultsDir, 'local', 'profiles');
 const log = (line: string): void => console.log(line);
 
 let options: ReturnType<typeof parseBenchOptions>;
@@ -55,55 +68,82 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const startedAt = new Date().toISOString();
 const source = describeSource(path.resolve(resultsDir, '../..'));
 const notes: string[] = [];
+const note = (line: string): void => {
+  log(line);
+  notes.push(line);
+};
 const loadAtStart = os.loadavg();
 if ((loadAtStart[0] ?? 0) > BUSY_LOAD_AVERAGE) {
-  const note = `the machine is busy (load average ${loadAtStart[0]?.toFixed(1)} on ${os.cpus().length} cores): expect noisy figures`;
-  log(note);
-  notes.push(note);
+  note(
+    `the machine is busy (load average ${loadAtStart[0]?.toFixed(1)} on ${os.cpus().length} cores): expect noisy figures`,
+  );
 }
 const openFileLimit = readOpenFileLimit();
-const fitted = fitPlanToFileLimit(options.plan, openFileLimit);
-if (fitted.message !== null) {
-  log(fitted.message);
-  notes.push(fitted.message);
-}
+const fitted = fitPlanToFileLimit(options.plan, options.scenarios, openFileLimit);
+if (fitted.message !== null) note(fitted.message);
 const plan = fitted.plan;
 
-const subjects: Subject[] = NAIVE_SUBJECTS.filter((s) => options.subjects.includes(s.name));
+const candidates: Subject[] = [
+  ...PEER_SUBJECTS,
+  draftbridgeSubject('memory'),
+  draftbridgeSubject('redis'),
+].filter((s) => options.subjects.includes(s.name));
+const subjects: Subject[] = [];
 const skipped: { name: string; reason: string }[] = [];
-for (const mode of ['memory', 'redis'] as const) {
-  const name = mode === 'memory' ? 'draftbridge' : 'draftbridge-redis';
-  if (!options.subjects.includes(name)) continue;
-  const probe = await probeDraftbridge(mode);
+const messageBytes: Record<string, Partial<Record<string, number>>> = {};
+for (const candidate of candidates) {
+  if (candidate.dialect.kind !== 'chat') {
+    subjects.push(candidate);
+    continue;
+  }
+  const probe = await probeChatSubject(candidate);
   if (probe.ok) {
     subjects.push(probe.subject);
-    for (const note of probe.notes) {
-      log(note);
-      notes.push(note);
-    }
+    messageBytes[candidate.name] = probe.messageBytes;
+    for (const line of probe.notes) note(line);
   } else {
-    skipped.push({ name, reason: probe.reason });
-    log(`${name} skipped: ${probe.reason}`);
+    skipped.push({ name: candidate.name, reason: probe.reason });
+    log(`${candidate.name} skipped: ${probe.reason}`);
   }
 }
+// The references must send what draftbridge sends, or "x bound" and "x naive ws" mean nothing.
+const ours = messageBytes.draftbridge?.rfc6455;
+for (const reference of [BOUND_SUBJECT, NAIVE_SUBJECT]) {
+  const theirs = messageBytes[reference]?.rfc6455;
+  if (ours === undefined || theirs === undefined) continue;
+  if (ours === theirs)
+    log(`same bytes: a message is ${ours} bytes on draftbridge and on ${reference}`);
+  else
+    note(
+      `NOT the same bytes: a message is ${ours} bytes on draftbridge, ${theirs} on ${reference}`,
+    );
+}
 
+if (options.profile.length > 0) mkdirSync(profileDir, { recursive: true });
 log(
   `${options.mode} run: ${subjects.map((s) => s.name).join(', ')}; ${plan.repetitions} repetition(s)`,
 );
 const records = await runBench({
   plan,
   subjects,
-  scenarios: options.scenarios,
+  scenarios: fitted.scenarios,
   budgetMs: FULL_RUN_BUDGET_MS,
+  profile: options.profile,
+  profileDir,
   log,
+  onRecord: (record) => {
+    for (const file of record.profiles ?? []) {
+      log(formatProfileSummary(file, summarizeProfileFile(file)));
+    }
+  },
 });
 const summary = summarizeRuns(records);
-const targets = subjects
-  .filter((s) => s.name === 'draftbridge' || s.name === 'draftbridge-redis')
-  .flatMap((s) => checkTargets(summary, s.name));
+const targets = subjects.some((s) => s.name === 'draftbridge') ? checkTargets(summary) : [];
+const headline = renderHeadline(summary, targets);
+const caveats = measurementCaveats(summary);
 const repetitions = Math.max(0, ...records.map((r) => r.repetition));
 const titles = Object.fromEntries(
-  SCENARIO_NAMES.map((name) => [name, SCENARIO_FIGURES[name].title(plan)]),
+  SCENARIO_NAMES.map((name) => [name, scenarioTitle(name, plan)]),
 ) as Record<ScenarioName, string>;
 
 const results: BenchResults = {
@@ -118,13 +158,18 @@ const results: BenchResults = {
   skipped,
   notes,
   runs: records,
+  messageBytes,
   summary,
   targets,
+  headline,
+  caveats,
 };
 const caption = describeRun(results);
 log('');
 log(caption);
 log(renderReport({ summary, subjects, titles, repetitions, targets, skipped }));
+if (caveats.length > 0) log(`\nCaveats (generator or machine busy)\n${caveats.join('\n')}`);
+log(`\nHeadline\n${headline}`);
 const written = writeResults(results, renderChart({ summary, subjects, caption }), resultsDir);
 log(`\nwrote ${written.map((file) => path.relative(process.cwd(), file)).join(', ')}`);
 const failed = records.filter((r) => r.error !== undefined).length;

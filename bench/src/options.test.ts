@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_PLAN, QUICK_PLAN } from './constants.js';
+import { FULL_PLAN, QUICK_PLAN, SCENARIO_NAMES } from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions } from './options.js';
 
 describe('parseBenchOptions', () => {
@@ -8,21 +8,36 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--quick'])).toMatchObject({ mode: 'quick', plan: QUICK_PLAN });
   });
 
-  it('always keeps the baseline and marks a subset as partial', () => {
+  it('always keeps both references and marks a subset as partial', () => {
     const options = parseBenchOptions([
       '--subjects',
       'draftbridge',
       '--scenarios',
-      'burst,capacity',
+      'capacity,burst-10',
     ]);
-    expect(options.subjects).toEqual(['ws', 'draftbridge']);
-    expect(options.scenarios).toEqual(['burst', 'capacity']);
+    expect(options.subjects).toEqual(['bound', 'ws', 'draftbridge']);
+    expect(options.scenarios).toEqual(['burst-10', 'capacity']);
     expect(options.mode).toBe('partial');
+  });
+
+  it('runs a diagnostic subject only when named, as a partial run', () => {
+    expect(parseBenchOptions([]).subjects).not.toContain('bound-writev');
+    expect(parseBenchOptions(['--subjects', 'bound-writev'])).toMatchObject({
+      subjects: ['bound', 'bound-writev', 'ws'],
+      mode: 'partial',
+    });
+  });
+
+  it('takes subjects to profile, which makes the run partial', () => {
+    const options = parseBenchOptions(['--profile', 'draftbridge']);
+    expect(options.profile).toEqual(['draftbridge']);
+    expect(options.mode).toBe('partial');
+    expect(parseBenchOptions([]).profile).toEqual([]);
   });
 
   it('names the option and what it accepts when a value is bad', () => {
     expect(() => parseBenchOptions(['--subjects', 'nginx'])).toThrow(
-      /--subjects accepts ws, .*"nginx"/,
+      /--subjects accepts bound, bound-writev, ws, .*"nginx"/,
     );
     expect(() => parseBenchOptions(['--repetitions', '0'])).toThrow(/--repetitions must be/);
     expect(() => parseBenchOptions(['--fast'])).toThrow(/fast/);
@@ -30,11 +45,18 @@ describe('parseBenchOptions', () => {
 });
 
 describe('fitPlanToFileLimit', () => {
-  it('lowers the connection counts under a small open-file limit and says so', () => {
-    expect(fitPlanToFileLimit(FULL_PLAN, 20_000)).toEqual({ plan: FULL_PLAN, message: null });
-    const fitted = fitPlanToFileLimit(FULL_PLAN, 1024);
+  it('lowers the connection counts and leaves out rooms too large for a small limit', () => {
+    expect(fitPlanToFileLimit(FULL_PLAN, SCENARIO_NAMES, 20_000)).toEqual({
+      plan: FULL_PLAN,
+      scenarios: [...SCENARIO_NAMES],
+      message: null,
+    });
+    const fitted = fitPlanToFileLimit(FULL_PLAN, SCENARIO_NAMES, 1024);
     expect(fitted.plan.capacityConnections).toBe(824);
-    expect(fitted.plan.pacedReceivers).toBe(824);
-    expect(fitted.message).toMatch(/1024/);
+    expect(fitted.plan.pacedMembers).toBe(824);
+    expect(fitted.scenarios).not.toContain('burst-2000');
+    expect(fitted.scenarios).not.toContain('rooms-100x10');
+    expect(fitted.scenarios).toContain('burst-500');
+    expect(fitted.message).toMatch(/1024.*burst-2000, rooms-100x10 left out/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The command line: `--quick`, `--repetitions N`, `--subjects a,b`, `--scenarios a,b`. A bad
- * option fails at start, naming the option and what it accepts.
+ * The command line: `--quick`, `--repetitions N`, `--subjects a,b`, `--scenarios a,b`,
+ * `--profile a,b`. A bad option fails at start, naming the option and what it accepts.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -11,7 +11,14 @@ import {
   type ScenarioName,
 } from './constants.js';
 import type { RunMode } from './report/results-file.js';
-import { BASELINE_SUBJECT, SUBJECT_NAMES, type SubjectName } from './subjects.js';
+import { SCENARIOS } from './scenarios/catalog.js';
+import {
+  DEFAULT_SUBJECTS,
+  DIAGNOSTIC_SUBJECTS,
+  REFERENCE_SUBJECTS,
+  SUBJECT_NAMES,
+  type SubjectName,
+} from './subjects.js';
 
 /** What the command line asked for. */
 export interface BenchOptions {
@@ -20,6 +27,8 @@ export interface BenchOptions {
   readonly plan: BenchPlan;
   readonly subjects: readonly SubjectName[];
   readonly scenarios: readonly ScenarioName[];
+  /** Subjects whose servers are CPU-profiled over every measured window. */
+  readonly profile: readonly SubjectName[];
   readonly help: boolean;
 }
 
@@ -28,8 +37,13 @@ export const USAGE = `npm run bench [-- options]
 
   --quick               smaller counts, one repetition: for trying things
   --repetitions N       repetitions (default 3, or 1 with --quick)
-  --subjects a,b        of ${SUBJECT_NAMES.join(', ')} (${BASELINE_SUBJECT} always runs: it is the baseline)
+  --subjects a,b        of ${SUBJECT_NAMES.join(', ')}
+                        (${REFERENCE_SUBJECTS.join(' and ')} always run: every ratio is to them;
+                        ${DIAGNOSTIC_SUBJECTS.join(', ')} only when named)
   --scenarios a,b       of ${SCENARIO_NAMES.join(', ')}
+  --profile a,b         CPU-profile these subjects' servers over each measured window
+                        (V8's profiler, as node --cpu-prof); files and summaries under
+                        results/local/profiles/; makes the run partial
   --help                this text`;
 
 /** Parses the arguments after `npm run bench --`. */
@@ -41,6 +55,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       repetitions: { type: 'string' },
       subjects: { type: 'string' },
       scenarios: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -56,18 +71,28 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       );
     }
   }
-  const subjects = parseList('--subjects', values.subjects, SUBJECT_NAMES);
-  if (!subjects.includes(BASELINE_SUBJECT)) subjects.unshift(BASELINE_SUBJECT);
+  const subjects =
+    values.subjects === undefined
+      ? [...DEFAULT_SUBJECTS]
+      : parseList('--subjects', values.subjects, SUBJECT_NAMES);
+  for (const reference of REFERENCE_SUBJECTS) {
+    if (!subjects.includes(reference)) subjects.unshift(reference);
+  }
   const scenarios = parseList('--scenarios', values.scenarios, SCENARIO_NAMES);
+  const profile =
+    values.profile === undefined ? [] : parseList('--profile', values.profile, SUBJECT_NAMES);
   const partial =
-    subjects.length < SUBJECT_NAMES.length ||
+    subjects.length !== DEFAULT_SUBJECTS.length ||
+    subjects.some((name) => !DEFAULT_SUBJECTS.includes(name)) ||
     scenarios.length < SCENARIO_NAMES.length ||
-    repetitions !== base.repetitions;
+    repetitions !== base.repetitions ||
+    profile.length > 0;
   return {
     mode: values.quick ? 'quick' : partial ? 'partial' : 'full',
     plan: { ...base, repetitions },
     subjects: SUBJECT_NAMES.filter((name) => subjects.includes(name)),
     scenarios,
+    profile,
     help: values.help ?? false,
   };
 }
@@ -86,22 +111,37 @@ function parseList<T extends string>(
   return allowed.filter((name) => items.includes(name));
 }
 
-/** Lowers the capacity count to what the open-file limit allows; returns a message when it did. */
+/**
+ * Fits the run to the open-file limit: lowers the capacity and paced counts and leaves out the
+ * bursts whose rooms do not fit; returns a message when it changed anything.
+ */
 export function fitPlanToFileLimit(
   plan: BenchPlan,
+  scenarios: readonly ScenarioName[],
   openFileLimit: number,
-): { plan: BenchPlan; message: string | null } {
+): { plan: BenchPlan; scenarios: ScenarioName[]; message: string | null } {
   // The generator holds every client socket, and the server the other end in its own process,
-  // each under the same limit; keep room for stdio, the event loop and the room scenarios.
+  // each under the same limit; keep room for stdio, the event loop and the health checks.
   const headroom = 200;
-  const largest = Math.max(plan.capacityConnections, plan.pacedReceivers + plan.pacedSenders);
-  if (largest + headroom <= openFileLimit) return { plan, message: null };
-  const capacityConnections = Math.max(0, openFileLimit - headroom);
-  const pacedReceivers = Math.min(plan.pacedReceivers, capacityConnections);
+  const room = openFileLimit - headroom;
+  const fits = (name: ScenarioName): boolean => {
+    const spec = SCENARIOS[name];
+    return spec.kind !== 'burst' || spec.rooms * spec.members <= room;
+  };
+  const tooMany = Math.max(plan.capacityConnections, plan.pacedMembers) > room;
+  const kept = scenarios.filter(fits);
+  if (!tooMany && kept.length === scenarios.length) {
+    return { plan, scenarios: [...scenarios], message: null };
+  }
+  const capacityConnections = Math.max(0, Math.min(plan.capacityConnections, room));
+  const pacedMembers = Math.max(0, Math.min(plan.pacedMembers, room));
+  const dropped = scenarios.filter((name) => !fits(name));
+  const droppedText = dropped.length > 0 ? `, ${dropped.join(', ')} left out` : '';
   return {
-    plan: { ...plan, capacityConnections, pacedReceivers },
+    plan: { ...plan, capacityConnections, pacedMembers },
+    scenarios: kept,
     message:
-      `the open-file limit is ${openFileLimit}: capacity lowered to ${capacityConnections} connections` +
-      ` (raise it with ulimit -n 20000 for the full figures)`,
+      `the open-file limit is ${openFileLimit}: capacity lowered to ${capacityConnections} connections, the paced room to ${pacedMembers}${droppedText}` +
+      ' (raise it with ulimit -n 20000 for the full figures)',
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRAFTBRIDGE_DIALECT } from './chat-dialect.js';
+import { CHAT_DIALECT } from './chat-dialect.js';
 import { MESSAGE_TEXT_BYTES } from './constants.js';
 import { createMessageText, readSentAt } from './payload.js';
 
@@ -25,7 +25,7 @@ describe('readSentAt', () => {
       ts: 1,
     });
     expect(readSentAt(Buffer.from(message))).toBe(987.125);
-    expect(JSON.parse(DRAFTBRIDGE_DIALECT.say('s0-1', text))).toEqual({
+    expect(JSON.parse(CHAT_DIALECT.say('s0-1', text))).toEqual({
       type: 'say',
       id: 's0-1',
       text,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, parseProcStatus, readOpenFileLimit, sampleProcess } from './proc-stats.js';
+import {
+  parseMachineBusyTicks,
+  parseProcStat,
+  parseProcStatus,
+  readOpenFileLimit,
+  sampleMachineBusyMs,
+  sampleProcess,
+} from './proc-stats.js';
 
 describe('parseProcStat', () => {
   it('reads utime and stime after a command name with spaces and parentheses', () => {
@@ -24,5 +31,13 @@ describe('sampleProcess', () => {
     expect(sample.peakRssKb).toBeGreaterThanOrEqual(sample.rssKb);
     expect(sample.cpuUserMs + sample.cpuSystemMs).toBeGreaterThan(0);
     expect(readOpenFileLimit()).toBeGreaterThan(0);
+  });
+});
+
+describe('parseMachineBusyTicks', () => {
+  it('counts every cpu tick but idle and iowait', () => {
+    const text = 'cpu  100 5 50 1000 20 3 7 2 0 0\ncpu0 50 2 25 500 10 1 3 1 0 0\n';
+    expect(parseMachineBusyTicks(text)).toBe(100 + 5 + 50 + 3 + 7 + 2);
+    expect(sampleMachineBusyMs()).toBeGreaterThan(0);
   });
 });

@@ -77,3 +77,18 @@ export function readOpenFileLimit(): number {
   if (match?.[1] === undefined || match[1] === 'unlimited') return Number.POSITIVE_INFINITY;
   return Number(match[1]);
 }
+
+/** Busy CPU time of the whole machine in ms (all cores), from the `cpu` line of /proc/stat. */
+export function parseMachineBusyTicks(text: string): number {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('no cpu line in /proc/stat');
+  // user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((sum, v) => sum + v, 0);
+  return total - (fields[3] ?? 0) - (fields[4] ?? 0);
+}
+
+/** The machine's busy CPU time so far, in ms summed over its cores. */
+export function sampleMachineBusyMs(): number {
+  return (parseMachineBusyTicks(readFileSync('/proc/stat', 'utf8')) * 1000) / clockTicksPerSecond();
+}

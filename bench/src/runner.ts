@@ -1,26 +1,46 @@
 /**
- * Runs the plan: repetitions outermost, then scenarios, then subjects, so the subjects
- * alternate and whatever else the shared machine is doing is spread over all of them. The
- * subjects' order rotates with each repetition. Each run gets a fresh server process, so memory
- * figures start from the same point and one run's garbage never lands in the next.
+ * Runs the plan: repetitions outermost, then scenarios, then the subjects that run each
+ * scenario, so the subjects alternate and whatever else the shared machine is doing is spread
+ * over all of them. The subjects' order rotates with each repetition. Each run gets a fresh
+ * server process, so memory figures start from the same point and one run's garbage never
+ * lands in the next. After a draftbridge run its own counters say whether a limit acted.
+ *
+ * The machine is shared. A run during which the rest of the machine used more than
+ * DISTURBED_CPU_PERCENT of a core is kept in the records, marked `discarded`, and run again
+ * (after a pause), at most MAX_ATTEMPTS times in all; the last attempt counts whatever it saw.
  */
-
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from './client/delivery-counter.js';
-import type { BenchPlan, ScenarioName } from './constants.js';
+import {
+  type BenchPlan,
+  DISTURBED_CPU_PERCENT,
+  DISTURBED_RETRY_PAUSE_MS,
+  MAX_ATTEMPTS,
+  type ScenarioName,
+} from './constants.js';
 import { runBurst } from './scenarios/burst.js';
 import { runCapacity } from './scenarios/capacity.js';
+import { SCENARIO_SUBJECTS, SCENARIOS } from './scenarios/catalog.js';
 import { runPaced } from './scenarios/paced.js';
 import type { RunOutcome, ScenarioContext } from './scenarios/scenario-context.js';
+import { readServerCounters } from './server-counters.js';
 import { launchGroup, type ServerGroup } from './server-process.js';
-import type { Subject, SubjectName } from './subjects.js';
+import { DRAFTBRIDGE_SUBJECTS, type Subject, type SubjectName } from './subjects.js';
 
 /** One scenario run against one subject. */
 export interface RunRecord {
   readonly scenario: ScenarioName;
   readonly subject: SubjectName;
   readonly repetition: number;
+  /** 1 for the first attempt of this run, more when a disturbed attempt was repeated. */
+  readonly attempt: number;
+  /** The rest of the machine was busy during this attempt: it is not summarized. */
+  readonly discarded?: boolean;
   readonly metrics: Record<string, number>;
   readonly notes: readonly string[];
+  /** CPU profiles of the server written during the run (with --profile). */
+  readonly profiles?: readonly string[];
   /** Set when the run failed and has no figures. */
   readonly error?: string;
 }
@@ -32,15 +52,20 @@ export interface RunnerOptions {
   readonly scenarios: readonly ScenarioName[];
   /** Repetitions that would end past this many ms from the start are not begun. */
   readonly budgetMs: number;
+  /** Subjects whose servers are CPU-profiled over each measured window, into `profileDir`. */
+  readonly profile: readonly SubjectName[];
+  readonly profileDir: string;
   readonly log: (line: string) => void;
+  /** Called with each record as it is made (the profiles' summaries are printed there). */
+  readonly onRecord?: (record: RunRecord) => void;
 }
 
-const SCENARIOS: Record<ScenarioName, (context: ScenarioContext) => Promise<RunOutcome>> = {
-  burst: (context) => runBurst(context, false),
-  'slow-reader': (context) => runBurst(context, true),
-  paced: runPaced,
-  capacity: runCapacity,
-};
+function runScenario(name: ScenarioName, context: ScenarioContext): Promise<RunOutcome> {
+  const spec = SCENARIOS[name];
+  if (spec.kind === 'burst') return runBurst(context, spec);
+  if (spec.kind === 'paced') return runPaced(context, spec);
+  return runCapacity(context);
+}
 
 /** Runs every repetition that fits the budget; returns one record per run. */
 export async function runBench(options: RunnerOptions): Promise<RunRecord[]> {
@@ -59,10 +84,21 @@ export async function runBench(options: RunnerOptions): Promise<RunRecord[]> {
     const repetitionStart = now();
     const order = rotate(subjects, repetition - 1);
     for (const scenario of scenarios) {
-      for (const subject of order) {
-        const record = await runOne(subject, scenario, repetition, plan);
-        records.push(record);
-        log(describeRecord(record));
+      for (const subject of order.filter((s) => SCENARIO_SUBJECTS[scenario].includes(s.name))) {
+        const profileStem = options.profile.includes(subject.name)
+          ? path.join(options.profileDir, `${scenario}-${subject.name}-rep${repetition}`)
+          : null;
+        for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+          const run = await runOne(subject, scenario, repetition, plan, profileStem);
+          const others = run.metrics.otherCpuPercent ?? 0;
+          const again = attempt < MAX_ATTEMPTS && others > DISTURBED_CPU_PERCENT;
+          const record: RunRecord = { ...run, attempt, ...(again ? { discarded: true } : {}) };
+          records.push(record);
+          log(describeRecord(record));
+          options.onRecord?.(record);
+          if (!again) break;
+          await sleep(DISTURBED_RETRY_PAUSE_MS);
+        }
       }
     }
     longestRepetition = Math.max(longestRepetition, now() - repetitionStart);
@@ -75,7 +111,8 @@ async function runOne(
   scenario: ScenarioName,
   repetition: number,
   plan: BenchPlan,
-): Promise<RunRecord> {
+  profileStem: string | null,
+): Promise<Omit<RunRecord, 'attempt'>> {
   const base = { scenario, subject: subject.name, repetition };
   let server: ServerGroup;
   try {
@@ -84,10 +121,29 @@ async function runOne(
     return { ...base, metrics: {}, notes: [], error: (error as Error).message };
   }
   try {
-    const outcome = await SCENARIOS[scenario]({ subject, server, plan });
+    const outcome = await runScenario(scenario, { subject, server, plan, profileStem });
     const notes = [...outcome.notes];
+    const metrics = { ...outcome.metrics };
+    if (DRAFTBRIDGE_SUBJECTS.includes(subject.name)) {
+      const counters = await readServerCounters(server.ports);
+      metrics.serverRateLimited = counters.rateLimited;
+      metrics.serverSlowReadersClosed = counters.slowReadersClosed;
+      metrics.serverErrorsSent = counters.errorsSent;
+      if (counters.rateLimited > 0) notes.push(`${counters.rateLimited} frames rate-limited`);
+      if (counters.errorsSent > 0) notes.push(`the server sent ${counters.errorsSent} errors`);
+      if (counters.slowReadersClosed > 0) {
+        notes.push(`the server dropped ${counters.slowReadersClosed} slow readers`);
+      }
+    }
     if (server.hasExited()) notes.push(`the server exited during the run: ${server.stderrTail()}`);
-    return { ...base, metrics: outcome.metrics, notes };
+    return {
+      ...base,
+      metrics,
+      notes,
+      ...(outcome.profiles !== undefined && outcome.profiles.length > 0
+        ? { profiles: outcome.profiles }
+        : {}),
+    };
   } catch (error) {
     const crashed = server.hasExited()
       ? ` (server exited: ${server.stderrTail().slice(-300)})`
@@ -103,13 +159,21 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-const HEADLINE: Record<ScenarioName, readonly string[]> = {
-  burst: ['deliveriesPerSecond', 'p99Ms', 'serverCpuPercent', 'generatorCpuPercent'],
-  'slow-reader': ['deliveriesPerSecond', 'p99Ms', 'serverPeakRssMb'],
-  paced: ['p50Ms', 'p99Ms', 'maxMs', 'deliveredFraction'],
+const HEADLINE: Record<'burst' | 'paced' | 'capacity', readonly string[]> = {
+  burst: [
+    'deliveriesPerSecond',
+    'p99Ms',
+    'serverCpuPercent',
+    'generatorCpuPercent',
+    'redisCpuPercent',
+    'gcMarkCompact',
+  ],
+  paced: ['p50Ms', 'p99Ms', 'maxMs', 'deliveredFraction', 'serverCpuPercent'],
   capacity: [
     'rfc6455.handshakesPerSecond',
     'hixie76.handshakesPerSecond',
+    'rfc6455.heapPerConnectionKb',
+    'hixie76.heapPerConnectionKb',
     'rfc6455.memoryPerConnectionKb',
     'hixie76.memoryPerConnectionKb',
   ],
@@ -117,13 +181,17 @@ const HEADLINE: Record<ScenarioName, readonly string[]> = {
 
 /** One progress line for a finished run. */
 export function describeRecord(record: RunRecord): string {
-  const head = `[rep ${record.repetition}] ${record.scenario} ${record.subject}:`;
+  const attempt = record.attempt > 1 ? ` attempt ${record.attempt}` : '';
+  const head = `[rep ${record.repetition}${attempt}] ${record.scenario} ${record.subject}:`;
   if (record.error !== undefined) return `${head} FAILED ${record.error}`;
-  const figures = HEADLINE[record.scenario]
+  const figures = HEADLINE[SCENARIOS[record.scenario].kind]
     .filter((key) => record.metrics[key] !== undefined)
     .map((key) => `${key}=${formatNumber(record.metrics[key] ?? Number.NaN)}`);
+  const others = record.metrics.otherCpuPercent;
+  if (others !== undefined) figures.push(`rest=${formatNumber(others)}%`);
   const notes = record.notes.length > 0 ? ` (${record.notes.join('; ')})` : '';
-  return `${head} ${figures.join(' ')}${notes}`;
+  const discarded = record.discarded === true ? ' DISCARDED: the machine was busy, run again' : '';
+  return `${head} ${figures.join(' ')}${notes}${discarded}`;
 }
 
 function formatNumber(value: number): string {

@@ -1,20 +1,23 @@
 /**
- * The servers under test. Three naive broadcast peers, each on one bare library, and
- * draftbridge itself. Naive `ws` is the baseline every figure is divided by.
+ * The servers under test. Two references every figure is divided by: the same-work bound (the
+ * least work that sends draftbridge's bytes) and naive `ws` sending the same chat bytes. Three
+ * echo peers on the bare libraries (naive `ws`, WebSocket-Node, faye-websocket), which echo the
+ * text as it is: the bare engines the handshake and memory targets compare with. And draftbridge
+ * itself, in memory and as two instances sharing a Redis the bench starts.
  *
- * draftbridge is probed before the run: it must be built, start, and answer a join on `/ws`
- * with a `welcome`, per protocol. A protocol that does not is left out of its runs, and a
- * subject with none left is skipped with the reason, so the bench stays usable while the
- * server is being finished. With REDIS_URL, draftbridge also runs as two instances sharing
- * Redis, and its probe checks that a message crosses from one to the other.
+ * Every chat subject is probed before the run: it must start and answer a `join` on `/ws` with
+ * a `welcome` and a `say` with a `message`, per protocol (on Redis, across instances too). A
+ * protocol that does not is left out of its runs, and a subject with none left is skipped with
+ * the reason. The probe also records how many bytes one `message` is, so that the run can say
+ * whether the references really send what draftbridge sends.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CHAT_DIALECT,
   type ChatDialect,
   createRoomName,
-  DRAFTBRIDGE_DIALECT,
   RAW_DIALECT,
   readMessageType,
 } from './chat-dialect.js';
@@ -25,11 +28,15 @@ import {
   WIRE_PROTOCOLS,
   type WireProtocol,
 } from './constants.js';
+import { createMessageText } from './payload.js';
 import { BENCH_HOST, type LaunchSpec, launchGroup, type ServerGroup } from './server-process.js';
 
-/** Every subject's name; `ws` comes first because it is the baseline. */
+/** Every subject's name: the references first. */
 export const SUBJECT_NAMES = [
+  'bound',
+  'bound-writev',
   'ws',
+  'ws-echo',
   'websocket-node',
   'faye-websocket',
   'draftbridge',
@@ -39,15 +46,32 @@ export const SUBJECT_NAMES = [
 /** One subject's name. */
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
-/** The subject every ratio is computed against. */
-export const BASELINE_SUBJECT: SubjectName = 'ws';
+/** Subjects that run only when asked for (`--subjects`): diagnostics, not part of a full run. */
+export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = ['bound-writev'];
+
+/** The subjects of a full run. */
+export const DEFAULT_SUBJECTS: readonly SubjectName[] = SUBJECT_NAMES.filter(
+  (name) => !DIAGNOSTIC_SUBJECTS.includes(name),
+);
+
+/** The same-work bound: "x bound" is a share of what the machine can do with the same bytes. */
+export const BOUND_SUBJECT: SubjectName = 'bound';
+
+/** Naive `ws` with the chat's bytes: "x naive ws". */
+export const NAIVE_SUBJECT: SubjectName = 'ws';
+
+/** The subjects every ratio is computed against; they always run. */
+export const REFERENCE_SUBJECTS: readonly SubjectName[] = [BOUND_SUBJECT, NAIVE_SUBJECT];
+
+/** The draftbridge subjects: the ones the targets are about. */
+export const DRAFTBRIDGE_SUBJECTS: readonly SubjectName[] = ['draftbridge', 'draftbridge-redis'];
 
 /** A server under test. */
 export interface Subject {
   readonly name: SubjectName;
   /** What it is, for the table and the README. */
   readonly description: string;
-  /** The protocols its receivers use; scenarios mix them half and half. */
+  /** The protocols its members use; scenarios mix them half and half. */
   readonly protocols: readonly WireProtocol[];
   readonly dialect: ChatDialect;
   readonly launch: LaunchSpec;
@@ -63,36 +87,57 @@ const repoRoot = path.resolve(benchRoot, '..');
 export const DRAFTBRIDGE_ENTRY = path.join(repoRoot, 'apps/server/dist/index.js');
 
 // Compiled (npm run bench), the peers run as plain JavaScript, like draftbridge: no loader in
-// the measured process. From source (tsx, the tests), they run through tsx as well.
+// the measured process. From source (the tests), tsx loads them (server-process.ts).
 const fromSource = import.meta.url.endsWith('.ts');
 
-function peerLaunch(name: string): LaunchSpec {
+function peerLaunch(name: string, env: Record<string, string> = {}): LaunchSpec {
   const file = path.join(
     path.dirname(fileURLToPath(import.meta.url)),
     'peers',
     `${name}.${fromSource ? 'ts' : 'js'}`,
   );
-  return {
-    command: process.execPath,
-    args: fromSource ? ['--import', import.meta.resolve('tsx'), file] : [file],
-    cwd: benchRoot,
-    env: {},
-  };
+  return { args: [file], cwd: benchRoot, env };
 }
 
-/** The naive peers, as they always run. */
-export const NAIVE_SUBJECTS: readonly Subject[] = [
+/** The references and the echo peers, as they always run. */
+export const PEER_SUBJECTS: readonly Subject[] = [
+  {
+    name: 'bound',
+    description:
+      'same-work bound: the same message bytes, framed once per family, one write per member per turn, nothing else (RFC 6455 and hixie-76)',
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('bound-peer'),
+    instances: 1,
+  },
+  {
+    name: 'bound-writev',
+    description:
+      'diagnostic: the bound writing as draftbridge does, each frame its own write() on a corked socket',
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('bound-peer', { BOUND_WRITE: 'each' }),
+    instances: 1,
+  },
   {
     name: 'ws',
-    description: 'naive broadcast on ws 8 (RFC 6455)',
+    description: 'naive chat on ws 8: the same message bytes, one send per member (RFC 6455)',
+    protocols: ['rfc6455'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('ws-chat-peer'),
+    instances: 1,
+  },
+  {
+    name: 'ws-echo',
+    description: 'naive echo on ws 8: the text as it came, one send per connection (RFC 6455)',
     protocols: ['rfc6455'],
     dialect: RAW_DIALECT,
-    launch: peerLaunch('ws-peer'),
+    launch: peerLaunch('ws-echo-peer'),
     instances: 1,
   },
   {
     name: 'websocket-node',
-    description: 'naive broadcast on bare WebSocket-Node 1.0.35 (RFC 6455)',
+    description: 'naive echo on bare WebSocket-Node 1.0.35 (RFC 6455)',
     protocols: ['rfc6455'],
     dialect: RAW_DIALECT,
     launch: peerLaunch('websocket-node-peer'),
@@ -101,7 +146,7 @@ export const NAIVE_SUBJECTS: readonly Subject[] = [
   {
     name: 'faye-websocket',
     description:
-      'naive broadcast on bare faye-websocket 0.11.4 + websocket-driver 0.7.4 (RFC 6455 and hixie-76)',
+      'naive echo on bare faye-websocket 0.11.4 + websocket-driver 0.7.4 (RFC 6455 and hixie-76)',
     protocols: ['rfc6455', 'hixie76'],
     dialect: RAW_DIALECT,
     launch: peerLaunch('faye-peer'),
@@ -112,87 +157,82 @@ export const NAIVE_SUBJECTS: readonly Subject[] = [
 /** The two ways draftbridge runs: one process in memory, or two instances sharing Redis. */
 export type DraftbridgeMode = 'memory' | 'redis';
 
-const DRAFTBRIDGE_VARIANTS: Record<
-  DraftbridgeMode,
-  { readonly name: SubjectName; readonly description: string; readonly instances: number }
-> = {
-  memory: {
-    name: 'draftbridge',
-    description:
-      'draftbridge in-memory: router + WebSocket-Node (RFC 6455) / faye-websocket (hixie-76)',
-    instances: 1,
-  },
-  redis: {
-    name: 'draftbridge-redis',
-    description:
-      'draftbridge, two instances sharing rooms through Redis (REDIS_URL); members alternate',
-    instances: 2,
-  },
-};
-
-function draftbridgeLaunch(mode: DraftbridgeMode, redisUrl: string | undefined): LaunchSpec {
+/** draftbridge as a subject (before its probe decides which protocols it serves). */
+export function draftbridgeSubject(mode: DraftbridgeMode): Subject {
   return {
-    command: process.execPath,
-    args: [DRAFTBRIDGE_ENTRY],
-    cwd: repoRoot,
-    // An empty REDIS_URL counts as unset: the in-memory subject must not pick up the bench's.
-    env: { ...DRAFTBRIDGE_BENCH_ENV, REDIS_URL: mode === 'redis' ? (redisUrl ?? '') : '' },
+    name: mode === 'memory' ? 'draftbridge' : 'draftbridge-redis',
+    description:
+      mode === 'memory'
+        ? 'draftbridge in memory: router + WebSocket-Node (RFC 6455) / faye-websocket (hixie-76)'
+        : 'draftbridge, two instances sharing rooms through one redis-server; members alternate',
+    protocols: WIRE_PROTOCOLS,
+    dialect: CHAT_DIALECT,
+    launch: {
+      args: [DRAFTBRIDGE_ENTRY],
+      cwd: repoRoot,
+      // An empty REDIS_URL counts as unset; the Redis mode gets its own from the launch.
+      env: { ...DRAFTBRIDGE_BENCH_ENV, REDIS_URL: '' },
+      redis: mode === 'redis',
+    },
+    instances: mode === 'memory' ? 1 : 2,
   };
 }
 
-/** draftbridge with the protocols it answers chat on, or the reason it cannot be benched. */
+/** A chat subject with the protocols it answers chat on, or the reason it cannot be benched. */
 export type ProbeResult =
-  | { readonly ok: true; readonly subject: Subject; readonly notes: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly subject: Subject;
+      readonly notes: readonly string[];
+      /** Bytes of the `message` a fixed `say` came back as, per protocol. */
+      readonly messageBytes: Partial<Record<WireProtocol, number>>;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Starts draftbridge once and checks that each protocol can join a room; on Redis, also that a
- * message said on one instance reaches a member on the other.
+ * Starts a chat subject once and checks that each protocol can join a room and say something;
+ * with two instances, also that a message said on one reaches a member on the other.
  */
-export async function probeDraftbridge(
-  mode: DraftbridgeMode = 'memory',
-  redisUrl: string | undefined = process.env.REDIS_URL,
-): Promise<ProbeResult> {
-  const variant = DRAFTBRIDGE_VARIANTS[mode];
-  if (!existsSync(DRAFTBRIDGE_ENTRY)) {
+export async function probeChatSubject(subject: Subject): Promise<ProbeResult> {
+  if (subject.launch.args.includes(DRAFTBRIDGE_ENTRY) && !existsSync(DRAFTBRIDGE_ENTRY)) {
     return {
       ok: false,
       reason: `${path.relative(repoRoot, DRAFTBRIDGE_ENTRY)} is missing: run npm run build`,
     };
   }
-  if (mode === 'redis' && !redisUrl) return { ok: false, reason: 'REDIS_URL is not set' };
-  const launch = draftbridgeLaunch(mode, redisUrl);
   let server: ServerGroup;
   try {
-    server = await launchGroup(launch, variant.instances);
+    server = await launchGroup(subject.launch, subject.instances);
   } catch (error) {
     return { ok: false, reason: `it did not start: ${(error as Error).message}` };
   }
   const protocols: WireProtocol[] = [];
   const notes: string[] = [];
+  const messageBytes: Partial<Record<WireProtocol, number>> = {};
   try {
-    for (const protocol of WIRE_PROTOCOLS) {
+    for (const protocol of subject.protocols) {
       try {
-        await withJoined([{ protocol, port: server.portFor(0) }], async () => undefined);
+        const member = [{ protocol, port: server.portFor(0) }];
+        messageBytes[protocol] = await withJoined(member, ([m]) => expectMessage(m, m));
         protocols.push(protocol);
       } catch (error) {
         notes.push(
-          `${variant.name}: ${protocol} left out, /ws does not answer chat: ${(error as Error).message}`,
+          `${subject.name}: ${protocol} left out, /ws does not answer chat: ${(error as Error).message}`,
         );
       }
     }
-    if (mode === 'redis' && protocols.length > 0) {
+    if (subject.instances > 1 && protocols.length > 0) {
       const protocol = protocols[0] ?? 'rfc6455';
       const across = [
         { protocol, port: server.portFor(0) },
         { protocol, port: server.portFor(1) },
       ];
       try {
-        await withJoined(across, ([speaker, listener]) => expectRelayed(speaker, listener));
+        await withJoined(across, ([speaker, listener]) => expectMessage(speaker, listener));
       } catch (error) {
         protocols.length = 0;
         notes.push(
-          `${variant.name}: a message does not cross instances: ${(error as Error).message}`,
+          `${subject.name}: a message does not cross instances: ${(error as Error).message}`,
         );
       }
     }
@@ -200,25 +240,16 @@ export async function probeDraftbridge(
     await server.stop();
   }
   if (protocols.length === 0) {
-    return { ok: false, reason: `/ws does not answer chat yet. ${notes.join('; ')}` };
+    return { ok: false, reason: `/ws does not answer chat. ${notes.join('; ')}` };
   }
-  return {
-    ok: true,
-    notes,
-    subject: {
-      ...variant,
-      protocols,
-      dialect: DRAFTBRIDGE_DIALECT,
-      launch,
-    },
-  };
+  return { ok: true, notes, messageBytes, subject: { ...subject, protocols } };
 }
 
 // Opens and joins one connection per entry in one fresh room, runs `use`, closes them all.
-async function withJoined(
+async function withJoined<T>(
   members: readonly { protocol: WireProtocol; port: number }[],
-  use: (connections: BenchConnection[]) => Promise<void>,
-): Promise<void> {
+  use: (connections: BenchConnection[]) => Promise<T>,
+): Promise<T> {
   const room = createRoomName();
   const connections: BenchConnection[] = [];
   try {
@@ -226,21 +257,23 @@ async function withJoined(
       const connection = await openConnection(protocol, {
         host: BENCH_HOST,
         port,
-        path: DRAFTBRIDGE_DIALECT.path,
+        path: CHAT_DIALECT.path,
       });
       connections.push(connection);
-      await DRAFTBRIDGE_DIALECT.join(connection, `probe-${protocol}-${i}`, room);
+      // The same names for every subject, so that their messages have the same length.
+      await CHAT_DIALECT.join(connection, `probe-${i}`, room);
     }
-    await use(connections);
+    return await use(connections);
   } finally {
     for (const connection of connections) connection.destroy();
   }
 }
 
-function expectRelayed(
+// `speaker` says a fixed text; resolves with the bytes of the `message` `listener` receives.
+function expectMessage(
   speaker: BenchConnection | undefined,
   listener: BenchConnection | undefined,
-): Promise<void> {
+): Promise<number> {
   if (speaker === undefined || listener === undefined)
     return Promise.reject(new Error('no members'));
   return new Promise((resolve, reject) => {
@@ -252,8 +285,8 @@ function expectRelayed(
     listener.onMessage = (payload) => {
       if (readMessageType(payload) !== 'message') return;
       clearTimeout(timer);
-      resolve();
+      resolve(payload.length);
     };
-    speaker.send(DRAFTBRIDGE_DIALECT.say('probe-1', 'across instances'));
+    speaker.send(CHAT_DIALECT.say('probe-1', createMessageText(0, 0, 1_000_000)));
   });
 }

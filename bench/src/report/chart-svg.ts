@@ -1,12 +1,12 @@
 /**
- * The chart: six small panels of horizontal bars, one bar per subject (and per protocol where
- * the figure is per path). A bar is the median, the whisker the range over the repetitions, and
- * the label the value with its ratio to naive `ws`. Plain SVG written by hand: no dependency,
- * and it renders on GitHub and in any browser.
+ * The chart: small panels of horizontal bars, one bar per subject (and per protocol where the
+ * figure is per path). A bar is the median, the whisker the range over the repetitions, and the
+ * label the value with its ratios to the same-work bound (b) and naive `ws` (w). Plain SVG
+ * written by hand: no dependency, and it renders on GitHub and in any browser.
  */
 import type { ScenarioName, WireProtocol } from '../constants.js';
 import type { Subject, SubjectName } from '../subjects.js';
-import { type Better, formatFigure, formatRatio } from './figures.js';
+import { type Better, formatFigure, formatRatios } from './figures.js';
 import type { BenchSummary, FigureSummary } from './summary.js';
 
 interface Panel {
@@ -17,53 +17,76 @@ interface Panel {
   readonly better: Better;
 }
 
+const burstPanel = (scenario: ScenarioName): Panel => ({
+  title: `${scenario}: deliveries/s`,
+  scenario,
+  key: 'deliveriesPerSecond',
+  perProtocol: false,
+  better: 'higher',
+});
+
 const PANELS: readonly Panel[] = [
+  burstPanel('burst-10'),
+  burstPanel('burst-100'),
+  burstPanel('burst-500'),
+  burstPanel('burst-2000'),
+  burstPanel('rooms-100x10'),
   {
-    title: 'Burst fan-out: deliveries/s',
-    scenario: 'burst',
-    key: 'deliveriesPerSecond',
-    perProtocol: false,
-    better: 'higher',
-  },
-  {
-    title: 'Burst fan-out: p99 latency, ms',
-    scenario: 'burst',
+    title: 'burst-500: p99 latency, ms',
+    scenario: 'burst-500',
     key: 'p99Ms',
     perProtocol: true,
     better: 'lower',
   },
   {
-    title: 'Paced: p99 latency, ms',
-    scenario: 'paced',
+    title: 'paced-light: p99 latency, ms',
+    scenario: 'paced-light',
     key: 'p99Ms',
     perProtocol: true,
     better: 'lower',
   },
   {
-    title: 'Slow reader: deliveries/s to the others',
-    scenario: 'slow-reader',
-    key: 'deliveriesPerSecond',
-    perProtocol: false,
-    better: 'higher',
+    title: 'paced-heavy: p99 latency, ms',
+    scenario: 'paced-heavy',
+    key: 'p99Ms',
+    perProtocol: true,
+    better: 'lower',
   },
   {
-    title: 'Capacity: handshakes/s',
+    title: 'capacity: handshakes/s',
     scenario: 'capacity',
     key: 'handshakesPerSecond',
     perProtocol: true,
     better: 'higher',
   },
   {
-    title: 'Capacity: memory per idle connection, KB',
+    title: 'capacity: JS heap per idle connection, KB',
+    scenario: 'capacity',
+    key: 'heapPerConnectionKb',
+    perProtocol: true,
+    better: 'lower',
+  },
+  {
+    title: 'capacity: RSS per idle connection, KB',
     scenario: 'capacity',
     key: 'memoryPerConnectionKb',
     perProtocol: true,
     better: 'lower',
   },
+  {
+    title: 'slow-reader: deliveries/s to the others',
+    scenario: 'slow-reader',
+    key: 'deliveriesPerSecond',
+    perProtocol: false,
+    better: 'higher',
+  },
 ];
 
 const COLORS: Record<SubjectName, string> = {
+  bound: '#222222',
+  'bound-writev': '#555555',
   ws: '#8a8a8a',
+  'ws-echo': '#b8b8b8',
   'websocket-node': '#4a78b0',
   'faye-websocket': '#c7822f',
   draftbridge: '#2f9a5a',
@@ -74,7 +97,7 @@ const PROTOCOL_SUFFIX: Record<WireProtocol, string> = { rfc6455: 'RFC 6455', hix
 
 const PANEL_WIDTH = 480;
 const LABEL_WIDTH = 170;
-const VALUE_WIDTH = 110;
+const VALUE_WIDTH = 130;
 const BAR_HEIGHT = 16;
 const BAR_GAP = 6;
 const PANEL_TITLE = 28;
@@ -135,7 +158,8 @@ function renderPanel(
     const top = y + PANEL_TITLE + i * (BAR_HEIGHT + BAR_GAP);
     const left = x + LABEL_WIDTH;
     const middle = top + BAR_HEIGHT / 2;
-    const ratio = bar.figure.ratio === null ? '' : ` (${formatRatio(bar.figure.ratio)})`;
+    const ratios = formatRatios(bar.figure.vsBound, bar.figure.vsNaive);
+    const ratio = ratios === '' ? '' : ` ${ratios}`;
     parts.push(
       `<text x="${left - 6}" y="${middle + 4}" class="label" text-anchor="end">${escapeXml(bar.label)}</text>`,
       `<rect x="${left}" y="${top}" width="${scale(bar.figure.median).toFixed(1)}" height="${BAR_HEIGHT}" fill="${bar.color}"${bar.hixie ? ' fill-opacity="0.55"' : ''}/>`,
@@ -170,7 +194,7 @@ export function renderChart(options: {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">`,
     '<style>.title{font-size:13px;font-weight:600}.label,.value{font-size:11px}.caption{font-size:12px;fill:#444}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${MARGIN}" y="24" font-size="16" font-weight="700">draftbridge bench: medians, range over repetitions, (ratio to naive ws)</text>`,
+    `<text x="${MARGIN}" y="24" font-size="16" font-weight="700">draftbridge bench: medians, range over repetitions, b = x same-work bound, w = x naive ws</text>`,
     `<text x="${MARGIN}" y="44" class="caption">${escapeXml(options.caption)}</text>`,
     ...body,
     '</svg>',

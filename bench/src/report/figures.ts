@@ -1,8 +1,9 @@
 /**
- * Which figures each scenario shows, how they are labelled and formatted, and which way is
- * better. The table, the chart and the README all read from here.
+ * Which figures each kind of scenario shows, how they are labelled and formatted, and which way
+ * is better. The table, the chart and the headline all read from here.
  */
-import type { BenchPlan, ScenarioName } from '../constants.js';
+import type { ScenarioName } from '../constants.js';
+import { SCENARIOS } from '../scenarios/catalog.js';
 
 /** Whether a larger value of a figure is better. */
 export type Better = 'higher' | 'lower';
@@ -13,11 +14,11 @@ export interface FigureColumn {
   readonly key: string;
   readonly label: string;
   readonly better: Better;
-  /** Shown on the subject's own row (all receivers together). */
+  /** Shown on the subject's own row (all members together). */
   readonly onTotalRow: boolean;
   /** Shown on each protocol's row. */
   readonly onProtocolRows: boolean;
-  /** Whether a ratio to the baseline means something for this figure. */
+  /** Whether ratios to the references mean something for this figure (not for CPU shares). */
   readonly ratio: boolean;
 }
 
@@ -36,64 +37,64 @@ const column = (
   ratio,
 });
 
-const BURST_COLUMNS: readonly FigureColumn[] = [
-  column('deliveriesPerSecond', 'deliveries/s', 'higher', 'total'),
-  column('p50Ms', 'p50 ms', 'lower', 'both'),
-  column('p99Ms', 'p99 ms', 'lower', 'both'),
-  column('doneMs', 'last delivery ms', 'lower', 'both'),
-  column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
-  column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
-  column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
-  column('serverPeakRssMb', 'server peak RSS MB', 'lower', 'total'),
+const GC_COLUMNS: readonly FigureColumn[] = [
+  column('gcMarkCompact', 'mark-compacts', 'lower', 'total'),
+  column('gcScavenge', 'scavenges', 'lower', 'total'),
+  column('gcMs', 'GC ms', 'lower', 'total'),
 ];
 
-/** Each scenario's title and columns. */
-export const SCENARIO_FIGURES: Record<
-  ScenarioName,
-  { readonly title: (plan: BenchPlan) => string; readonly columns: readonly FigureColumn[] }
-> = {
-  burst: {
-    title: (plan) =>
-      `1. Burst fan-out: ${plan.burstReceivers} receivers, ${plan.burstSenders} senders x ${plan.burstMessagesPerSender} messages at once`,
-    columns: BURST_COLUMNS,
-  },
-  'slow-reader': {
-    title: (plan) =>
-      `4. Slow reader: scenario 1 with one receiver that stops reading (figures of the other ${plan.burstReceivers - 1})`,
-    columns: [
-      ...BURST_COLUMNS,
-      column('slowReaderClosed', 'slow reader closed', 'lower', 'total', false),
-    ],
-  },
-  paced: {
-    title: (plan) =>
-      `2. Paced latency: ${plan.pacedReceivers} receivers, ${plan.pacedMessagesPerSecond} messages/s for ${plan.pacedSeconds} s`,
-    columns: [
-      column('p50Ms', 'p50 ms', 'lower', 'both'),
-      column('p99Ms', 'p99 ms', 'lower', 'both'),
-      column('maxMs', 'max ms', 'lower', 'both'),
-      column('deliveredFraction', 'delivered', 'higher', 'total', false),
-      column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
-      column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
-    ],
-  },
-  capacity: {
-    title: (plan) =>
-      `3. Capacity: ${plan.capacityConnections} idle connections (half RFC 6455, half hixie-76 where served)`,
-    columns: [
-      column('handshakesPerSecond', 'handshakes/s', 'higher', 'protocol'),
-      column('serverCpuUsPerHandshake', 'server CPU us/handshake', 'lower', 'protocol'),
-      column('memoryPerConnectionKb', 'KB/connection', 'lower', 'protocol'),
-      column('serverRssMb', 'server RSS MB', 'lower', 'total'),
-      column('failedHandshakes', 'failed', 'lower', 'total', false),
-    ],
-  },
+const BURST_COLUMNS: readonly FigureColumn[] = [
+  column('deliveriesPerSecond', 'deliveries/s', 'higher', 'both'),
+  column('p50Ms', 'p50 ms', 'lower', 'both'),
+  column('p99Ms', 'p99 ms', 'lower', 'both'),
+  column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
+  column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
+  column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
+  column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
+  column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
+  ...GC_COLUMNS,
+  column('serverPeakRssMb', 'peak RSS MB', 'lower', 'total'),
+];
+
+const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly FigureColumn[]> = {
+  burst: BURST_COLUMNS,
+  'slow-reader': [
+    ...BURST_COLUMNS,
+    column('slowReaderClosed', 'slow reader closed', 'lower', 'total', false),
+  ],
+  paced: [
+    column('p50Ms', 'p50 ms', 'lower', 'both'),
+    column('p99Ms', 'p99 ms', 'lower', 'both'),
+    column('maxMs', 'max ms', 'lower', 'both'),
+    column('deliveredFraction', 'delivered', 'higher', 'total', false),
+    column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
+    column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
+    column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
+    column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
+    ...GC_COLUMNS,
+  ],
+  capacity: [
+    column('handshakesPerSecond', 'handshakes/s', 'higher', 'protocol'),
+    column('serverCpuUsPerHandshake', 'server CPU us/handshake', 'lower', 'protocol'),
+    column('heapPerConnectionKb', 'heap KB/conn', 'lower', 'protocol'),
+    column('memoryPerConnectionKb', 'RSS KB/conn', 'lower', 'protocol'),
+    column('serverRssMb', 'server RSS MB', 'lower', 'total'),
+    column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
+    column('failedHandshakes', 'failed', 'lower', 'total', false),
+  ],
 };
 
-/** A figure formatted for the table: three significant digits, thousands as k. */
+/** The columns of a scenario's table. */
+export function columnsOf(scenario: ScenarioName): readonly FigureColumn[] {
+  if (scenario === 'slow-reader') return COLUMNS['slow-reader'];
+  return COLUMNS[SCENARIOS[scenario].kind];
+}
+
+/** A figure formatted for the table: three significant digits, thousands as k, millions as M. */
 export function formatFigure(value: number): string {
   if (!Number.isFinite(value)) return '-';
   const magnitude = Math.abs(value);
+  if (magnitude >= 10_000_000) return `${(value / 1_000_000).toFixed(1)}M`;
   if (magnitude >= 10_000) return `${Math.round(value / 1000)}k`;
   if (magnitude >= 100) return String(Math.round(value));
   if (magnitude >= 10) return value.toFixed(1);
@@ -101,12 +102,16 @@ export function formatFigure(value: number): string {
   return value.toPrecision(3);
 }
 
-/** A ratio formatted for the table. */
+/** A ratio formatted for the table, without a unit. */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '';
-  return ratio >= 10
-    ? `${ratio.toFixed(0)}x`
-    : ratio >= 0.1
-      ? `${ratio.toFixed(2)}x`
-      : `${ratio.toFixed(3)}x`;
+  return ratio >= 10 ? ratio.toFixed(0) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toFixed(3);
+}
+
+/** The two ratios of a figure, `b<x bound> w<x naive ws>`, leaving out a missing one. */
+export function formatRatios(vsBound: number | null, vsNaive: number | null): string {
+  const parts: string[] = [];
+  if (vsBound !== null && Number.isFinite(vsBound)) parts.push(`b${formatRatio(vsBound)}`);
+  if (vsNaive !== null && Number.isFinite(vsNaive)) parts.push(`w${formatRatio(vsNaive)}`);
+  return parts.join(' ');
 }

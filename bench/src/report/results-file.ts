@@ -43,8 +43,14 @@ export interface BenchResults {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
   readonly notes: readonly string[];
   readonly runs: readonly RunRecord[];
+  /** Bytes of one `message` for a fixed `say`, per chat subject and protocol (the probe's). */
+  readonly messageBytes: Readonly<Record<string, Partial<Record<string, number>>>>;
   readonly summary: BenchSummary;
   readonly targets: readonly TargetCheck[];
+  /** The headline table (Markdown), as README.md carries it. */
+  readonly headline: string;
+  /** Runs in which the generator used most of a core (caveats.ts). */
+  readonly caveats: readonly string[];
 }
 
 /** Which code was measured. */

@@ -1,21 +1,19 @@
 /**
- * The printed table: one block per scenario, one row per subject plus one per protocol where a
+ * The printed tables: one block per scenario, one row per subject plus one per protocol where a
  * subject serves two (and always in the capacity scenario). A cell reads
- * `median ±spread% ratio`: the spread is half the range of the repetitions as a share of the
- * median, the ratio is to naive `ws` in the same run.
+ * `median ±spread% b<x bound> w<x naive ws>`: the spread is half the range of the repetitions
+ * as a share of the median, the ratios are to the same-work bound and to naive ws in the same
+ * run. Columns no subject has a figure for are left out.
  */
 import { SCENARIO_NAMES, type ScenarioName, type WireProtocol } from '../constants.js';
 import { SUBJECT_NAMES, type Subject } from '../subjects.js';
-import { type FigureColumn, formatFigure, formatRatio, SCENARIO_FIGURES } from './figures.js';
+import { columnsOf, type FigureColumn, formatFigure, formatRatios } from './figures.js';
 import type { BenchSummary, FigureSummary, SubjectFigures } from './summary.js';
 import type { TargetCheck } from './targets.js';
 
-/** Scenarios in the order of the issue's numbering. */
-export const DISPLAY_ORDER: readonly ScenarioName[] = ['burst', 'paced', 'capacity', 'slow-reader'];
-
 const PROTOCOL_ROW: Record<WireProtocol, string> = { rfc6455: '  RFC 6455', hixie76: '  hixie-76' };
 
-/** One cell: the median, its spread over the repetitions, and the ratio to the baseline. */
+/** One cell: the median, its spread over the repetitions, and the ratios to the references. */
 export function formatCell(summary: FigureSummary | undefined, withRatio: boolean): string {
   if (summary === undefined) return '';
   let text = formatFigure(summary.median);
@@ -23,8 +21,8 @@ export function formatCell(summary: FigureSummary | undefined, withRatio: boolea
     const halfRange = ((summary.max - summary.min) / 2 / Math.abs(summary.median)) * 100;
     text += ` ±${halfRange.toFixed(0)}%`;
   }
-  if (withRatio && summary.ratio !== null) text += ` ${formatRatio(summary.ratio)}`;
-  return text;
+  const ratios = withRatio ? formatRatios(summary.vsBound, summary.vsNaive) : '';
+  return ratios === '' ? text : `${text} ${ratios}`;
 }
 
 /** Lays out rows as a fixed-width text table; the first column is left-aligned. */
@@ -71,6 +69,26 @@ function rowsFor(
   return rows;
 }
 
+/** One scenario's block, or null when nothing was measured in it. */
+export function renderScenario(
+  scenario: ScenarioName,
+  title: string,
+  summary: BenchSummary,
+  subjects: readonly Subject[],
+): string | null {
+  const bySubject = summary[scenario];
+  if (bySubject === undefined) return null;
+  const all = columnsOf(scenario);
+  const rows = subjects.flatMap((subject) => {
+    const figures = bySubject[subject.name];
+    return figures === undefined ? [] : rowsFor(scenario, subject, figures, all);
+  });
+  const used = all.map((_, i) => rows.some((row) => (row[i + 1] ?? '') !== ''));
+  const columns = all.filter((_, i) => used[i]);
+  const kept = rows.map((row) => [row[0] ?? '', ...row.slice(1).filter((_, i) => used[i])]);
+  return `${title}\n${layoutTable(['', ...columns.map((c) => c.label)], kept)}`;
+}
+
 /** Every scenario's table, the skipped subjects, and the targets. */
 export function renderReport(options: {
   readonly summary: BenchSummary;
@@ -81,22 +99,14 @@ export function renderReport(options: {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }): string {
   const blocks: string[] = [
-    `median ±half-range% over ${options.repetitions} repetition(s), then the ratio to naive ws of this run`,
+    `median ±half-range% over ${options.repetitions} repetition(s); b = ratio to the same-work bound, w = ratio to naive ws, in this run`,
   ];
   const subjects = [...options.subjects].sort(
     (a, b) => SUBJECT_NAMES.indexOf(a.name) - SUBJECT_NAMES.indexOf(b.name),
   );
-  for (const scenario of DISPLAY_ORDER.filter((s) => SCENARIO_NAMES.includes(s))) {
-    const bySubject = options.summary[scenario];
-    if (bySubject === undefined) continue;
-    const { columns } = SCENARIO_FIGURES[scenario];
-    const rows = subjects.flatMap((subject) => {
-      const figures = bySubject[subject.name];
-      return figures === undefined ? [] : rowsFor(scenario, subject, figures, columns);
-    });
-    blocks.push(
-      `${options.titles[scenario]}\n${layoutTable(['', ...columns.map((c) => c.label)], rows)}`,
-    );
+  for (const scenario of SCENARIO_NAMES) {
+    const block = renderScenario(scenario, options.titles[scenario], options.summary, subjects);
+    if (block !== null) blocks.push(block);
   }
   for (const { name, reason } of options.skipped) blocks.push(`${name} skipped: ${reason}`);
   const mark = (met: boolean | null): string => (met === null ? '  ' : met ? 'ok' : '--');
@@ -104,7 +114,9 @@ export function renderReport(options: {
     const lines = options.targets
       .filter((t) => t.subject === subject)
       .map((t) => `${mark(t.met)} ${t.target}: ${t.measured}`);
-    blocks.push(`Targets (${subject})\n${lines.join('\n')}`);
+    const met = options.targets.filter((t) => t.subject === subject && t.met === true).length;
+    const missed = options.targets.filter((t) => t.subject === subject && t.met === false).length;
+    blocks.push(`Targets (${subject}): ${met} met, ${missed} missed\n${lines.join('\n')}`);
   }
   return blocks.join('\n\n');
 }

@@ -1,156 +1,191 @@
 /**
- * The issue's targets for draftbridge, checked against the summary: ratios to naive `ws` for
- * fan-out and latency, ratios to the bare engine (WebSocket-Node for RFC 6455, faye-websocket
- * for hixie-76) for memory and handshakes, and draftbridge's slow-reader run against its own
- * plain burst.
+ * Issue 14's targets for draftbridge, checked against the summary of one run:
+ * - every burst (the room-size sweep and 100 rooms x 10): deliveries/s at least 0.95x the
+ *   same-work bound on each path, p99 at most 0.15x naive ws on each path, and no more
+ *   mark-compact GCs than naive ws plus EXTRA_MARK_COMPACTS_ALLOWED;
+ * - paced p99 no worse than naive ws at the light and the heavy load, each path;
+ * - per path, handshakes/s at least 0.9x the bare engine, JS heap and RSS per idle connection
+ *   at most 1.2x (WebSocket-Node for RFC 6455, faye-websocket for hixie-76); the CPU per
+ *   handshake against the bare engine is stated;
+ * - the slow reader: the others within 10% of draftbridge's own burst of the same room size,
+ *   its peak memory bounded.
  */
-import type { WireProtocol } from '../constants.js';
-import type { SubjectName } from '../subjects.js';
+import { EXTRA_MARK_COMPACTS_ALLOWED, type ScenarioName, type WireProtocol } from '../constants.js';
+import { BOUND_SUBJECT, NAIVE_SUBJECT, type SubjectName } from '../subjects.js';
 import { formatFigure, formatRatio } from './figures.js';
-import type { BenchSummary } from './summary.js';
+import { type BenchSummary, type FigureSummary, referenceFor } from './summary.js';
 
 /** One target and whether this run met it (null: not measured, or stated only). */
 export interface TargetCheck {
   readonly subject: SubjectName;
+  readonly scenario: ScenarioName;
+  /** The figure's key (per path as `<protocol>.<figure>`). */
+  readonly figure: string;
   readonly target: string;
   readonly measured: string;
   readonly met: boolean | null;
 }
 
-const PROTOCOL_LABEL: Record<WireProtocol, string> = { rfc6455: 'RFC 6455', hixie76: 'hixie-76' };
+/** The bursts the throughput, latency and GC targets apply to. */
+export const TARGET_BURSTS: readonly ScenarioName[] = [
+  'burst-10',
+  'burst-100',
+  'burst-500',
+  'burst-2000',
+  'rooms-100x10',
+];
 
-const BARE_ENGINE: Record<WireProtocol, SubjectName> = {
+/** How the tables name a path. */
+export const PROTOCOL_LABEL: Record<WireProtocol, string> = {
+  rfc6455: 'RFC 6455',
+  hixie76: 'hixie-76',
+};
+
+/** The bare engine each path is compared with. */
+export const BARE_ENGINE: Record<WireProtocol, SubjectName> = {
   rfc6455: 'websocket-node',
   hixie76: 'faye-websocket',
 };
 
-/** Checks every target; `subject` is the one under test (draftbridge). */
+const REFERENCE_LABEL: Partial<Record<SubjectName, string>> = {
+  [BOUND_SUBJECT]: 'bound',
+  [NAIVE_SUBJECT]: 'naive ws',
+};
+
+/** Checks every target for `subject` (draftbridge). */
 export function checkTargets(
   summary: BenchSummary,
   subject: SubjectName = 'draftbridge',
 ): TargetCheck[] {
-  const figure = (scenario: keyof BenchSummary, who: SubjectName, key: string) =>
-    summary[scenario]?.[who]?.[key];
   const checks: TargetCheck[] = [];
-  const vsBaseline = (
+  const find = (scenario: ScenarioName, who: SubjectName, key: string) =>
+    summary[scenario]?.[who]?.[key];
+  const compare = (
+    scenario: ScenarioName,
+    figure: string,
     target: string,
-    scenario: keyof BenchSummary,
-    key: string,
-    test: (ratio: number) => boolean,
+    other: SubjectName,
+    otherKey: string | null,
+    test: ((mine: FigureSummary, theirs: FigureSummary) => boolean) | null,
   ): void => {
-    const found = figure(scenario, subject, key);
-    if (found?.ratio == null) {
-      checks.push({ subject, target, measured: 'not measured', met: null });
+    const mine = find(scenario, subject, figure);
+    const figures = summary[scenario]?.[other];
+    const theirs =
+      otherKey === null
+        ? referenceFor(figures === undefined ? undefined : (k) => figures[k], figure)
+        : find(scenario, other, otherKey);
+    if (mine === undefined || theirs === undefined) {
+      checks.push({ subject, scenario, figure, target, measured: 'not measured', met: null });
       return;
     }
+    const label = REFERENCE_LABEL[other] ?? other;
+    const ratio =
+      theirs.median === 0 ? '' : ` = ${formatRatio(mine.median / theirs.median)}x ${label}`;
     checks.push({
       subject,
+      scenario,
+      figure,
       target,
-      measured: `${formatFigure(found.median)} = ${formatRatio(found.ratio)} naive ws`,
-      met: test(found.ratio),
+      measured: `${formatFigure(mine.median)} vs ${formatFigure(theirs.median)}${ratio}`,
+      met: test === null ? null : test(mine, theirs),
     });
   };
-  const vsOther = (
-    target: string,
-    scenario: keyof BenchSummary,
-    key: string,
-    other: { subject: SubjectName; scenario: keyof BenchSummary; key: string; label: string },
-    test: ((ratio: number) => boolean) | null,
-  ): void => {
-    const mine = figure(scenario, subject, key);
-    const theirs = figure(other.scenario, other.subject, other.key);
-    if (mine === undefined || theirs === undefined || theirs.median === 0) {
-      checks.push({ subject, target, measured: 'not measured', met: null });
-      return;
-    }
-    const ratio = mine.median / theirs.median;
-    checks.push({
-      subject,
-      target,
-      measured: `${formatFigure(mine.median)} vs ${formatFigure(theirs.median)} = ${formatRatio(ratio)} ${other.label}`,
-      met: test === null ? null : test(ratio),
-    });
-  };
+  const ratioAtLeast = (r: number) => (m: FigureSummary, t: FigureSummary) =>
+    t.median > 0 && m.median / t.median >= r;
+  const ratioAtMost = (r: number) => (m: FigureSummary, t: FigureSummary) =>
+    t.median > 0 && m.median / t.median <= r;
 
-  vsBaseline('burst: deliveries/s >= 10x naive ws', 'burst', 'deliveriesPerSecond', (r) => r >= 10);
+  for (const scenario of TARGET_BURSTS) {
+    for (const protocol of ['rfc6455', 'hixie76'] as const) {
+      const label = PROTOCOL_LABEL[protocol];
+      compare(
+        scenario,
+        `${protocol}.deliveriesPerSecond`,
+        `${scenario} ${label}: deliveries/s >= 0.95x bound`,
+        BOUND_SUBJECT,
+        null,
+        ratioAtLeast(0.95),
+      );
+      compare(
+        scenario,
+        `${protocol}.p99Ms`,
+        `${scenario} ${label}: p99 <= 0.15x naive ws`,
+        NAIVE_SUBJECT,
+        null,
+        ratioAtMost(0.15),
+      );
+    }
+    compare(
+      scenario,
+      'gcMarkCompact',
+      `${scenario}: mark-compact GCs <= naive ws + ${EXTRA_MARK_COMPACTS_ALLOWED}`,
+      NAIVE_SUBJECT,
+      'gcMarkCompact',
+      (m, t) => m.median <= t.median + EXTRA_MARK_COMPACTS_ALLOWED,
+    );
+  }
+  for (const scenario of ['paced-light', 'paced-heavy'] as const) {
+    for (const protocol of ['rfc6455', 'hixie76'] as const) {
+      compare(
+        scenario,
+        `${protocol}.p99Ms`,
+        `${scenario} ${PROTOCOL_LABEL[protocol]}: p99 <= naive ws`,
+        NAIVE_SUBJECT,
+        null,
+        ratioAtMost(1),
+      );
+    }
+  }
   for (const protocol of ['rfc6455', 'hixie76'] as const) {
+    const engine = BARE_ENGINE[protocol];
     const label = PROTOCOL_LABEL[protocol];
-    vsBaseline(
-      `burst ${label}: p99 <= 0.1x naive ws`,
-      'burst',
-      `${protocol}.p99Ms`,
-      (r) => r <= 0.1,
-    );
-    vsBaseline(
-      `burst ${label}: last delivery <= 0.1x naive ws (10x the rate on this path)`,
-      'burst',
-      `${protocol}.doneMs`,
-      (r) => r <= 0.1,
-    );
+    const vsEngine = (figure: string, target: string, test: typeof ratioAtMost | null, r = 1) =>
+      compare(
+        'capacity',
+        `${protocol}.${figure}`,
+        `capacity ${label}: ${target}`,
+        engine,
+        `${protocol}.${figure}`,
+        test === null ? null : test(r),
+      );
+    vsEngine('handshakesPerSecond', `handshakes/s >= 0.9x ${engine}`, ratioAtLeast, 0.9);
+    vsEngine('heapPerConnectionKb', `JS heap/connection <= 1.2x ${engine}`, ratioAtMost, 1.2);
+    vsEngine('memoryPerConnectionKb', `RSS/connection <= 1.2x ${engine}`, ratioAtMost, 1.2);
+    vsEngine('serverCpuUsPerHandshake', `CPU/handshake vs ${engine} (stated)`, null);
   }
-  for (const protocol of ['rfc6455', 'hixie76'] as const) {
-    vsBaseline(
-      `paced ${PROTOCOL_LABEL[protocol]}: p99 <= naive ws`,
-      'paced',
-      `${protocol}.p99Ms`,
-      (r) => r <= 1,
-    );
-  }
-  for (const protocol of ['rfc6455', 'hixie76'] as const) {
-    const engine = {
-      subject: BARE_ENGINE[protocol],
-      scenario: 'capacity' as const,
-      label: `bare ${BARE_ENGINE[protocol]}`,
-    };
-    const label = PROTOCOL_LABEL[protocol];
-    vsOther(
-      `capacity ${label}: memory/connection <= 1.2x bare engine`,
-      'capacity',
-      `${protocol}.memoryPerConnectionKb`,
-      { ...engine, key: `${protocol}.memoryPerConnectionKb` },
-      (r) => r <= 1.2,
-    );
-    vsOther(
-      `capacity ${label}: handshakes/s >= 0.9x bare engine`,
-      'capacity',
-      `${protocol}.handshakesPerSecond`,
-      { ...engine, key: `${protocol}.handshakesPerSecond` },
-      (r) => r >= 0.9,
-    );
-    vsOther(
-      `router overhead ${label}: server CPU per handshake (stated)`,
-      'capacity',
-      `${protocol}.serverCpuUsPerHandshake`,
-      { ...engine, key: `${protocol}.serverCpuUsPerHandshake` },
-      null,
-    );
-  }
-  const ownBurst = (key: string) => ({
-    subject,
-    scenario: 'burst' as const,
-    key,
-    label: 'own burst',
-  });
-  vsOther(
-    'slow reader: deliveries/s within 10% of burst',
-    'slow-reader',
+  const ownBurst = (
+    figure: string,
+    target: string,
+    test: (m: FigureSummary, t: FigureSummary) => boolean,
+  ) => {
+    const mine = find('slow-reader', subject, figure);
+    const theirs = find('burst-500', subject, figure);
+    if (mine === undefined || theirs === undefined || theirs.median === 0) {
+      checks.push({
+        subject,
+        scenario: 'slow-reader',
+        figure,
+        target,
+        measured: 'not measured',
+        met: null,
+      });
+      return;
+    }
+    checks.push({
+      subject,
+      scenario: 'slow-reader',
+      figure,
+      target,
+      measured: `${formatFigure(mine.median)} vs ${formatFigure(theirs.median)} = ${formatRatio(mine.median / theirs.median)}x own burst-500`,
+      met: test(mine, theirs),
+    });
+  };
+  ownBurst(
     'deliveriesPerSecond',
-    ownBurst('deliveriesPerSecond'),
-    (r) => r >= 0.9,
+    'slow-reader: deliveries/s within 10% of burst-500',
+    ratioAtLeast(0.9),
   );
-  vsOther(
-    'slow reader: p99 within 10% of burst',
-    'slow-reader',
-    'p99Ms',
-    ownBurst('p99Ms'),
-    (r) => r <= 1.1,
-  );
-  vsOther(
-    'slow reader: peak RSS bounded (<= 1.1x burst)',
-    'slow-reader',
-    'serverPeakRssMb',
-    ownBurst('serverPeakRssMb'),
-    (r) => r <= 1.1,
-  );
+  ownBurst('p99Ms', 'slow-reader: p99 within 10% of burst-500', ratioAtMost(1.1));
+  ownBurst('serverPeakRssMb', 'slow-reader: peak RSS <= 1.1x burst-500', ratioAtMost(1.1));
   return checks;
 }

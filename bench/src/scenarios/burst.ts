@@ -1,92 +1,104 @@
 /**
- * Scenario 1, burst fan-out, and scenario 4, the slow reader. Every sender writes all its
- * messages at once (one socket write each, so the server meets the whole burst in a few reads);
- * the figure is deliveries per second to the receivers, from the first write to the last
- * delivery, with latency p50/p99 from the sampled receivers.
+ * The bursts: the room-size sweep, the many-rooms burst and the slow reader. Every sender of
+ * every room writes all its messages at once (one socket write each, so the server meets the
+ * whole burst in a few reads); the figures are deliveries per second, in all and per path (from
+ * the first write to the last delivery on that path), latency p50/p99 from the sampled members,
+ * and the server's CPU, memory and garbage collections over the burst.
  *
- * With `slowReader`, one RFC 6455 receiver that does not sample stops reading as the burst
- * starts: the others' figures should stay within 10% of the plain burst, and the server's peak
- * memory bounded. Its deliveries are not expected, so they do not gate the end of the run.
+ * With `slowReader`, one RFC 6455 member that neither sends nor samples stops reading as the
+ * burst starts: the others' figures should stay within 10% of the plain burst, and the server's
+ * peak memory bounded. Its deliveries are not expected, so they do not gate the end of the run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../client/delivery-counter.js';
 import { BURST_TIMEOUT_MS } from '../constants.js';
 import { createMessageText } from '../payload.js';
 import { joinSamples, summarizeLatency } from '../stats.js';
+import { type BurstSpec, messagesPerSender, sendersPerRoom } from './catalog.js';
 import { startWindow } from './measure-window.js';
-import { openRoom, type Room } from './room.js';
+import { openRooms, type RoomSet } from './room.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
 // How long the slow reader reads again after the burst, to see whether it was closed.
 const SLOW_READER_RESUME_MS = 500;
 
-/** Runs the burst; with `slowReader` one receiver stops reading first. */
-export async function runBurst(context: ScenarioContext, slowReader: boolean): Promise<RunOutcome> {
-  const room = await openRoom(context, {
-    receivers: context.plan.burstReceivers,
-    senders: context.plan.burstSenders,
+/** Runs one burst scenario. */
+export async function runBurst(context: ScenarioContext, spec: BurstSpec): Promise<RunOutcome> {
+  const rooms = await openRooms(context, {
+    rooms: spec.rooms,
+    members: spec.members,
+    senders: sendersPerRoom(context.plan, spec),
   });
   try {
-    return await measureBurst(context, room, slowReader);
+    return await measureBurst(context, spec, rooms);
   } finally {
-    room.close();
+    rooms.close();
   }
 }
 
 async function measureBurst(
   context: ScenarioContext,
-  room: Room,
-  slowReader: boolean,
+  spec: BurstSpec,
+  rooms: RoomSet,
 ): Promise<RunOutcome> {
   const { plan, subject, server } = context;
   const notes: string[] = [];
-  const slow = slowReader
-    ? room.receivers.find((r, i) => r.protocol === 'rfc6455' && !room.isSampler(i))
+  const perSender = messagesPerSender(plan, spec);
+  const senders = sendersPerRoom(plan, spec);
+  const isSender = new Set(rooms.senders.flat());
+  const slow = spec.slowReader
+    ? rooms.members.find(
+        (m, i) => m.protocol === 'rfc6455' && !rooms.isSampler(i) && !isSender.has(m),
+      )
     : undefined;
-  room.startMeasuring();
-  if (slow !== undefined) {
-    slow.counter = null;
-    slow.socket.pause();
-  }
-  const perReceiver = plan.burstSenders * plan.burstMessagesPerSender;
-  const counted = room.receivers.length - (slow === undefined ? 0 : 1);
-  const expected = counted * perReceiver;
+  rooms.startMeasuring(slow);
+  slow?.socket.pause();
+  const counted = rooms.members.length - (slow === undefined ? 0 : 1);
+  const expected = counted * senders * perSender;
 
-  const window = startWindow(server);
-  const sentAt = now();
-  const bursts = room.senders.map((sender, s) => {
-    const frames: Buffer[] = [];
-    for (let n = 0; n < plan.burstMessagesPerSender; n += 1) {
-      frames.push(sender.frame(subject.dialect.say(`s${s}-${n}`, createMessageText(s, n, sentAt))));
-    }
-    return Buffer.concat(frames);
-  });
-  room.senders.forEach((sender, s) => {
-    sender.socket.write(bursts[s] ?? Buffer.alloc(0));
-  });
-  const complete = await room.total.until(expected, BURST_TIMEOUT_MS);
-  const figures = window.end();
+  // Built before the window opens (a room of 10 takes 100 000 frames), so each text carries its
+  // send time relative to the moment the burst is written, which is the latency base.
+  let sender = 0;
+  const bursts = rooms.senders.flatMap((roomSenders) =>
+    roomSenders.map((connection) => {
+      const frames: Buffer[] = [];
+      for (let n = 0; n < perSender; n += 1) {
+        const text = createMessageText(sender, n, 0);
+        frames.push(connection.frame(subject.dialect.say(`s${sender}-${n}`, text)));
+      }
+      sender += 1;
+      return { connection, bytes: Buffer.concat(frames) };
+    }),
+  );
+  const window = await startWindow(server, context.profileStem);
+  rooms.setTimeBase(now());
+  for (const { connection, bytes } of bursts) connection.socket.write(bytes);
+  const complete = await rooms.total.until(expected, BURST_TIMEOUT_MS);
+  const { figures, profiles } = await window.end();
 
-  const doneMs = (complete ? room.total.lastAt : now()) - window.startedAt;
+  const doneMs = (complete ? rooms.total.lastAt : now()) - window.startedAt;
   const metrics: Record<string, number> = {
     ...figures,
-    deliveriesPerSecond: room.total.count / (doneMs / 1000),
-    deliveredFraction: room.total.count / expected,
+    deliveriesPerSecond: rooms.total.count / (doneMs / 1000),
+    deliveredFraction: rooms.total.count / expected,
     doneMs,
   };
-  for (const [protocol, samples] of room.latency) {
+  for (const [protocol, counter] of rooms.byProtocol) {
+    const pathMs = counter.lastAt - window.startedAt;
+    metrics[protocolKey(protocol, 'deliveriesPerSecond')] = counter.count / (pathMs / 1000);
+    metrics[protocolKey(protocol, 'doneMs')] = pathMs;
+  }
+  for (const [protocol, samples] of rooms.latency) {
     const latency = summarizeLatency(samples.toArray());
-    const counter = room.byProtocol.get(protocol);
     metrics[protocolKey(protocol, 'p50Ms')] = latency.p50;
     metrics[protocolKey(protocol, 'p99Ms')] = latency.p99;
-    metrics[protocolKey(protocol, 'doneMs')] = (counter?.lastAt ?? Number.NaN) - window.startedAt;
   }
-  const latency = summarizeLatency(joinSamples([...room.latency.values()]));
+  const latency = summarizeLatency(joinSamples([...rooms.latency.values()]));
   metrics.p50Ms = latency.p50;
   metrics.p99Ms = latency.p99;
   if (!complete) {
     notes.push(
-      `timed out after ${BURST_TIMEOUT_MS} ms with ${room.total.count} of ${expected} deliveries`,
+      `timed out after ${BURST_TIMEOUT_MS} ms with ${rooms.total.count} of ${expected} deliveries`,
     );
   }
   if (slow !== undefined) {
@@ -96,7 +108,6 @@ async function measureBurst(
     metrics.slowReaderClosed = slow.closed ? 1 : 0;
     if (slow.closed) notes.push('the server closed the slow reader');
   }
-  for (const [code, count] of room.senderErrors) notes.push(`senders got ${count} error ${code}`);
-  notes.push(...room.problems());
-  return { metrics, notes };
+  notes.push(...rooms.problems());
+  return { metrics, notes, profiles };
 }

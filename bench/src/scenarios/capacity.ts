@@ -1,8 +1,9 @@
 /**
- * Scenario 3, capacity: idle connections, half RFC 6455 and half hixie-76 where the subject
- * serves both (all RFC 6455 otherwise), CONNECT_CONCURRENCY handshakes in flight. Per protocol:
- * handshakes per second, the server's CPU per handshake, and memory per connection as the growth
- * of the server's resident size.
+ * Capacity: idle connections, half RFC 6455 and half hixie-76 where the subject serves both (all
+ * RFC 6455 otherwise), CONNECT_CONCURRENCY handshakes in flight. Per protocol: handshakes per
+ * second, the server's CPU per handshake, and memory per connection twice: the growth of the
+ * JS heap the server itself reports after a full GC (what the connections keep alive), and the
+ * growth of its resident size (read after that GC too).
  *
  * The connections open in batches of CAPACITY_BATCH that alternate between the protocols, and
  * each batch's growth is charged to its protocol. Opening one protocol's half first would charge
@@ -19,8 +20,10 @@ import {
   CAPACITY_BATCH_SETTLE_MS,
   CONNECT_CONCURRENCY,
   MEMORY_SETTLE_MS,
+  PROFILE_INTERVAL_US,
   type WireProtocol,
 } from '../constants.js';
+import { sampleMachineBusyMs } from '../proc-stats.js';
 import { BENCH_HOST } from '../server-process.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
@@ -29,6 +32,7 @@ interface ProtocolTally {
   handshakeMs: number;
   cpuMs: number;
   rssGrowthKb: number;
+  heapGrowthKb: number;
 }
 
 /** The order of the batches: alternating protocols, each with its share of `total`. */
@@ -49,7 +53,10 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   const { plan, subject, server } = context;
   const perProtocol = Math.floor(plan.capacityConnections / subject.protocols.length);
   const tallies = new Map<WireProtocol, ProtocolTally>(
-    subject.protocols.map((p) => [p, { opened: 0, handshakeMs: 0, cpuMs: 0, rssGrowthKb: 0 }]),
+    subject.protocols.map((p) => [
+      p,
+      { opened: 0, handshakeMs: 0, cpuMs: 0, rssGrowthKb: 0, heapGrowthKb: 0 },
+    ]),
   );
   const notes: string[] = [];
   const open: BenchConnection[] = [];
@@ -57,7 +64,17 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   let firstFailure: string | undefined;
   try {
     await sleep(MEMORY_SETTLE_MS);
+    // Profiling leaves the forced GCs out: they would show in the profile as the server's GC.
+    const measureHeap = context.profileStem === null;
+    let heapBefore = (await server.probeSample(measureHeap)).heapUsedKb;
     let before = server.sample();
+    // A profile covers the batches and the pauses between them.
+    if (context.profileStem !== null) await server.startProfile(PROFILE_INTERVAL_US);
+    // What the rest of the machine used over the batches, as in the other scenarios' windows.
+    const machineStart = sampleMachineBusyMs();
+    const generatorStart = process.cpuUsage();
+    const serverStart = before;
+    const batchesStart = now();
     for (const protocol of planBatches(
       subject.protocols,
       plan.capacityConnections,
@@ -88,10 +105,21 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
       }
       tally.cpuMs += atEnd.cpuUserMs + atEnd.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
       await sleep(CAPACITY_BATCH_SETTLE_MS);
+      const heap = (await server.probeSample(measureHeap)).heapUsedKb;
       const settled = server.sample();
       tally.rssGrowthKb += settled.rssKb - before.rssKb;
+      tally.heapGrowthKb += heap - heapBefore;
       before = settled;
+      heapBefore = heap;
     }
+    const batchesMs = Math.max(1, now() - batchesStart);
+    const machineMs = sampleMachineBusyMs() - machineStart;
+    const generator = process.cpuUsage(generatorStart);
+    const serverMs =
+      before.cpuUserMs + before.cpuSystemMs - serverStart.cpuUserMs - serverStart.cpuSystemMs;
+    const othersMs = machineMs - serverMs - (generator.user + generator.system) / 1000;
+    const profiles =
+      context.profileStem === null ? [] : await server.stopProfile(context.profileStem);
     await sleep(MEMORY_SETTLE_MS);
     const end = server.sample();
     const metrics: Record<string, number> = {};
@@ -101,15 +129,20 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
         tally.opened / (tally.handshakeMs / 1000);
       metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
       metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
+      if (measureHeap) {
+        metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
+      }
     }
     metrics.connections = open.filter((c) => !c.closed).length;
     metrics.failedHandshakes = failed;
     metrics.serverRssMb = end.rssKb / 1024;
+    metrics.serverHeapMb = heapBefore / 1024;
+    metrics.otherCpuPercent = (Math.max(0, othersMs) / batchesMs) * 100;
     if (failed > 0) notes.push(`${failed} handshakes failed; first: ${firstFailure}`);
     if (metrics.connections < open.length) {
       notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
     }
-    return { metrics, notes };
+    return { metrics, notes, profiles };
   } finally {
     for (const connection of open) connection.destroy();
   }

@@ -1,7 +1,7 @@
 /**
- * Scenario 2, paced latency: messages go out at a steady total rate, round-robin over the
- * senders, each written on its own with its own timestamp, for a fixed time. The figures are
- * latency p50, p99 and max from the sampled receivers. A server that cannot keep up shows it as
+ * The paced loads, light and heavy: messages go out at a steady total rate into one room,
+ * round-robin over the senders, each written on its own with its own timestamp, for a fixed
+ * time. The figures are latency p50, p99 and max from the sampled members. A server that cannot keep up shows it as
  * latency that grows through the run, and, past the drain timeout, as undelivered messages
  * whose latency counts as the time they had waited by then (a lower bound).
  */
@@ -10,8 +10,9 @@ import { now } from '../client/delivery-counter.js';
 import { PACED_DRAIN_TIMEOUT_MS } from '../constants.js';
 import { createMessageText } from '../payload.js';
 import { joinSamples, summarizeLatency } from '../stats.js';
+import { type PacedSpec, pacedRate } from './catalog.js';
 import { startWindow } from './measure-window.js';
-import { openRoom, type Room } from './room.js';
+import { openRooms, type RoomSet } from './room.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
 // Timer granularity of the pacing loop; each tick sends what is due, so the rate stays exact.
@@ -23,7 +24,7 @@ const PACING_TICK_MS = 5;
  * receiver gets the messages in send order, so the ones it is missing are the last ones sent.
  */
 export function addCensoredSamples(
-  room: Pick<Room, 'samplerCounts' | 'latency'>,
+  room: Pick<RoomSet, 'samplerCounts' | 'latency'>,
   sentAt: Float64Array,
   endedAt: number,
 ): void {
@@ -34,38 +35,41 @@ export function addCensoredSamples(
   }
 }
 
-/** Runs the paced scenario. */
-export async function runPaced(context: ScenarioContext): Promise<RunOutcome> {
-  const room = await openRoom(context, {
-    receivers: context.plan.pacedReceivers,
+/** Runs a paced scenario. */
+export async function runPaced(context: ScenarioContext, spec: PacedSpec): Promise<RunOutcome> {
+  const room = await openRooms(context, {
+    rooms: 1,
+    members: context.plan.pacedMembers,
     senders: context.plan.pacedSenders,
   });
   try {
-    return await measurePaced(context, room);
+    return await measurePaced(context, room, pacedRate(context.plan, spec));
   } finally {
     room.close();
   }
 }
 
-async function measurePaced(context: ScenarioContext, room: Room): Promise<RunOutcome> {
+async function measurePaced(
+  context: ScenarioContext,
+  room: RoomSet,
+  rate: number,
+): Promise<RunOutcome> {
   const { plan, subject, server } = context;
   const notes: string[] = [];
-  const totalMessages = plan.pacedMessagesPerSecond * plan.pacedSeconds;
-  const expected = room.receivers.length * totalMessages;
+  const senders = room.senders[0] ?? [];
+  const totalMessages = rate * plan.pacedSeconds;
+  const expected = room.members.length * totalMessages;
   const sentAt = new Float64Array(totalMessages);
   room.startMeasuring();
-  const window = startWindow(server);
+  const window = await startWindow(server, context.profileStem);
   await new Promise<void>((resolve) => {
     let sent = 0;
     const tick = (): void => {
       const elapsed = now() - window.startedAt;
-      const due = Math.min(
-        totalMessages,
-        Math.floor((elapsed / 1000) * plan.pacedMessagesPerSecond) + 1,
-      );
+      const due = Math.min(totalMessages, Math.floor((elapsed / 1000) * rate) + 1);
       while (sent < due) {
-        const s = sent % room.senders.length;
-        const sender = room.senders[s];
+        const s = sent % senders.length;
+        const sender = senders[s];
         sentAt[sent] = now();
         sender?.send(
           subject.dialect.say(`s${s}-${sent}`, createMessageText(s, sent, sentAt[sent] ?? 0)),
@@ -82,7 +86,7 @@ async function measurePaced(context: ScenarioContext, room: Room): Promise<RunOu
   });
   const sendMs = now() - window.startedAt;
   const complete = await room.total.until(expected, PACED_DRAIN_TIMEOUT_MS);
-  const figures = window.end();
+  const { figures, profiles } = await window.end();
   if (!complete) addCensoredSamples(room, sentAt, now());
 
   const metrics: Record<string, number> = {
@@ -105,7 +109,6 @@ async function measurePaced(context: ScenarioContext, room: Room): Promise<RunOu
       `${expected - room.total.count} of ${expected} deliveries still missing ${PACED_DRAIN_TIMEOUT_MS} ms after the last send (their latency counts as the wait so far)`,
     );
   }
-  for (const [code, count] of room.senderErrors) notes.push(`senders got ${count} error ${code}`);
   notes.push(...room.problems());
-  return { metrics, notes };
+  return { metrics, notes, profiles };
 }

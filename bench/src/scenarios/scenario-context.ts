@@ -1,6 +1,5 @@
 /**
- * What every scenario gets and gives back. A scenario runs against one fresh server process
- * and returns flat, named figures; per-protocol figures are keyed `<protocol>.<figure>`.
+ * What every scenario gets and returns. Per-protocol figures are keyed `<protocol>.<figure>`.
  */
 import type { BenchPlan } from '../constants.js';
 import type { ServerGroup } from '../server-process.js';
@@ -11,12 +10,16 @@ export interface ScenarioContext {
   readonly subject: Subject;
   readonly server: ServerGroup;
   readonly plan: BenchPlan;
+  /** Where the server's CPU profile of the measured window goes, or null for none. */
+  readonly profileStem: string | null;
 }
 
 /** One scenario run's figures and anything worth saying about it. */
 export interface RunOutcome {
   readonly metrics: Record<string, number>;
   readonly notes: readonly string[];
+  /** CPU profiles written during the run. */
+  readonly profiles?: readonly string[];
 }
 
 /** The key of a per-protocol figure. */

@@ -1,5 +1,5 @@
 /**
- * The naive broadcast peer on `ws`: one room, and every text message is re-sent to every open
+ * The naive echo peer on `ws`: one room, and every text message is re-sent to every open
  * connection with one `send` each (one frame built and one write per recipient). RFC 6455
  * only; permessage-deflate stays off, as it is by default on a `ws` server.
  */
