@@ -39,6 +39,8 @@ export interface Metrics {
   readonly errorsSent: Counter<'code'>;
   /** Retained messages dropped, by why: `count`, `room_budget`, `total_budget`. */
   readonly historyEvicted: Counter<'reason'>;
+  /** Evictions since the last scrape (see MessageTally): a full room evicts one per `say`. */
+  readonly evictions: EvictionTally;
   /** Rooms forgotten with their history, by why: `ttl`, `total_budget`. */
   readonly roomsForgotten: Counter<'reason'>;
   /** Bytes the in-memory hub's rooms count against the total history budget. */
@@ -73,6 +75,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
     PROTOCOL_IDS.map((protocol) => [protocol, new MessageTally()]),
   );
   const connectionTallies = new Map<string, ConnectionTally>();
+  const evictions = new EvictionTally();
   const metrics: Metrics = {
     registry,
     tallies,
@@ -151,11 +154,18 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
       labelNames: ['code'] as const,
       registers,
     }),
+    evictions,
     historyEvicted: new Counter({
       name: name('history_evicted_messages_total'),
       help: 'Retained messages dropped from history, by reason (count, room_budget, total_budget).',
       labelNames: ['reason'] as const,
       registers,
+      collect() {
+        for (const reason of EVICTION_REASONS) {
+          this.inc({ reason }, evictions[reason]);
+          evictions[reason] = 0;
+        }
+      },
     }),
     roomsForgotten: new Counter({
       name: name('rooms_forgotten_total'),
@@ -182,9 +192,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
     metrics.rateLimited.inc({ protocol }, 0);
   }
   for (const code of Object.keys(ERROR_CODES)) metrics.errorsSent.inc({ code }, 0);
-  for (const reason of ['count', 'room_budget', 'total_budget']) {
-    metrics.historyEvicted.inc({ reason }, 0);
-  }
+  for (const reason of EVICTION_REASONS) metrics.historyEvicted.inc({ reason }, 0);
   for (const reason of ['ttl', 'total_budget']) metrics.roomsForgotten.inc({ reason }, 0);
   return metrics;
 }
@@ -197,6 +205,17 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
 export class MessageTally {
   in = 0;
   out = 0;
+}
+
+/** Why retained messages leave a room's history. */
+export const EVICTION_REASONS = ['count', 'room_budget', 'total_budget'] as const;
+export type EvictionReason = (typeof EVICTION_REASONS)[number];
+
+/** Messages evicted since the last scrape, by reason, as plain numbers (see MessageTally). */
+export class EvictionTally implements Record<EvictionReason, number> {
+  count = 0;
+  room_budget = 0;
+  total_budget = 0;
 }
 
 /** The series a session moves, bound to its protocol once: a label lookup per message costs. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { encodeHixieTextFrame } from './hixie/hixie-frames.js';
+import { encodeHybiFrame, HYBI_OPCODES } from './hybi/hybi-frames.js';
 import { PreparedMessage } from './prepared-message.js';
 
 describe('PreparedMessage', () => {
@@ -24,5 +26,22 @@ describe('PreparedMessage', () => {
     const message = new PreparedMessage('shared');
     expect(message.frame('hybi')).toBe(message.frame('hybi'));
     expect(message.frame('hixie')).toBe(message.frame('hixie'));
+  });
+
+  it('encodes the text into each frame exactly as framing its UTF-8 bytes would', () => {
+    // Lengths on both sides of each length encoding, in one-to-four-byte characters and a
+    // lone surrogate (encoded as U+FFFD, three bytes).
+    for (const unit of ['x', 'é', '漢', '😀', '\ud800']) {
+      for (const bytes of [0, 1, 125, 126, 127, 0xffff, 0x10000, 0x10001]) {
+        const text = unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
+        const payload = Buffer.from(text, 'utf8');
+        const message = new PreparedMessage(text);
+        expect(message.byteLength).toBe(payload.length);
+        expect(message.frame('hybi').equals(encodeHybiFrame(HYBI_OPCODES.text, payload))).toBe(
+          true,
+        );
+        expect(message.frame('hixie').equals(encodeHixieTextFrame(payload))).toBe(true);
+      }
+    }
   });
 });

@@ -7,7 +7,7 @@
  * `0x00 <utf-8> 0xFF` (draft-hixie-76 §5.3, the same in draft-75).
  */
 import { encodeHixieTextFrame } from './hixie/hixie-frames.js';
-import { encodeHybiFrame, HYBI_OPCODES } from './hybi/hybi-frames.js';
+import { encodeHybiFrame, encodeHybiTextFrame, HYBI_OPCODES } from './hybi/hybi-frames.js';
 
 import type { FrameFamily } from './protocols.js';
 
@@ -20,7 +20,7 @@ export function encodeHybiPongFrame(payload: Buffer): Buffer {
 export class PreparedMessage {
   /** The message text. */
   readonly text: string;
-  #payload: Buffer | undefined;
+  #byteLength = -1;
   #hybi: Buffer | undefined;
   #hixie: Buffer | undefined;
 
@@ -28,19 +28,22 @@ export class PreparedMessage {
     this.text = text;
   }
 
-  /** The UTF-8 bytes of the text. */
-  get payload(): Buffer {
-    this.#payload ??= Buffer.from(this.text, 'utf8');
-    return this.#payload;
+  /** The text's length in UTF-8, counted once. */
+  get byteLength(): number {
+    if (this.#byteLength < 0) this.#byteLength = Buffer.byteLength(this.text, 'utf8');
+    return this.#byteLength;
   }
 
-  /** The whole frame for one protocol family. */
+  /**
+   * The whole frame for one protocol family. Each frame encodes the text straight into its
+   * own buffer behind the header: no payload buffer is made to be copied from.
+   */
   frame(family: FrameFamily): Buffer {
     if (family === 'hybi') {
-      this.#hybi ??= encodeHybiFrame(HYBI_OPCODES.text, this.payload);
+      this.#hybi ??= encodeHybiTextFrame(this.text, this.byteLength);
       return this.#hybi;
     }
-    this.#hixie ??= encodeHixieTextFrame(this.payload);
+    this.#hixie ??= encodeHixieTextFrame(this.text, this.byteLength);
     return this.#hixie;
   }
 }

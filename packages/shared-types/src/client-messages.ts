@@ -28,6 +28,9 @@ const INVISIBLE_CHARACTER = /[\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]|
 const VISIBLE_CHARACTER = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const hasCodePoints = (min: number, max: number) => (value: string) => {
+  // A string has between half its UTF-16 length (all surrogate pairs) and its length in code
+  // points: when both ends are inside the range, there is nothing to count.
+  if (value.length <= max && Math.ceil(value.length / 2) >= min) return true;
   const count = countCodePoints(value);
   return count >= min && count <= max;
 };

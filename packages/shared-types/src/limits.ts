@@ -73,6 +73,9 @@ export function countCodePoints(text: string): number {
  * surrogate counts as one code point of three bytes, as it is encoded (as U+FFFD).
  */
 export function fitsText(text: string, maxCodePoints: number, maxBytes: number): boolean {
+  // No UTF-16 unit is more than one code point or three bytes (a pair is one code point of
+  // four), so a text this short fits without being walked: every chat line but the longest.
+  if (text.length <= maxCodePoints && text.length * 3 <= maxBytes) return true;
   let codePoints = 0;
   let bytes = 0;
   for (let i = 0; i < text.length; i += 1) {

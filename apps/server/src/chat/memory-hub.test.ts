@@ -6,6 +6,7 @@ import {
 } from '@draftbridge/shared-types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
+import { createMetrics } from '../metrics.js';
 import type { Hub } from './hub.js';
 import { createMemoryHub } from './memory-hub.js';
 import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
@@ -115,13 +116,22 @@ describe('createMemoryHub', () => {
   it('serializes a message once and hands the same frames to every member', async () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const shared = createMemoryHub({ presenceWindowMs: 0 });
+    const alone = createRecordingMember('alone');
+    await shared.join(alone, 'solo');
     const members = ['a', 'b', 'c', 'd'].map((id) => createRecordingMember(id));
     for (const member of members) await shared.join(member, 'lobby');
-    stringify.mockClear();
 
+    stringify.mockClear();
+    await shared.say(alone, 'solo', 'x', 'once');
+    const forOne = stringify.mock.calls.length;
+    stringify.mockClear();
     await shared.say(members[0] as RecordingMember, 'lobby', 'x', 'once');
 
-    expect(stringify).toHaveBeenCalledTimes(1);
+    // What serializing costs does not grow with the room, and the sender (an object) is not
+    // serialized again: its JSON is the one made when it joined.
+    expect(forOne).toBeGreaterThan(0);
+    expect(stringify).toHaveBeenCalledTimes(forOne);
+    expect(stringify.mock.calls.filter(([value]) => typeof value === 'object')).toEqual([]);
     const outbound = members[0]?.delivered.at(-1);
     expect(outbound).toBeInstanceOf(PreparedMessage);
     for (const member of members) {
@@ -481,6 +491,35 @@ describe('createMemoryHub bounds (issue 11)', () => {
     const kept = seqs(welcomeOf(late).history) as number[];
     expect(kept.at(-1)).toBe(100);
     expect(kept.length).toBeLessThan(32);
+    await hub.close();
+  });
+
+  it('counts what it evicts by reason, on every scrape and across scrapes', async () => {
+    const metrics = createMetrics();
+    const evictedBy = async () => {
+      const { values } = await metrics.historyEvicted.get();
+      return Object.fromEntries(values.map((value) => [value.labels.reason, value.value]));
+    };
+    const hub = createMemoryHub({
+      retainedHistory: 10,
+      roomHistoryBytes: 8 * 1024,
+      presenceWindowMs: 0,
+      metrics,
+    });
+    const ann = createRecordingMember('ann');
+    await hub.join(ann, 'lobby');
+    for (let i = 1; i <= 15; i += 1) await hub.say(ann, 'lobby', `m${i}`, `${i}`);
+    expect(await evictedBy()).toEqual({ count: 5, room_budget: 0, total_budget: 0 });
+    // About 1.2 KiB a message against 8 KiB: each big one pushes older ones out.
+    for (let i = 16; i <= 20; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
+    const after = await evictedBy();
+    expect(after.room_budget).toBeGreaterThan(0);
+    expect(after.total_budget).toBe(0);
+    // Every message said is either still retained or counted once under one reason.
+    const late = createRecordingMember('late');
+    await hub.join(late, 'lobby', 0);
+    const kept = welcomeOf(late).history.length;
+    expect((after.count ?? 0) + (after.room_budget ?? 0)).toBe(20 - kept);
     await hub.close();
   });
 

@@ -37,10 +37,10 @@ import {
   DEFAULT_TOTAL_HISTORY_BYTES,
   ROOM_OVERHEAD_BYTES,
 } from '../constants.js';
-import type { Metrics } from '../metrics.js';
+import type { EvictionReason, Metrics } from '../metrics.js';
 import { type DeliveryKind, type Hub, HubRefusal, type RoomMember } from './hub.js';
 import { deliverPresence, PRESENCE_WINDOW_MS, PresenceBatch } from './presence-batch.js';
-import { createRoomHistory, type RoomHistory } from './room-history.js';
+import { createRoomHistory, dedupeKey, type RoomHistory } from './room-history.js';
 import {
   serializeChatMessage,
   serializeHistoryPage,
@@ -140,9 +140,14 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     metrics?.rooms.set(rooms.size);
   }
 
+  // The room last touched is already last in `rooms`: a busy room skips the re-insertion.
+  let newest: Room | undefined;
+
   function touch(room: Room) {
+    if (newest === room) return;
     rooms.delete(room.name);
     rooms.set(room.name, room);
+    newest = room;
   }
 
   function openRoom(name: string): Room {
@@ -166,6 +171,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       counted: 0,
     };
     rooms.set(name, room);
+    newest = room;
     account(room);
     return room;
   }
@@ -174,6 +180,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     clearTimeout(room.evictTimer);
     room.presence.take();
     rooms.delete(room.name);
+    if (newest === room) newest = undefined;
     total -= room.counted;
     if (room.seq > 0) {
       lastSeqOfForgotten.set(room.name, room.seq);
@@ -197,8 +204,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     }
   }
 
-  function evicted(reason: 'count' | 'room_budget' | 'total_budget', messages: number) {
-    if (messages > 0) metrics?.historyEvicted.inc({ reason }, messages);
+  function evicted(reason: EvictionReason, messages: number) {
+    if (metrics !== undefined) metrics.evictions[reason] += messages;
   }
 
   // Past the total, the least recently active rooms give up their history first.
@@ -284,7 +291,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     async say(member, name, id, text) {
       assertOpen();
       const room = memberOf(name, member);
-      const original = room.history.find(member.client, id);
+      const key = dedupeKey(member.client, id);
+      const original = room.history.find(key);
       if (original !== undefined) {
         deliver(member, 'duplicate', new PreparedMessage(original.text));
         return;
@@ -292,20 +300,25 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       // Whoever joined before this message is heard of before it.
       if (room.presence.size > 0) flushPresence(room);
       room.seq += 1;
-      const serialized = serializeChatMessage({
-        type: 'message',
-        room: name,
-        seq: room.seq,
-        id,
-        client: member.client,
-        text,
-        ts: now(),
-        from: member.member,
-      });
+      const message = new PreparedMessage(
+        serializeChatMessage(
+          {
+            type: 'message',
+            room: name,
+            seq: room.seq,
+            id,
+            client: member.client,
+            text,
+            ts: now(),
+            from: member.member,
+          },
+          room.members.get(member)?.json,
+        ),
+      );
       const { history } = room;
       evicted(
         'count',
-        history.append({ seq: room.seq, client: member.client, id, text: serialized }),
+        history.append({ seq: room.seq, key, text: message.text }, message.byteLength),
       );
       let overRoomBudget = 0;
       while (history.bytes > roomBudget && history.dropOldest()) overRoomBudget += 1;
@@ -314,7 +327,6 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       touch(room);
       enforceTotalBudget();
       reportSizes();
-      const message = new PreparedMessage(serialized);
       for (const each of room.members.keys()) deliver(each, 'message', message);
     },
 

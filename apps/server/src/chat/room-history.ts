@@ -12,8 +12,8 @@
 /** One retained message. */
 export interface RetainedMessage {
   readonly seq: number;
-  readonly client: string;
-  readonly id: string;
+  /** `dedupeKey(client, id)` of the `say` that produced it. */
+  readonly key: string;
   /** The serialized `message`, exactly as it was broadcast. */
   readonly text: string;
 }
@@ -30,12 +30,15 @@ export interface HistorySlice {
 
 /** A room's retained messages. */
 export interface RoomHistory {
-  /** Retains a message with the next `seq`; returns the messages evicted for count (0 or 1). */
-  append(message: RetainedMessage): number;
+  /**
+   * Retains a message with the next `seq`; returns the messages evicted for count (0 or 1).
+   * `textBytes` is the text's UTF-8 length when the caller has counted it already.
+   */
+  append(message: RetainedMessage, textBytes?: number): number;
   /** Evicts the oldest message; false when there is none. */
   dropOldest(): boolean;
-  /** The retained message a `(client, id)` produced, if any. */
-  find(client: string, id: string): RetainedMessage | undefined;
+  /** The retained message whose `say` had this `dedupeKey(client, id)`, if any. */
+  find(key: string): RetainedMessage | undefined;
   /**
    * The newest retained messages with `after < seq < before`, at most `maxCount` of them and
    * `maxBytes` of text, oldest first.
@@ -52,19 +55,21 @@ export interface RoomHistory {
 /** What keeping one message costs besides its text: the entry, its dedupe key, two map slots. */
 export const RETAINED_MESSAGE_OVERHEAD_BYTES = 160;
 
-// `client` and `id` may hold any character, so the key carries the client's length rather
-// than a separator that could appear inside either.
-function dedupeKey(client: string, id: string): string {
+/**
+ * The key a `say` is deduped by. `client` and `id` may hold any character, so the key carries
+ * the client's length rather than a separator that could appear inside either. Made once per
+ * `say` and kept with the message: the lookup, the index and the eviction share one string.
+ */
+export function dedupeKey(client: string, id: string): string {
   return `${client.length}:${client}${id}`;
 }
 
 /** Bytes one retained message counts for against a budget. */
-export function retainedBytes(message: RetainedMessage): number {
-  return (
-    Buffer.byteLength(message.text) +
-    2 * (message.client.length + message.id.length) +
-    RETAINED_MESSAGE_OVERHEAD_BYTES
-  );
+export function retainedBytes(
+  message: RetainedMessage,
+  textBytes = Buffer.byteLength(message.text),
+): number {
+  return textBytes + 2 * message.key.length + RETAINED_MESSAGE_OVERHEAD_BYTES;
 }
 
 /** Creates an empty history that retains at most `capacity` messages, next seq `nextSeq`. */
@@ -85,7 +90,7 @@ export function createRoomHistory(capacity: number, nextSeq = 1): RoomHistory {
   function dropOldest(): boolean {
     if (size === 0) return false;
     const oldest = ring[start];
-    if (oldest !== undefined) byKey.delete(dedupeKey(oldest.client, oldest.id));
+    if (oldest !== undefined) byKey.delete(oldest.key);
     bytes -= sizes[start] ?? 0;
     ring[start] = undefined;
     start = (start + 1) % capacity;
@@ -95,7 +100,7 @@ export function createRoomHistory(capacity: number, nextSeq = 1): RoomHistory {
   }
 
   return {
-    append(message) {
+    append(message, textBytes) {
       if (capacity === 0) {
         firstSeq = message.seq + 1;
         return 1;
@@ -104,16 +109,16 @@ export function createRoomHistory(capacity: number, nextSeq = 1): RoomHistory {
       const evicted = size === capacity && dropOldest() ? 1 : 0;
       const at = slot(size);
       ring[at] = message;
-      const cost = retainedBytes(message);
+      const cost = retainedBytes(message, textBytes);
       sizes[at] = cost;
       bytes += cost;
       size += 1;
-      byKey.set(dedupeKey(message.client, message.id), message);
+      byKey.set(message.key, message);
       return evicted;
     },
     dropOldest,
-    find(client, id) {
-      return byKey.get(dedupeKey(client, id));
+    find(key) {
+      return byKey.get(key);
     },
     slice(after, before, maxCount, maxBytes) {
       const lo = Math.max(0, after + 1 - firstSeq);

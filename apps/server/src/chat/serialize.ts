@@ -49,9 +49,18 @@ export function serializeHistoryPage(
   return `{"type":"history","room":${JSON.stringify(room)},"messages":[${messageTexts.join(',')}],"more":${more}}`;
 }
 
-/** Serializes a chat `message`. */
-export function serializeChatMessage(message: ChatMessage): string {
-  return JSON.stringify(message);
+/**
+ * Serializes a chat `message`, byte for byte what `JSON.stringify(message)` gives (the Redis
+ * codec relies on that key order). `fromJson` is the sender as JSON when the caller has it: the
+ * hub keeps each member's JSON from its join, so a burst does not serialize the same member
+ * object again for every message it says.
+ */
+export function serializeChatMessage(
+  message: ChatMessage,
+  fromJson = JSON.stringify(message.from),
+): string {
+  const { room, seq, id, client, text, ts } = message;
+  return `{"type":"message","room":${JSON.stringify(room)},"seq":${JSON.stringify(seq)},"id":${JSON.stringify(id)},"client":${JSON.stringify(client)},"text":${JSON.stringify(text)},"ts":${JSON.stringify(ts)},"from":${fromJson}}`;
 }
 
 /** Serializes a `presence`. */

@@ -25,11 +25,14 @@ import {
 } from './hixie-constants.js';
 
 /** Lays out one draft text frame: `0x00`, the UTF-8 bytes, `0xFF`. */
-export function encodeHixieTextFrame(text: string | Uint8Array): Buffer {
-  const payload = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const frame = Buffer.allocUnsafe(payload.length + 2);
+export function encodeHixieTextFrame(
+  text: string | Uint8Array,
+  byteLength = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length,
+): Buffer {
+  const frame = Buffer.allocUnsafe(byteLength + 2);
   frame[0] = HIXIE_TEXT_FRAME_START;
-  frame.set(payload, 1);
+  if (typeof text === 'string') frame.write(text, 1, 'utf8');
+  else frame.set(text, 1);
   frame[frame.length - 1] = HIXIE_FRAME_END;
   return frame;
 }

@@ -53,6 +53,33 @@ export interface HybiFrameOptions {
   readonly mask?: Uint8Array | boolean;
 }
 
+// Bytes of extended payload length after the first two header bytes (§5.2): none up to 125,
+// a 16-bit length up to 65535, a 64-bit one beyond.
+function extendedLengthBytes(length: number): 0 | 2 | 8 {
+  return length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+}
+
+// Writes the first byte, the mask bit and the payload length; returns where the key or payload goes.
+function writeHybiHeader(
+  frame: Buffer,
+  firstByte: number,
+  maskBit: number,
+  length: number,
+  lengthBytes: 0 | 2 | 8,
+): number {
+  frame[0] = firstByte;
+  if (lengthBytes === 0) {
+    frame[1] = maskBit | length;
+  } else if (lengthBytes === 2) {
+    frame[1] = maskBit | 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = maskBit | 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  return 2 + lengthBytes;
+}
+
 /** Lays out one hybi frame (RFC 6455 §5.2). */
 export function encodeHybiFrame(
   opcode: number,
@@ -63,28 +90,39 @@ export function encodeHybiFrame(
   const mask =
     options.mask === true ? nextMask() : options.mask === false ? undefined : options.mask;
   const length = payload.length;
-  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const lengthBytes = extendedLengthBytes(length);
   const headerLength = 2 + lengthBytes + (mask === undefined ? 0 : MASK_LENGTH);
   const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = (fin ? 0x80 : 0) | ((rsv & 0b111) << 4) | (opcode & 0x0f);
-  const maskBit = mask === undefined ? 0 : 0x80;
-  if (lengthBytes === 0) {
-    frame[1] = maskBit | length;
-  } else if (lengthBytes === 2) {
-    frame[1] = maskBit | 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = maskBit | 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
+  const keyAt = writeHybiHeader(
+    frame,
+    (fin ? 0x80 : 0) | ((rsv & 0b111) << 4) | (opcode & 0x0f),
+    mask === undefined ? 0 : 0x80,
+    length,
+    lengthBytes,
+  );
   if (mask === undefined) {
     frame.set(payload, headerLength);
     return frame;
   }
-  frame.set(mask.subarray(0, MASK_LENGTH), 2 + lengthBytes);
+  frame.set(mask.subarray(0, MASK_LENGTH), keyAt);
   for (let i = 0; i < length; i += 1) {
     frame[headerLength + i] = (payload[i] ?? 0) ^ (mask[i & 3] ?? 0);
   }
+  return frame;
+}
+
+/**
+ * Lays out one unmasked, unfragmented text frame as a server sends it (§5.1, §5.6), encoding
+ * `text` into the frame behind its header. `byteLength` is the text's UTF-8 length.
+ */
+export function encodeHybiTextFrame(
+  text: string,
+  byteLength = Buffer.byteLength(text, 'utf8'),
+): Buffer {
+  const lengthBytes = extendedLengthBytes(byteLength);
+  const frame = Buffer.allocUnsafe(2 + lengthBytes + byteLength);
+  const payloadAt = writeHybiHeader(frame, 0x80 | HYBI_OPCODES.text, 0, byteLength, lengthBytes);
+  frame.write(text, payloadAt, 'utf8');
   return frame;
 }
 
