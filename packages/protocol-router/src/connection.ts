@@ -4,7 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { PreparedMessage } from './prepared-message.js';
+import type { PreparedBatch, PreparedMessage } from './prepared-message.js';
 import type { Engine, Protocol } from './protocols.js';
 
 /** Close codes the router uses (RFC 6455 §7.4.1). Hixie has no codes; they are reported as 1000 or 1006. */
@@ -76,6 +76,11 @@ export interface Connection extends ConnectionInfo, EventEmitter<ConnectionEvent
    * connection is not open (the message is dropped).
    */
   send(message: string | PreparedMessage): boolean;
+  /**
+   * Sends every message of `batch`, in order, as `send` would one by one; the frames are queued
+   * as one run shared with every connection of the family that is sent the same batch.
+   */
+  sendBatch(batch: PreparedBatch): boolean;
   /**
    * Starts the closing handshake of the protocol: a close frame with `code` on hybi and RFC
    * 6455, `0xFF 0x00` on hixie-76, a plain TCP close on hixie-75.

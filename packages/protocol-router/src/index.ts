@@ -95,7 +95,8 @@ export {
   type HybiFrameSink,
 } from './hybi/hybi-frames.js';
 export { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
-export { PreparedMessage } from './prepared-message.js';
+export { atTurnStart } from './outbox.js';
+export { FrameRun, PreparedBatch, PreparedMessage } from './prepared-message.js';
 export {
   type Engine,
   type FrameFamily,

@@ -6,7 +6,14 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { destroySocketNow, guardSocket, type Outbox, type OutboxOwner } from './outbox.js';
+import {
+  atTurnStart,
+  destroySocketNow,
+  guardSocket,
+  type Outbox,
+  type OutboxOwner,
+} from './outbox.js';
+import { FrameRun } from './prepared-message.js';
 
 interface Pair {
   readonly server: net.Socket;
@@ -119,6 +126,73 @@ describe('Outbox', () => {
     expect(written.map((chunks) => chunks.length)).toEqual([1, 1, 1]);
     expect(written[1]?.[0]).toBe(written[0]?.[0]);
     expect(written[2]?.[0]).not.toBe(written[0]?.[0]);
+  });
+
+  it('writes a run shared by many outboxes as one buffer made once, and in order among frames of its own', async () => {
+    const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
+    const written: Buffer[][] = pairs.map(() => []);
+    for (const [i, pair] of pairs.entries()) {
+      const socket = pair.server as net.Socket & {
+        _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
+      };
+      const write = socket._write.bind(socket);
+      socket._write = (chunk, encoding, cb) => {
+        written[i]?.push(chunk);
+        write(chunk, encoding, cb);
+      };
+    }
+    const [a, b, c] = pairs.map((pair) => guardSocket(pair.server)) as [Outbox, Outbox, Outbox];
+    const run = new FrameRun(['one', 'two', 'three'].map((text) => Buffer.from(text)));
+    const later = new FrameRun([Buffer.from('four')]);
+    // What a room's turn start does: every member queues the run, not each of its frames.
+    atTurnStart(() => {
+      a.pushRun(run);
+      b.pushRun(run);
+      c.push(Buffer.from('<own>'));
+      c.pushRun(run);
+      c.pushPong(Buffer.from('<pong>'));
+      c.pushRun(later);
+    });
+    expect(a.bytes).toBe(0);
+    await turn();
+    // Queued and written in the turn the task ran in, not the next.
+    expect(written.map((chunks) => chunks.length)).toEqual([1, 1, 1]);
+    await Promise.all(pairs.map((pair, i) => pair.waitFor(i === 2 ? 26 : 11)));
+    expect(pairs.map((pair) => pair.received().toString())).toEqual([
+      'onetwothree',
+      'onetwothree',
+      '<own>onetwothree<pong>four',
+    ]);
+    expect(written[0]?.[0]).toBe(run.joined);
+    expect(written[1]?.[0]).toBe(run.joined);
+  });
+
+  it('counts a run held for a socket that has not drained, and sends it after the drain', async () => {
+    const pair = await connectedPair();
+    pair.client.pause();
+    const outbox = guardSocket(pair.server);
+    const frame = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 400 && !outbox.held; i += 1) {
+      outbox.push(frame);
+      await turn();
+    }
+    expect(outbox.held).toBe(true);
+    const before = outbox.bytes;
+    const run = new FrameRun([Buffer.from('x'.repeat(1000)), Buffer.from('y'.repeat(24))]);
+    for (let i = 0; i < 5; i += 1) outbox.pushRun(run);
+    expect(outbox.bytes).toBe(before + 5 * 1024);
+    let received = 0;
+    let tail = '';
+    pair.client.removeAllListeners('data');
+    pair.client.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      tail = (tail + chunk.toString('latin1')).slice(-1024);
+    });
+    pair.client.resume();
+    while (outbox.bytes > 0 || outbox.held) await turn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tail).toBe(`${'x'.repeat(1000)}${'y'.repeat(24)}`);
+    expect(received).toBeGreaterThanOrEqual(5 * 1024);
   });
 
   it('writes a list past 256 KiB frame by frame, corked, instead of copying it', async () => {

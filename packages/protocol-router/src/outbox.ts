@@ -9,11 +9,14 @@
  *   all sockets, hands them to the socket corked, so that Node writes them with one `writev`
  *   and nothing is copied.
  * - The frames of one turn are often the same for every member of a room (each message of the
- *   turn, in the same order): the first outbox with a given list joins it into one buffer and
- *   the others with the very same list write that buffer too, so a member costs one write of
- *   one shared buffer per turn, as a server that framed the turn once would do. A list of its
- *   own (a pong among the messages) is joined for its socket alone; past `JOIN_MAX_BYTES` a
- *   list is written frame by frame, corked, rather than copied.
+ *   turn, in the same order). A room hands them over as one FrameRun at the start of the turn
+ *   (`atTurnStart`): a member's outbox queues the run, not each frame, and an outbox holding
+ *   just that run writes its one joined buffer, made once for all of them. So a member costs
+ *   one entry and one write per turn, however many messages the turn had. Frames pushed one by
+ *   one come out the same way: the first outbox with a given list joins it and the others with
+ *   the very same list write that buffer too. A list of its own (a pong among the messages) is
+ *   joined for its socket alone; past `JOIN_MAX_BYTES` a list is written frame by frame,
+ *   corked, rather than copied.
  * - Backpressure. While the socket has not drained (`writableNeedDrain`) the outbox keeps its
  *   frames instead of piling writes onto the socket: what waits is then a list of shared
  *   frames, counted byte for byte in `bytes`, not a write request per frame.
@@ -32,6 +35,7 @@
  *   is not a closing peer's), and closes when the peer closes its side or after `lingerMs`.
  */
 import { Socket } from 'node:net';
+import { FrameRun } from './prepared-message.js';
 
 /** Who is told about an outbox's turns: the connection that owns it. */
 export interface OutboxOwner {
@@ -54,6 +58,24 @@ interface GuardedSocket extends Socket {
 // Outboxes with frames this turn, flushed together in one setImmediate.
 let turn: Outbox[] = [];
 let turnScheduled = false;
+// Run first in the turn's setImmediate: whoever gathered frames for many outboxes hands them over.
+let turnStarts: (() => void)[] = [];
+
+function scheduleTurn(): void {
+  if (turnScheduled) return;
+  turnScheduled = true;
+  setImmediate(runTurn);
+}
+
+/**
+ * Runs `task` at the start of the next write turn, before any outbox writes: what it pushes
+ * goes out in that turn. A room gathers its turn's messages and hands each member the batch
+ * here. `task` must not throw.
+ */
+export function atTurnStart(task: () => void): void {
+  turnStarts.push(task);
+  scheduleTurn();
+}
 // True while runTurn writes: only then are joined lists shared.
 let writingTurn = false;
 
@@ -81,7 +103,21 @@ function joinedFor(frames: Buffer[], bytes: number): Buffer | undefined {
   return joined;
 }
 
+// Every frame of `entries`, runs spread out, in order.
+function flattened(entries: readonly (Buffer | FrameRun)[]): Buffer[] {
+  const frames: Buffer[] = [];
+  for (const entry of entries) {
+    if (entry instanceof FrameRun) for (const frame of entry.frames) frames.push(frame);
+    else frames.push(entry);
+  }
+  return frames;
+}
+
 function runTurn(): void {
+  // Still scheduled while the starts run, so what they push joins this turn, not the next.
+  const starts = turnStarts;
+  turnStarts = [];
+  for (const start of starts) start();
   turnScheduled = false;
   const outboxes = turn;
   turn = [];
@@ -98,7 +134,8 @@ function runTurn(): void {
 export class Outbox {
   readonly socket: Socket;
   #owner: OutboxOwner | undefined;
-  #frames: Buffer[] = [];
+  // Frames, and runs of frames shared with other outboxes, in the order they go out.
+  #frames: (Buffer | FrameRun)[] = [];
   #bytes = 0;
   #pongAt = -1;
   #inTurn = false;
@@ -133,9 +170,20 @@ export class Outbox {
     return true;
   }
 
+  /** Queues a run of frames shared with other outboxes; false when the socket is done. */
+  pushRun(run: FrameRun): boolean {
+    const { socket } = this;
+    if (socket.destroyed || !socket.writable) return false;
+    this.#frames.push(run);
+    this.#bytes += run.bytes;
+    this.#schedule();
+    return true;
+  }
+
   /** Queues a pong; one already waiting is replaced by the newer one (RFC 6455 §5.5.3). */
   pushPong(frame: Buffer): boolean {
-    const waiting = this.#pongAt === -1 ? undefined : this.#frames[this.#pongAt];
+    const waiting =
+      this.#pongAt === -1 ? undefined : (this.#frames[this.#pongAt] as Buffer | undefined);
     if (waiting === undefined) {
       const pushed = this.push(frame);
       if (pushed) this.#pongAt = this.#frames.length - 1;
@@ -161,16 +209,25 @@ export class Outbox {
       this.#hold();
       return;
     }
-    const frames = this.#frames;
+    const entries = this.#frames;
     const bytes = this.#bytes;
     this.#clear();
-    const joined = frames.length === 1 ? frames[0] : joinedFor(frames, bytes);
-    if (joined !== undefined) {
-      realWrite.call(socket, joined);
+    const only = entries.length === 1 ? entries[0] : undefined;
+    if (only instanceof FrameRun && only.bytes <= JOIN_MAX_BYTES) {
+      // A room's run and nothing else, as most members have in a burst: the shared buffer.
+      realWrite.call(socket, only.joined);
+    } else if (only !== undefined && !(only instanceof FrameRun)) {
+      realWrite.call(socket, only);
     } else {
-      socket.cork();
-      for (const frame of frames) realWrite.call(socket, frame);
-      socket.uncork();
+      const frames = flattened(entries);
+      const joined = frames.length === 1 ? frames[0] : joinedFor(frames, bytes);
+      if (joined !== undefined) {
+        realWrite.call(socket, joined);
+      } else {
+        socket.cork();
+        for (const frame of frames) realWrite.call(socket, frame);
+        socket.uncork();
+      }
     }
     // Past the socket's high-water mark: later frames wait here until it drains.
     if (socket.writableNeedDrain) this.#hold();
@@ -199,10 +256,7 @@ export class Outbox {
     if (this.#inTurn) return;
     this.#inTurn = true;
     turn.push(this);
-    if (!turnScheduled) {
-      turnScheduled = true;
-      setImmediate(runTurn);
-    }
+    scheduleTurn();
   }
 
   #hold(): void {

@@ -47,3 +47,52 @@ export class PreparedMessage {
     return this.#hixie;
   }
 }
+
+/**
+ * Frames of several messages, in order, for one protocol family: made once and queued whole
+ * by every outbox of the family (see PreparedBatch).
+ */
+export class FrameRun {
+  readonly frames: readonly Buffer[];
+  /** Their bytes together. */
+  readonly bytes: number;
+  #joined: Buffer | undefined;
+
+  constructor(frames: readonly Buffer[]) {
+    this.frames = frames;
+    let bytes = 0;
+    for (const frame of frames) bytes += frame.length;
+    this.bytes = bytes;
+  }
+
+  /** The frames as one buffer, copied once for every socket that writes it. */
+  get joined(): Buffer {
+    this.#joined ??= Buffer.concat(this.frames as Buffer[], this.bytes);
+    return this.#joined;
+  }
+}
+
+/**
+ * Messages that go to the same members in the same order: a room's messages of one event-loop
+ * turn. Each member is handed the batch once, not each message: a broadcast of M messages to N
+ * members costs M frames per family and N queued runs, not M x N queued frames.
+ */
+export class PreparedBatch {
+  readonly messages: readonly PreparedMessage[];
+  #hybi: FrameRun | undefined;
+  #hixie: FrameRun | undefined;
+
+  constructor(messages: readonly PreparedMessage[]) {
+    this.messages = messages;
+  }
+
+  /** The frames of every message for one protocol family, made on first use and shared. */
+  run(family: FrameFamily): FrameRun {
+    if (family === 'hybi') {
+      this.#hybi ??= new FrameRun(this.messages.map((message) => message.frame('hybi')));
+      return this.#hybi;
+    }
+    this.#hixie ??= new FrameRun(this.messages.map((message) => message.frame('hixie')));
+    return this.#hixie;
+  }
+}

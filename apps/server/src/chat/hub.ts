@@ -15,7 +15,7 @@
  *   presence of a member that joined is delivered before any message it sent;
  * - each message is serialized once and the same PreparedMessage goes to every member.
  */
-import type { PreparedMessage } from '@draftbridge/protocol-router';
+import type { PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 import type { Member } from '@draftbridge/shared-types';
 
 /** What a delivery is, so a session or a test can tell without parsing it. */
@@ -39,6 +39,11 @@ export interface RoomMember {
    * the hub before returning: the hub may be in the middle of a broadcast.
    */
   deliver(delivery: Delivery): void;
+  /**
+   * Hands several `message`s at once, in order, as `deliver` would one by one, with the same
+   * rules. A hub may use it for the messages of one turn; a member without it gets `deliver`.
+   */
+  deliverBatch?(batch: PreparedBatch): void;
 }
 
 /** A call the hub cannot take now, or not from this member; `code` is a wire error code. */

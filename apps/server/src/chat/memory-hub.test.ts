@@ -9,7 +9,11 @@ import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
 import { createMetrics } from '../metrics.js';
 import type { Hub } from './hub.js';
 import { createMemoryHub } from './memory-hub.js';
-import { createRecordingMember, type RecordingMember } from './test-support/hub-member.js';
+import {
+  createBatchingMember,
+  createRecordingMember,
+  type RecordingMember,
+} from './test-support/hub-member.js';
 
 async function sayMany(hub: Hub, member: RecordingMember, room: string, count: number) {
   for (let i = 1; i <= count; i += 1) await hub.say(member, room, `m${i}`, `text ${i}`);
@@ -140,6 +144,57 @@ describe('createMemoryHub', () => {
     }
     stringify.mockRestore();
     await shared.close();
+  });
+
+  it("hands a batching member a turn's messages as one batch, in the order of everything else", async () => {
+    const shared = createMemoryHub({ presenceWindowMs: 0 });
+    const [ann, bob] = [createBatchingMember('ann'), createBatchingMember('bob')];
+    const plain = createRecordingMember('plain');
+    await shared.join(ann, 'lobby');
+    await shared.join(bob, 'lobby');
+    await shared.join(plain, 'lobby');
+    await new Promise((resolve) => setImmediate(resolve));
+    const seen = ann.kinds.length;
+
+    // One turn: two messages, then a join (its welcome holds them), a third, a resend.
+    await shared.say(ann, 'lobby', 'm1', 'one');
+    await shared.say(bob, 'lobby', 'm2', 'two');
+    expect(ann.kinds.length).toBe(seen);
+    expect(plain.receivedOf('message')).toHaveLength(2);
+    const late = createBatchingMember('late');
+    await shared.join(late, 'lobby');
+    await shared.say(ann, 'lobby', 'm3', 'three');
+    await shared.say(ann, 'lobby', 'm1', 'one');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const order = (member: RecordingMember) =>
+      member
+        .received()
+        .map((message) => (message.type === 'message' ? `${message.seq}` : `${message.type}`));
+    // Handed over before the join's presence and before the duplicate, the rest at the turn.
+    expect(ann.batches).toEqual([2, 1]);
+    expect(order(ann).slice(-5)).toEqual(['1', '2', 'presence', '3', '1']);
+    expect(ann.kinds.at(-1)).toBe('duplicate');
+    expect(order(bob).slice(-4)).toEqual(['1', '2', 'presence', '3']);
+    expect(order(plain).slice(-4)).toEqual(['1', '2', 'presence', '3']);
+    // The late member's welcome had 1 and 2: it is handed 3 alone.
+    expect(welcomeOf(late).history.map((message) => message.seq)).toEqual([1, 2]);
+    expect(late.batches).toEqual([1]);
+    expect(order(late)).toEqual(['welcome', '3']);
+    await shared.close();
+  });
+
+  it('hands over what a turn still holds when a member leaves or the hub closes', async () => {
+    const shared = createMemoryHub({ presenceWindowMs: 0 });
+    const [ann, bob] = [createBatchingMember('ann'), createBatchingMember('bob')];
+    await shared.join(ann, 'lobby');
+    await shared.join(bob, 'lobby');
+    await shared.say(ann, 'lobby', 'm1', 'one');
+    await shared.leave(bob, 'lobby');
+    expect(bob.receivedOf('message').map((message) => message.seq)).toEqual([1]);
+    await shared.say(ann, 'lobby', 'm2', 'two');
+    await shared.close();
+    expect(ann.receivedOf('message').map((message) => message.seq)).toEqual([1, 2]);
   });
 
   it('serializes a presence once for all the others', async () => {

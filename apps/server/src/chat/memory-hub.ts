@@ -23,7 +23,7 @@
  * a room forgotten past that starts again at seq 1, and a client resuming into it with a `since`
  * beyond the new seq gets the latest messages and `truncated: true` (as after a restart).
  */
-import { PreparedMessage } from '@draftbridge/protocol-router';
+import { atTurnStart, PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 import {
   DEFAULT_HISTORY_PAGE_BYTES,
   DEFAULT_MAX_ROOM_MEMBERS,
@@ -93,6 +93,12 @@ interface Room {
   evictTimer: NodeJS.Timeout | undefined;
   /** What the room counts against the total budget now. */
   counted: number;
+  /** Members that take a turn's messages as one batch (`deliverBatch`). */
+  batched: number;
+  /** Messages of this turn not yet handed to the batched members. */
+  pending: PreparedMessage[];
+  /** True while a hand-over waits for the start of the write turn. */
+  handOverScheduled: boolean;
 }
 
 /** Creates a hub that keeps every room in this process's memory. */
@@ -127,6 +133,41 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     } catch (error) {
       options.onDeliverError?.(error, member);
     }
+  }
+
+  // A room's messages of one turn go to its batched members together, at the start of the
+  // write turn (atTurnStart): a burst of M messages to N members is N deliveries, not M x N.
+  // Anything else the hub delivers to a member of the room hands the pending messages over
+  // first, so that every member still sees everything in the order it happened.
+  function handOver(room: Room) {
+    const { pending } = room;
+    if (pending.length === 0) return;
+    room.pending = [];
+    const batch = new PreparedBatch(pending);
+    for (const member of room.members.keys()) {
+      if (member.deliverBatch === undefined) continue;
+      try {
+        member.deliverBatch(batch);
+      } catch (error) {
+        options.onDeliverError?.(error, member);
+      }
+    }
+  }
+
+  function broadcast(room: Room, message: PreparedMessage) {
+    if (room.batched < room.members.size) {
+      for (const member of room.members.keys()) {
+        if (member.deliverBatch === undefined) deliver(member, 'message', message);
+      }
+    }
+    if (room.batched === 0) return;
+    room.pending.push(message);
+    if (room.handOverScheduled) return;
+    room.handOverScheduled = true;
+    atTurnStart(() => {
+      room.handOverScheduled = false;
+      handOver(room);
+    });
   }
 
   function account(room: Room) {
@@ -169,6 +210,9 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       presence: new PresenceBatch(presenceWindowMs, () => flushPresence(room)),
       evictTimer: undefined,
       counted: 0,
+      batched: 0,
+      pending: [],
+      handOverScheduled: false,
     };
     rooms.set(name, room);
     newest = room;
@@ -228,6 +272,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
   }
 
   function flushPresence(room: Room) {
+    handOver(room);
     const pending = room.presence.take();
     deliverPresence(
       pending,
@@ -275,8 +320,11 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
         throw new HubRefusal('room_full', `Room ${name} has ${maxMembers} members.`);
       }
       const room = openRoom(name);
+      // The welcome's history holds the pending messages: the new member is not handed them.
+      handOver(room);
       addPresence(room, 'join', member);
       room.members.set(member, { json: JSON.stringify(member.member), known: room.presenceOrder });
+      if (member.deliverBatch !== undefined) room.batched += 1;
       const history = welcomeHistoryOf(room, since);
       const memberJsons = Array.from(room.members.values(), (state) => state.json);
       const welcome = serializeWelcome(
@@ -294,6 +342,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       const key = dedupeKey(member.client, id);
       const original = room.history.find(key);
       if (original !== undefined) {
+        handOver(room);
         deliver(member, 'duplicate', new PreparedMessage(original.text));
         return;
       }
@@ -327,12 +376,13 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       touch(room);
       enforceTotalBudget();
       reportSizes();
-      for (const each of room.members.keys()) deliver(each, 'message', message);
+      broadcast(room, message);
     },
 
     async history(member, name, before) {
       assertOpen();
       const room = memberOf(name, member);
+      handOver(room);
       const page = room.history.slice(0, before, Number.POSITIVE_INFINITY, pageBytes);
       const more = page.firstSeq !== undefined && page.firstSeq > room.history.firstSeq;
       deliver(member, 'history', new PreparedMessage(serializeHistoryPage(name, page.texts, more)));
@@ -340,7 +390,10 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
 
     async leave(member, name) {
       const room = rooms.get(name);
-      if (closed || room === undefined || !room.members.delete(member)) return;
+      if (closed || room === undefined || !room.members.has(member)) return;
+      handOver(room);
+      room.members.delete(member);
+      if (member.deliverBatch !== undefined) room.batched -= 1;
       if (room.members.size === 0) {
         onEmpty(room);
         return;
@@ -351,6 +404,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     async close() {
       closed = true;
       for (const room of rooms.values()) {
+        handOver(room);
         clearTimeout(room.evictTimer);
         room.presence.take();
       }

@@ -29,7 +29,12 @@
  * its join is one timer (the router's DeadlineQueue): an idle session costs its fields, no closures.
  */
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, type Connection, DeadlineQueue } from '@draftbridge/protocol-router';
+import {
+  CLOSE_CODES,
+  type Connection,
+  DeadlineQueue,
+  type PreparedBatch,
+} from '@draftbridge/protocol-router';
 import {
   type ClientMessage,
   DEFAULT_JOIN_TIMEOUT_MS,
@@ -151,6 +156,10 @@ class SessionMember implements RoomMember {
   deliver(delivery: Delivery): void {
     this.#session.send(delivery.message);
   }
+
+  deliverBatch(batch: PreparedBatch): void {
+    this.#session.sendBatch(batch);
+  }
 }
 
 // The session of each connection, for the listeners every session shares.
@@ -226,6 +235,13 @@ class Session implements ChatSession {
     if (this.#closing) return;
     if (this.#connection.send(message) && this.#series !== undefined) {
       this.#series.messages.out += 1;
+    }
+  }
+
+  sendBatch(batch: PreparedBatch): void {
+    if (this.#closing) return;
+    if (this.#connection.sendBatch(batch) && this.#series !== undefined) {
+      this.#series.messages.out += batch.messages.length;
     }
   }
 

@@ -33,7 +33,7 @@ import { CLOSE_CODES, type Connection, type ConnectionEvents } from '../connecti
 import { FRAME_COST_BYTES, INPUT_BYTES_PER_TURN, INPUT_FRAMES_PER_TURN } from '../constants.js';
 import { encodeHybiFrame, HYBI_OPCODES } from '../hybi/hybi-frames.js';
 import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
-import { encodeHybiPongFrame, PreparedMessage } from '../prepared-message.js';
+import { encodeHybiPongFrame, type PreparedBatch, PreparedMessage } from '../prepared-message.js';
 import { type Engine, type FrameFamily, frameFamilyOf, type Protocol } from '../protocols.js';
 import type { EngineContext, EngineLimits } from './engine.js';
 import {
@@ -207,6 +207,11 @@ export abstract class EngineConnection
     if (!this.#open) return false;
     const prepared = typeof message === 'string' ? new PreparedMessage(message) : message;
     return this.#outbox.push(prepared.frame(this.#family));
+  }
+
+  sendBatch(batch: PreparedBatch): boolean {
+    if (!this.#open) return false;
+    return this.#outbox.pushRun(batch.run(this.#family));
   }
 
   close(code: number = CLOSE_CODES.normal, reason = ''): void {

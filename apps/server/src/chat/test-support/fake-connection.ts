@@ -8,6 +8,7 @@ import type {
   Connection,
   ConnectionEvents,
   Engine,
+  PreparedBatch,
   PreparedMessage,
   Protocol,
 } from '@draftbridge/protocol-router';
@@ -85,6 +86,12 @@ export class FakeConnection extends EventEmitter<ConnectionEvents> implements Co
   }
 
   #turnScheduled = false;
+
+  sendBatch(batch: PreparedBatch): boolean {
+    if (!this.isOpen) return false;
+    for (const message of batch.messages) this.send(message);
+    return true;
+  }
 
   /** Plays the router dropping this connection as a slow reader. */
   overflow(bufferedBytes: number): void {

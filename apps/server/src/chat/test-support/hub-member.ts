@@ -1,7 +1,7 @@
 /**
  * A RoomMember that records what the hub delivers to it, for hub tests without sessions.
  */
-import type { PreparedMessage } from '@draftbridge/protocol-router';
+import type { PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 import type { EngineName, Member, ProtocolId } from '@draftbridge/shared-types';
 import type { DeliveryKind, RoomMember } from '../hub.js';
 
@@ -15,6 +15,8 @@ export interface RecordingMember extends RoomMember {
   readonly received: () => Record<string, unknown>[];
   /** Deliveries of one `type`, parsed. */
   readonly receivedOf: (type: string) => Record<string, unknown>[];
+  /** How many messages each batch held, in order (a batching member only). */
+  readonly batches: number[];
 }
 
 /** Creates a member with id `id`, nick `id` and the given client id. */
@@ -33,11 +35,24 @@ export function createRecordingMember(
     client,
     delivered,
     kinds,
+    batches: [],
     deliver: ({ kind, message }) => {
       delivered.push(message);
       kinds.push(kind);
     },
     received,
     receivedOf: (type) => received().filter((message) => message.type === type),
+  };
+}
+
+/** A recording member that takes a turn's messages as batches, as a session does. */
+export function createBatchingMember(id: string, client = `client-${id}`): RecordingMember {
+  const member = createRecordingMember(id, client);
+  return {
+    ...member,
+    deliverBatch(batch: PreparedBatch) {
+      member.batches.push(batch.messages.length);
+      for (const message of batch.messages) member.deliver({ kind: 'message', message });
+    },
   };
 }
