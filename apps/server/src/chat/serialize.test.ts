@@ -43,6 +43,37 @@ describe('serializeChatMessage', () => {
     );
   });
 
+  it('escapes what JSON.stringify escapes, and nothing else, in every string it writes', () => {
+    const specials = [
+      '"',
+      '\\',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u2028',
+      '\ud800',
+      '\udfff',
+      '😀',
+      '\ud83d',
+    ];
+    const base: ChatMessage = {
+      type: 'message',
+      room: 'lobby',
+      seq: 1,
+      id: 'id',
+      client: 'client',
+      text: 'text',
+      ts: 1,
+      from: { id: 'u', nick: 'n', protocol: 'rfc6455', engine: 'websocket' },
+    };
+    for (const special of specials) {
+      for (const field of ['room', 'id', 'client', 'text'] as const) {
+        const message = { ...base, [field]: `a${special}b${special}` };
+        expect(serializeChatMessage(message)).toBe(JSON.stringify(message));
+      }
+    }
+  });
+
   it('writes a message the contract decodes back to itself', () => {
     const message: ChatMessage = {
       type: 'message',
