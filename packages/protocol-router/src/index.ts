@@ -87,6 +87,7 @@ export {
 } from './hixie/hixie-frames.js';
 export {
   encodeHybiFrame,
+  encodeHybiTextFrame,
   HYBI_OPCODES,
   HybiFrameError,
   type HybiFrameOptions,
