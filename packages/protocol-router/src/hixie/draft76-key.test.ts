@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DRAFT76_EXAMPLE } from '../testing/index.js';
 import {
@@ -41,8 +42,44 @@ describe('parseDraft76Key', () => {
     ['a huge number', `${'9'.repeat(40)} `],
     ['non-ASCII', '1 2é'],
     ['an empty key', ''],
+    ['a control character', '1 2\t'],
+    ['leading zeros before a number past 32 bits', `000${'4294967296'} `],
   ])('refuses %s', (_name, key) => {
     expect(parseDraft76Key(key)).toBeNull();
+  });
+
+  it('reads leading zeros as nothing', () => {
+    expect(parseDraft76Key(`${'0'.repeat(30)}42 `)).toBe(42);
+  });
+
+  // §5.2 step by step, in BigInt: the digits as one number, divided by the spaces.
+  function oracle(key: string): number | null {
+    if (!/^[\x20-\x7e]+$/.test(key)) return null;
+    const digits = key.replace(/[^0-9]/g, '');
+    const spaces = BigInt(key.split(' ').length - 1);
+    if (digits === '' || spaces === 0n) return null;
+    const value = BigInt(digits);
+    if (value > 0xffff_ffffn || value % spaces !== 0n) return null;
+    return Number(value / spaces);
+  }
+
+  it('agrees with reading the key in BigInt, for any string', () => {
+    const keyCharacter = fc.constantFrom(...' 0123456789 x;]\u00e9\t0'.split(''));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: keyCharacter, maxLength: 40 }),
+          fc.string({ unit: 'binary', maxLength: 20 }),
+          fc
+            .tuple(fc.integer({ min: 0, max: 0xffff_ffff }), fc.integer({ min: 1, max: 12 }))
+            .map(([n, spaces]) => `${String(n * spaces)}${' '.repeat(spaces)}`),
+        ),
+        (key) => {
+          expect(parseDraft76Key(key)).toBe(oracle(key));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 
