@@ -142,15 +142,19 @@ const origin = z.string().transform((entry, context) => {
   return url.origin;
 });
 
-const originList = z
-  .string()
-  .transform((list) =>
-    list
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
-  )
-  .pipe(z.array(origin));
+// A comma-separated list, blanks around entries and empty entries ignored, each one checked.
+const commaList = <T>(entry: z.ZodType<T, string>) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    )
+    .pipe(z.array(entry));
+
+const originList = commaList(origin);
 
 // An address or a CIDR range, as the router's trust rule takes them.
 const proxyRange = z.string().transform((entry, context) => {
@@ -161,15 +165,7 @@ const proxyRange = z.string().transform((entry, context) => {
   return entry;
 });
 
-const proxyList = z
-  .string()
-  .transform((list) =>
-    list
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
-  )
-  .pipe(z.array(proxyRange));
+const proxyList = commaList(proxyRange);
 
 const redisUrl = z
   .string()

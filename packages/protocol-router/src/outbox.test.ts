@@ -65,6 +65,23 @@ function recordingOwner(): OutboxOwner & { turns: number; drains: number } {
   };
 }
 
+// What each pair's server socket hands to its own _write, chunk by chunk (no writev: each turn
+// of these tests has one chunk per socket).
+function recordWrites(pairs: readonly Pair[]): Buffer[][] {
+  const written: Buffer[][] = pairs.map(() => []);
+  for (const [i, pair] of pairs.entries()) {
+    const socket = pair.server as net.Socket & {
+      _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
+    };
+    const write = socket._write.bind(socket);
+    socket._write = (chunk, encoding, cb) => {
+      written[i]?.push(chunk);
+      write(chunk, encoding, cb);
+    };
+  }
+  return written;
+}
+
 describe('Outbox', () => {
   it("writes a turn's frames in one write, in order", async () => {
     const pair = await connectedPair();
@@ -97,17 +114,7 @@ describe('Outbox', () => {
 
   it('writes one shared buffer to every socket whose turn holds the same frames', async () => {
     const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
-    const written: Buffer[][] = pairs.map(() => []);
-    for (const [i, pair] of pairs.entries()) {
-      const socket = pair.server as net.Socket & {
-        _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
-      };
-      const write = socket._write.bind(socket);
-      socket._write = (chunk, encoding, cb) => {
-        written[i]?.push(chunk);
-        write(chunk, encoding, cb);
-      };
-    }
+    const written = recordWrites(pairs);
     const [a, b, c] = pairs.map((pair) => guardSocket(pair.server)) as [Outbox, Outbox, Outbox];
     const frames = ['one', 'two', 'three'].map((text) => Buffer.from(text));
     for (const frame of frames) {
@@ -130,17 +137,7 @@ describe('Outbox', () => {
 
   it('writes a run shared by many outboxes as one buffer made once, and in order among frames of its own', async () => {
     const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
-    const written: Buffer[][] = pairs.map(() => []);
-    for (const [i, pair] of pairs.entries()) {
-      const socket = pair.server as net.Socket & {
-        _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
-      };
-      const write = socket._write.bind(socket);
-      socket._write = (chunk, encoding, cb) => {
-        written[i]?.push(chunk);
-        write(chunk, encoding, cb);
-      };
-    }
+    const written = recordWrites(pairs);
     const [a, b, c] = pairs.map((pair) => guardSocket(pair.server)) as [Outbox, Outbox, Outbox];
     const run = new FrameRun(['one', 'two', 'three'].map((text) => Buffer.from(text)));
     const later = new FrameRun([Buffer.from('four')]);
