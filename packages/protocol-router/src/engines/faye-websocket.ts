@@ -28,6 +28,7 @@ import { TextDecoder } from 'node:util';
 import FayeWebSocket from 'faye-websocket';
 import type { Accepted } from '../classify.js';
 import { CLOSE_CODES } from '../connection.js';
+import { DRAFT76_KEY3_LENGTH } from '../hixie/draft76-key.js';
 import type { Protocol } from '../protocols.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
@@ -96,7 +97,12 @@ function isDraft(protocol: Protocol): protocol is 'hixie-76' | 'hixie-75' {
 
 const kConnection = Symbol('draftbridge.connection');
 
-type Driver = HybiDriver & { [kConnection]: FayeConnection; start(): boolean };
+type Driver = HybiDriver & {
+  [kConnection]: FayeConnection;
+  start(): boolean;
+  /** draft-76's key3 bytes as gathered so far (websocket-driver's Draft76). */
+  _body: readonly number[];
+};
 type Library = FayeWebSocket & { [kConnection]: FayeConnection };
 
 // The driver's own methods, reached through its prototype under the ones put on it here.
@@ -177,12 +183,17 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
       this.feedInput(bytes);
       return;
     }
-    // The key3 body still goes through the driver, byte by byte, so that it stops at the last
-    // byte of the handshake (draft-76 §5.2); every later byte goes to the reader, in any chunk.
+    // The key3 body still goes through the driver, and nothing after it: the driver parses
+    // every byte it is handed, frames too, so it is handed what key3 still lacks (draft-76
+    // §5.2), a byte at a time only once it holds 8 and has not started; every later byte goes
+    // to the reader, in any chunk.
     const { parse } = driverMethods(driver);
     let offset = 0;
-    for (; driver.readyState === 0 && offset < bytes.length; offset += 1) {
-      parse.call(driver, bytes.subarray(offset, offset + 1));
+    while (driver.readyState === 0 && offset < bytes.length) {
+      const lacking = Math.max(1, DRAFT76_KEY3_LENGTH - driver._body.length);
+      const end = Math.min(bytes.length, offset + lacking);
+      parse.call(driver, bytes.subarray(offset, end));
+      offset = end;
     }
     if (driver.readyState === 1 && offset < bytes.length) {
       this.received(bytes.length - offset, 0);
