@@ -201,8 +201,16 @@ export async function pump(
     if (bytes.length === 0) break;
     written += bytes.length;
     if (!socket.write(bytes)) {
-      const drained = once(socket, 'drain').then(() => true);
-      const closed = once(socket, 'close').then(() => false);
+      // `once` rejects when the socket errors while it waits: a server that resets a peer
+      // which keeps sending past its Close (EPIPE, ECONNRESET) ends the pump, not the run.
+      const drained = once(socket, 'drain').then(
+        () => true,
+        () => false,
+      );
+      const closed = once(socket, 'close').then(
+        () => false,
+        () => false,
+      );
       const timeout = new Promise<boolean>((resolve) =>
         setTimeout(() => resolve(true), Math.max(0, deadline - performance.now())),
       );

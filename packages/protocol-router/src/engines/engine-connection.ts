@@ -399,14 +399,18 @@ export abstract class EngineConnection
   }
 
   #pause(reason: number): void {
-    if (this.#closing) return;
+    // While our Close waits for the peer's, the budget still holds: a peer that floods instead
+    // of answering would otherwise be read as fast as it sends until the close timeout (and
+    // WebSocket-Node keeps every byte it reads after its Close). The backlog no longer
+    // matters then: nothing but the Close is sent, and the peer's answer must be read.
+    if (this.#closed || (this.#closing && reason === PAUSED_FOR_BACKLOG)) return;
     if (this.#pausedFor === 0) {
       this.#socket.pause();
       // faye-websocket pipes the socket into its driver, and a pipe resumes its source when
       // the driver drains: reading stays paused while we have a reason.
       if (this.#onResume === undefined) {
         this.#onResume = () => {
-          if (this.#pausedFor !== 0 && !this.#closing) this.#socket.pause();
+          if (this.#pausedFor !== 0 && !this.#closed) this.#socket.pause();
         };
         this.#socket.on('resume', this.#onResume);
       }

@@ -130,7 +130,7 @@ type WebSocketConnection = Omit<websocket.connection, 'processFrame'> & {
   sendCloseFrame(code?: number, reason?: string | null, callback?: () => void): void;
   // The read loop's state (lib/WebSocketConnection.js).
   currentFrame: LibraryFrame;
-  readonly bufferList: { readonly length: number };
+  readonly bufferList: { readonly length: number; advance(bytes: number): void };
   readonly inputPaused: boolean;
   readonly maskBytes: Buffer;
   readonly frameHeader: Buffer;
@@ -205,7 +205,14 @@ function readFrames(this: Library): void {
   const connection = this[kConnection];
   let bytes = 0;
   for (let frames = 0; frames < INPUT_FRAMES_PER_TURN && bytes < INPUT_BYTES_PER_TURN; ) {
-    if (!this.connected || this.inputPaused) return;
+    if (!this.connected) {
+      // After its Close the library parses nothing more (it waits for the peer to end TCP or
+      // for its close timer) yet its socket listener keeps appending every byte read to this
+      // list: let go of them.
+      this.bufferList.advance(this.bufferList.length);
+      return;
+    }
+    if (this.inputPaused) return;
     const frame = this.currentFrame;
     if (!frame.addData(this.bufferList)) return;
     if (frame.protocolError) {

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection.js';
 import { createOriginPolicy } from '../origin-policy.js';
 import { createProtocolRouter, type HandshakeFailure, type RouterOptions } from '../router.js';
@@ -16,6 +16,8 @@ export interface EchoRouter {
   readonly connections: Connection[];
   readonly closes: { protocol: string; engine: string; code: number }[];
   readonly failures: HandshakeFailure[];
+  /** Every TCP socket the server accepted, in order (for what the server read from each). */
+  readonly sockets: Socket[];
   /** Resolves with the next connection to open. */
   nextConnection(): Promise<Connection>;
   stop(): Promise<void>;
@@ -29,7 +31,9 @@ export async function startEchoRouter(
   const closes: EchoRouter['closes'] = [];
   const failures: HandshakeFailure[] = [];
   const waiting: ((connection: Connection) => void)[] = [];
+  const sockets: Socket[] = [];
   const server = http.createServer((_req, res) => res.end('plain http\n'));
+  server.on('connection', (socket) => sockets.push(socket));
   const router = createProtocolRouter({
     paths: ['/ws'],
     originPolicy: createOriginPolicy(['http://allowed.example']),
@@ -60,6 +64,7 @@ export async function startEchoRouter(
     connections,
     closes,
     failures,
+    sockets,
     nextConnection: () => new Promise((resolve) => waiting.push(resolve)),
     stop: () =>
       new Promise((resolve) => {
