@@ -8,7 +8,8 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
-import { clientFrame, connectRaw, endOfHead, requestHead } from '../testing/index.js';
+import { HYBI_PATHS, hybiHandshake } from '../test-support/hybi-paths.js';
+import { clientFrame, connectRaw, endOfHead } from '../testing/index.js';
 
 const BUDGET = 64 * 1024;
 const FLOOD_MS = 1500;
@@ -22,13 +23,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.stop());
-
-const PATHS = [
-  ['rfc6455 on WebSocket-Node', '13', '/ws'],
-  ['rfc6455 on faye-websocket', '13', '/ws?engine=faye-websocket'],
-  ['hybi-08 on WebSocket-Node', '8', '/ws'],
-  ['hybi-07 on faye-websocket', '7', '/ws'],
-] as const;
 
 const pings = Buffer.concat(
   Array.from({ length: 1000 }, () => clientFrame(0x9, Buffer.from('ping'))),
@@ -49,21 +43,12 @@ async function flood(socket: Socket, ms: number): Promise<void> {
 }
 
 describe('a peer that floods instead of answering the Close', () => {
-  it.each(PATHS)(
+  it.each(HYBI_PATHS)(
     'on %s is read at its budget, not as fast as it sends',
     async (_name, version, target) => {
       // A peer that goes on sending after the server's FIN, as an attacker does.
       const peer = await connectRaw(server.port, undefined, { allowHalfOpen: true });
-      peer.socket.write(
-        requestHead(target, {
-          Host: `127.0.0.1:${server.port}`,
-          Upgrade: 'websocket',
-          Connection: 'Upgrade',
-          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-          'Sec-WebSocket-Version': version,
-        }),
-      );
-      await peer.waitFor((data) => endOfHead(data) > 0);
+      await hybiHandshake(peer, server.port, version, target);
       const accepted = server.sockets.find((socket) => socket.remotePort === peer.socket.localPort);
       expect(accepted).toBeDefined();
       peer.socket.write(clientFrame(0x1, Buffer.from('close:1008')));

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
+import { HYBI_PATHS, hybiHandshake } from '../test-support/hybi-paths.js';
 import {
   clientFrame,
   connectRaw,
@@ -24,29 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const PATHS = [
-  ['rfc6455 on WebSocket-Node', '13', '/ws'],
-  ['rfc6455 on faye-websocket', '13', '/ws?engine=faye-websocket'],
-  ['hybi-08 on WebSocket-Node', '8', '/ws'],
-  ['hybi-07 on faye-websocket', '7', '/ws'],
-] as const;
+const PATHS = HYBI_PATHS;
 
 async function open(version: string, target: string): Promise<{ peer: RawPeer; start: number }> {
   return handshake(await connectRaw(server.port), version, target);
 }
 
-async function handshake(peer: RawPeer, version: string, target: string) {
-  peer.socket.write(
-    requestHead(target, {
-      Host: `127.0.0.1:${server.port}`,
-      Upgrade: 'websocket',
-      Connection: 'Upgrade',
-      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      'Sec-WebSocket-Version': version,
-    }),
-  );
-  await peer.waitFor((d) => endOfHead(d) > 0);
-  return { peer, start: endOfHead(peer.received()) };
+function handshake(peer: RawPeer, version: string, target: string) {
+  return hybiHandshake(peer, server.port, version, target);
 }
 
 /** Frames the server sent after the handshake, parsed (server frames are never masked). */
