@@ -162,20 +162,19 @@ export class Outbox {
 
   /** Queues one frame for this turn; false when the socket can no longer be written. */
   push(frame: Buffer): boolean {
-    const { socket } = this;
-    if (socket.destroyed || !socket.writable) return false;
-    this.#frames.push(frame);
-    this.#bytes += frame.length;
-    this.#schedule();
-    return true;
+    return this.#queue(frame, frame.length);
   }
 
   /** Queues a run of frames shared with other outboxes; false when the socket is done. */
   pushRun(run: FrameRun): boolean {
+    return this.#queue(run, run.bytes);
+  }
+
+  #queue(entry: Buffer | FrameRun, bytes: number): boolean {
     const { socket } = this;
     if (socket.destroyed || !socket.writable) return false;
-    this.#frames.push(run);
-    this.#bytes += run.bytes;
+    this.#frames.push(entry);
+    this.#bytes += bytes;
     this.#schedule();
     return true;
   }
