@@ -44,7 +44,6 @@ export const DEFAULT_INBOUND_BURST_BYTES = 256 * 1024;
  */
 export const FRAME_COST_BYTES = 128;
 
-/** The GUID RFC 6455 §1.3 appends to Sec-WebSocket-Key to compute Sec-WebSocket-Accept. */
 /**
  * How much of one connection's input is parsed in one event-loop turn before the others get
  * theirs: at most this many frames, and no more frames once this many bytes were parsed.
@@ -54,4 +53,13 @@ export const FRAME_COST_BYTES = 128;
 export const INPUT_FRAMES_PER_TURN = 64;
 export const INPUT_BYTES_PER_TURN = 16 * 1024;
 
+/**
+ * A connection's backlog (what it has queued and the socket has not handed to the kernel) past
+ * which, while the socket has not drained, the server stops reading from it (see
+ * engine-connection.ts): a peer that does not read is not served more, and one that reads a
+ * little behind a burst is not held up.
+ */
+export const BACKLOG_PAUSE_BYTES = 256 * 1024;
+
+/** The GUID RFC 6455 §1.3 appends to Sec-WebSocket-Key to compute Sec-WebSocket-Accept. */
 export const RFC6455_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

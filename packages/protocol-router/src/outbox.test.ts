@@ -192,6 +192,35 @@ describe('Outbox', () => {
     expect(received).toBeGreaterThanOrEqual(5 * 1024);
   });
 
+  it('writes runs held over several turns as their shared buffers in one writev, copying none', async () => {
+    const pair = await connectedPair();
+    const outbox = guardSocket(pair.server);
+    const chunks: Buffer[][] = [];
+    const socket = pair.server as net.Socket & {
+      _writev?: (chunks: { chunk: Buffer }[], cb: () => void) => void;
+    };
+    const writev = socket._writev?.bind(socket);
+    socket._writev = (list, cb) => {
+      chunks.push(list.map(({ chunk }) => chunk));
+      writev?.(list, cb);
+    };
+    // Three turns' runs of 8 KiB and a frame of its own, all waiting at once (as after a drain).
+    const runs = [0x61, 0x62, 0x63].map(
+      (byte) => new FrameRun([Buffer.alloc(4096, byte), Buffer.alloc(4096, byte)]),
+    );
+    const own = Buffer.from('<own>');
+    outbox.pushRun(runs[0] as FrameRun);
+    outbox.push(own);
+    outbox.pushRun(runs[1] as FrameRun);
+    outbox.pushRun(runs[2] as FrameRun);
+    await pair.waitFor(3 * 8192 + own.length);
+    expect(chunks).toEqual([[runs[0]?.joined, own, runs[1]?.joined, runs[2]?.joined]]);
+    expect(chunks[0]?.[0]).toBe(runs[0]?.joined);
+    expect(chunks[0]?.[3]).toBe(runs[2]?.joined);
+    const text = pair.received().toString('latin1');
+    expect(text).toBe(`${'a'.repeat(8192)}<own>${'b'.repeat(8192)}${'c'.repeat(8192)}`);
+  });
+
   it('writes a list past 256 KiB frame by frame, corked, instead of copying it', async () => {
     const pair = await connectedPair();
     const outbox = guardSocket(pair.server);

@@ -16,7 +16,8 @@
  *   one come out the same way: the first outbox with a given list joins it and the others with
  *   the very same list write that buffer too. A list of its own (a pong among the messages) is
  *   joined for its socket alone; past `JOIN_MAX_BYTES` a list is written frame by frame,
- *   corked, rather than copied.
+ *   corked, rather than copied. Runs held over several turns (a member that had not drained)
+ *   go as their shared buffers in one writev: a few entries, no copy.
  * - Backpressure. While the socket has not drained (`writableNeedDrain`) the outbox keeps its
  *   frames instead of piling writes onto the socket: what waits is then a list of shared
  *   frames, counted byte for byte in `bytes`, not a write request per frame.
@@ -86,6 +87,10 @@ const joinedThisTurn = new Map<Buffer, { readonly frames: Buffer[]; readonly joi
 // frame by frame, corked: copying it would cost more than the writes.
 const JOIN_MAX_BYTES = 256 * 1024;
 
+// A list with runs in it this long or shorter is joined for its socket (a pong among a turn's
+// messages); a longer one writes each run's shared buffer instead of copying them all.
+const JOIN_OWN_MAX_BYTES = 16 * 1024;
+
 function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
@@ -137,6 +142,8 @@ export class Outbox {
   // Frames, and runs of frames shared with other outboxes, in the order they go out.
   #frames: (Buffer | FrameRun)[] = [];
   #bytes = 0;
+  // How many of the queued entries are runs: a list without any is joined or written as is.
+  #runs = 0;
   #pongAt = -1;
   #inTurn = false;
   #held = false;
@@ -174,6 +181,7 @@ export class Outbox {
     const { socket } = this;
     if (socket.destroyed || !socket.writable) return false;
     this.#frames.push(entry);
+    if (entry instanceof FrameRun) this.#runs += 1;
     this.#bytes += bytes;
     this.#schedule();
     return true;
@@ -210,16 +218,22 @@ export class Outbox {
     }
     const entries = this.#frames;
     const bytes = this.#bytes;
+    const runs = this.#runs;
     this.#clear();
     const only = entries.length === 1 ? entries[0] : undefined;
-    if (only instanceof FrameRun && only.bytes <= JOIN_MAX_BYTES) {
+    if (only !== undefined) {
       // A room's run and nothing else, as most members have in a burst: the shared buffer.
-      realWrite.call(socket, only.joined);
-    } else if (only !== undefined && !(only instanceof FrameRun)) {
-      realWrite.call(socket, only);
+      realWrite.call(socket, only instanceof FrameRun ? only.joined : only);
+    } else if (runs > 0 && bytes > JOIN_OWN_MAX_BYTES) {
+      // Runs held over several turns (a member that had not drained): each run's shared buffer,
+      // gathered in one writev, rather than a copy of all of them for this socket alone.
+      socket.cork();
+      for (const entry of entries)
+        realWrite.call(socket, entry instanceof FrameRun ? entry.joined : entry);
+      socket.uncork();
     } else {
-      const frames = flattened(entries);
-      const joined = frames.length === 1 ? frames[0] : joinedFor(frames, bytes);
+      const frames = runs > 0 ? flattened(entries) : (entries as Buffer[]);
+      const joined = joinedFor(frames, bytes);
       if (joined !== undefined) {
         realWrite.call(socket, joined);
       } else {
@@ -245,6 +259,7 @@ export class Outbox {
 
   #clear(): void {
     this.#frames = [];
+    this.#runs = 0;
     this.#bytes = 0;
     this.#pongAt = -1;
   }

@@ -1,0 +1,62 @@
+/**
+ * A peer that does not read its answers is not served more once its backlog passes
+ * BACKLOG_PAUSE_BYTES: the server stops reading it until the socket drains. Below that, a peer
+ * whose socket is only a little behind (the kernel's buffer full, a turn or two queued) is read
+ * as usual, so a busy room's senders are not held to their slowest drain.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from '../connection.js';
+import { BACKLOG_PAUSE_BYTES } from '../constants.js';
+import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
+import { HYBI_PATHS, hybiHandshake } from '../test-support/hybi-paths.js';
+import { clientFrame, connectRaw, eventually } from '../testing/index.js';
+
+let server: EchoRouter;
+beforeAll(async () => {
+  server = await startEchoRouter({ maxBufferedBytes: 4 * 1024 * 1024 });
+});
+afterAll(() => server.stop());
+
+const CHUNK = 'x'.repeat(32 * 1024);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+// Sends until the connection holds more than `bytes` the kernel has not taken.
+async function backUp(connection: Connection, bytes: number): Promise<void> {
+  for (let i = 0; i < 2000 && connection.bufferedAmount <= bytes; i += 1) {
+    connection.send(CHUNK);
+    await turn();
+  }
+  expect(connection.bufferedAmount).toBeGreaterThan(bytes);
+}
+
+describe('a peer that does not read', () => {
+  it.each(HYBI_PATHS)(
+    'on %s is still read a little behind, and not past the backlog bound until it drains',
+    async (_name, version, target) => {
+      const peer = await connectRaw(server.port);
+      const opened = server.nextConnection();
+      await hybiHandshake(peer, server.port, version, target);
+      const connection = await opened;
+      const texts: string[] = [];
+      connection.on('text', (text) => texts.push(text));
+      peer.socket.pause();
+
+      // The kernel's buffers full and the socket past its high-water mark: still read.
+      await backUp(connection, 32 * 1024);
+      expect(connection.bufferedAmount).toBeLessThan(BACKLOG_PAUSE_BYTES);
+      peer.socket.write(clientFrame(0x1, Buffer.from('behind')));
+      await eventually(() => expect(texts).toEqual(['behind']));
+
+      // Past the bound: what it sends now waits until it reads.
+      await backUp(connection, BACKLOG_PAUSE_BYTES);
+      await turn();
+      peer.socket.write(clientFrame(0x1, Buffer.from('stuck')));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(texts).toEqual(['behind']);
+
+      peer.socket.resume();
+      await eventually(() => expect(texts).toEqual(['behind', 'stuck']), 5000);
+      peer.socket.destroy();
+    },
+  );
+});
