@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHixieTextFrame } from './hixie/hixie-frames.js';
 import { encodeHybiFrame, HYBI_OPCODES } from './hybi/hybi-frames.js';
-import { PreparedMessage } from './prepared-message.js';
+import { FrameRun, PreparedBatch, PreparedMessage } from './prepared-message.js';
 
 describe('PreparedMessage', () => {
   it('frames "Hello" as RFC 6455 §5.7 does for an unmasked text frame', () => {
@@ -43,5 +43,31 @@ describe('PreparedMessage', () => {
         expect(message.frame('hixie').equals(encodeHixieTextFrame(payload))).toBe(true);
       }
     }
+  });
+});
+
+describe('PreparedBatch', () => {
+  it("writes a family's run in one buffer, frame after frame, as each message frames alone", () => {
+    const texts = ['x', 'é'.repeat(63), '漢'.repeat(42), '😀'.repeat(40), '', '\ud800'];
+    texts.push('y'.repeat(0x10000), 'z'.repeat(126));
+    const batch = new PreparedBatch(texts.map((text) => new PreparedMessage(text)));
+    for (const family of ['hybi', 'hixie'] as const) {
+      const alone = texts.map((text) => new PreparedMessage(text).frame(family));
+      const run = batch.run(family);
+      expect(run).toBe(batch.run(family));
+      expect(run.joined.equals(Buffer.concat(alone))).toBe(true);
+      expect(run.bytes).toBe(run.joined.length);
+      expect(run.frames.map((frame) => frame.toString('hex'))).toEqual(
+        alone.map((frame) => frame.toString('hex')),
+      );
+    }
+  });
+
+  it('keeps a run of frames made one by one as they are', () => {
+    const frames = [Buffer.from('one'), Buffer.from('two')];
+    const run = new FrameRun(frames);
+    expect(run.frames).toBe(frames);
+    expect(run.bytes).toBe(6);
+    expect(run.joined.toString()).toBe('onetwo');
   });
 });

@@ -6,8 +6,14 @@
  * RFC 6455, hybi-08 and hybi-07 client alike. The drafts share one frame too:
  * `0x00 <utf-8> 0xFF` (draft-hixie-76 §5.3, the same in draft-75).
  */
-import { encodeHixieTextFrame } from './hixie/hixie-frames.js';
-import { encodeHybiFrame, encodeHybiTextFrame, HYBI_OPCODES } from './hybi/hybi-frames.js';
+import { encodeHixieTextFrame, writeHixieTextFrame } from './hixie/hixie-frames.js';
+import {
+  encodeHybiFrame,
+  encodeHybiTextFrame,
+  HYBI_OPCODES,
+  hybiTextFrameLength,
+  writeHybiTextFrame,
+} from './hybi/hybi-frames.js';
 
 import type { FrameFamily } from './protocols.js';
 
@@ -53,29 +59,80 @@ export class PreparedMessage {
  * by every outbox of the family (see PreparedBatch).
  */
 export class FrameRun {
-  readonly frames: readonly Buffer[];
   /** Their bytes together. */
   readonly bytes: number;
+  #frames: readonly Buffer[] | undefined;
   #joined: Buffer | undefined;
+  #ends: readonly number[] | undefined;
 
-  constructor(frames: readonly Buffer[]) {
-    this.frames = frames;
-    let bytes = 0;
-    for (const frame of frames) bytes += frame.length;
+  /** A run of frames made one by one. */
+  constructor(frames: readonly Buffer[]);
+  /** A run written straight into one buffer, frame `i` ending at `ends[i]`. */
+  constructor(frames: undefined, joined: Buffer, ends: readonly number[]);
+  constructor(frames: readonly Buffer[] | undefined, joined?: Buffer, ends?: readonly number[]) {
+    this.#frames = frames;
+    this.#joined = joined;
+    this.#ends = ends;
+    let bytes = joined?.length ?? 0;
+    for (const frame of frames ?? []) bytes += frame.length;
     this.bytes = bytes;
   }
 
-  /** The frames as one buffer, copied once for every socket that writes it. */
+  /** Each frame on its own (views of the joined buffer when the run was written as one). */
+  get frames(): readonly Buffer[] {
+    if (this.#frames === undefined) {
+      const joined = this.#joined as Buffer;
+      let start = 0;
+      this.#frames = (this.#ends ?? []).map((end) => {
+        const frame = joined.subarray(start, end);
+        start = end;
+        return frame;
+      });
+    }
+    return this.#frames;
+  }
+
+  /** The frames as one buffer, made once for every socket that writes it. */
   get joined(): Buffer {
     this.#joined ??= Buffer.concat(this.frames as Buffer[], this.bytes);
     return this.#joined;
   }
 }
 
+// How one family's text frame is sized and written into a run (hybi-frames.ts, hixie-frames.ts).
+const RUN_WRITERS: Readonly<
+  Record<
+    FrameFamily,
+    {
+      readonly length: (byteLength: number) => number;
+      readonly write: (target: Buffer, at: number, text: string, byteLength: number) => number;
+    }
+  >
+> = {
+  hybi: { length: hybiTextFrameLength, write: writeHybiTextFrame },
+  hixie: { length: (byteLength) => byteLength + 2, write: writeHixieTextFrame },
+};
+
+// The frames of `messages` written one after another into one buffer: no buffer per frame to
+// be copied from, and one allocation for the whole turn of a room.
+function writeRun(messages: readonly PreparedMessage[], family: FrameFamily): FrameRun {
+  const { length, write } = RUN_WRITERS[family];
+  let bytes = 0;
+  for (const message of messages) bytes += length(message.byteLength);
+  const joined = Buffer.allocUnsafe(bytes);
+  const ends: number[] = [];
+  let at = 0;
+  for (const message of messages) {
+    at = write(joined, at, message.text, message.byteLength);
+    ends.push(at);
+  }
+  return new FrameRun(undefined, joined, ends);
+}
+
 /**
  * Messages that go to the same members in the same order: a room's messages of one event-loop
  * turn. Each member is handed the batch once, not each message: a broadcast of M messages to N
- * members costs M frames per family and N queued runs, not M x N queued frames.
+ * members costs one buffer of M frames per family and N queued runs, not M x N queued frames.
  */
 export class PreparedBatch {
   readonly messages: readonly PreparedMessage[];
@@ -89,10 +146,10 @@ export class PreparedBatch {
   /** The frames of every message for one protocol family, made on first use and shared. */
   run(family: FrameFamily): FrameRun {
     if (family === 'hybi') {
-      this.#hybi ??= new FrameRun(this.messages.map((message) => message.frame('hybi')));
+      this.#hybi ??= writeRun(this.messages, 'hybi');
       return this.#hybi;
     }
-    this.#hixie ??= new FrameRun(this.messages.map((message) => message.frame('hixie')));
+    this.#hixie ??= writeRun(this.messages, 'hixie');
     return this.#hixie;
   }
 }

@@ -24,16 +24,30 @@ import {
   HIXIE_TEXT_FRAME_START,
 } from './hixie-constants.js';
 
-/** Lays out one draft text frame: `0x00`, the UTF-8 bytes, `0xFF`. */
+/**
+ * Writes one draft text frame (`0x00`, the UTF-8 bytes, `0xFF`) into `target` at `at`; returns
+ * where it ends. `byteLength` is the text's UTF-8 length and `target` has room for it and two.
+ */
+export function writeHixieTextFrame(
+  target: Buffer,
+  at: number,
+  text: string | Uint8Array,
+  byteLength: number,
+): number {
+  target[at] = HIXIE_TEXT_FRAME_START;
+  if (typeof text === 'string') target.write(text, at + 1, byteLength, 'utf8');
+  else target.set(text, at + 1);
+  target[at + 1 + byteLength] = HIXIE_FRAME_END;
+  return at + 2 + byteLength;
+}
+
+/** One draft text frame in a buffer of its own (see writeHixieTextFrame). */
 export function encodeHixieTextFrame(
   text: string | Uint8Array,
   byteLength = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length,
 ): Buffer {
   const frame = Buffer.allocUnsafe(byteLength + 2);
-  frame[0] = HIXIE_TEXT_FRAME_START;
-  if (typeof text === 'string') frame.write(text, 1, 'utf8');
-  else frame.set(text, 1);
-  frame[frame.length - 1] = HIXIE_FRAME_END;
+  writeHixieTextFrame(frame, 0, text, byteLength);
   return frame;
 }
 

@@ -59,25 +59,27 @@ function extendedLengthBytes(length: number): 0 | 2 | 8 {
   return length < 126 ? 0 : length < 0x10000 ? 2 : 8;
 }
 
-// Writes the first byte, the mask bit and the payload length; returns where the key or payload goes.
+// Writes the first byte, the mask bit and the payload length at `at`; returns where the key or
+// payload goes.
 function writeHybiHeader(
   frame: Buffer,
+  at: number,
   firstByte: number,
   maskBit: number,
   length: number,
   lengthBytes: 0 | 2 | 8,
 ): number {
-  frame[0] = firstByte;
+  frame[at] = firstByte;
   if (lengthBytes === 0) {
-    frame[1] = maskBit | length;
+    frame[at + 1] = maskBit | length;
   } else if (lengthBytes === 2) {
-    frame[1] = maskBit | 126;
-    frame.writeUInt16BE(length, 2);
+    frame[at + 1] = maskBit | 126;
+    frame.writeUInt16BE(length, at + 2);
   } else {
-    frame[1] = maskBit | 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
+    frame[at + 1] = maskBit | 127;
+    frame.writeBigUInt64BE(BigInt(length), at + 2);
   }
-  return 2 + lengthBytes;
+  return at + 2 + lengthBytes;
 }
 
 /** Lays out one hybi frame (RFC 6455 §5.2). */
@@ -95,6 +97,7 @@ export function encodeHybiFrame(
   const frame = Buffer.allocUnsafe(headerLength + length);
   const keyAt = writeHybiHeader(
     frame,
+    0,
     (fin ? 0x80 : 0) | ((rsv & 0b111) << 4) | (opcode & 0x0f),
     mask === undefined ? 0 : 0x80,
     length,
@@ -111,18 +114,42 @@ export function encodeHybiFrame(
   return frame;
 }
 
+/** The length of the unmasked text frame (`encodeHybiTextFrame`) of `byteLength` UTF-8 bytes. */
+export function hybiTextFrameLength(byteLength: number): number {
+  return 2 + extendedLengthBytes(byteLength) + byteLength;
+}
+
 /**
- * Lays out one unmasked, unfragmented text frame as a server sends it (§5.1, §5.6), encoding
- * `text` into the frame behind its header. `byteLength` is the text's UTF-8 length.
+ * Writes one unmasked, unfragmented text frame as a server sends it (§5.1, §5.6) into `target`
+ * at `at`, encoding `text` straight behind its header; returns where the frame ends.
+ * `byteLength` is the text's UTF-8 length and `target` has room for the frame.
  */
+export function writeHybiTextFrame(
+  target: Buffer,
+  at: number,
+  text: string,
+  byteLength: number,
+): number {
+  const lengthBytes = extendedLengthBytes(byteLength);
+  const payloadAt = writeHybiHeader(
+    target,
+    at,
+    0x80 | HYBI_OPCODES.text,
+    0,
+    byteLength,
+    lengthBytes,
+  );
+  target.write(text, payloadAt, byteLength, 'utf8');
+  return payloadAt + byteLength;
+}
+
+/** One unmasked text frame as a server sends it, in a buffer of its own (see writeHybiTextFrame). */
 export function encodeHybiTextFrame(
   text: string,
   byteLength = Buffer.byteLength(text, 'utf8'),
 ): Buffer {
-  const lengthBytes = extendedLengthBytes(byteLength);
-  const frame = Buffer.allocUnsafe(2 + lengthBytes + byteLength);
-  const payloadAt = writeHybiHeader(frame, 0x80 | HYBI_OPCODES.text, 0, byteLength, lengthBytes);
-  frame.write(text, payloadAt, 'utf8');
+  const frame = Buffer.allocUnsafe(hybiTextFrameLength(byteLength));
+  writeHybiTextFrame(frame, 0, text, byteLength);
   return frame;
 }
 
