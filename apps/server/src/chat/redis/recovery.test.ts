@@ -22,12 +22,7 @@ describe('createRedisHub recovery', () => {
 
   it('fills a gap from history when publications were missed', async () => {
     // No heartbeat catch-up during the test: the gap is seen and filled on publication 5.
-    const a = await h.instance({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
     await b.hub.say(bob, 'lobby', 'm1', 'one');
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1]));
 
@@ -43,12 +38,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('catches up a quiet room on the next heartbeat', async () => {
-    const a = await h.instance({ heartbeatMs: 1000, presenceTtlMs: 5000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob({ heartbeatMs: 1000, presenceTtlMs: 5000 });
 
     const channel = createRoomKeys(h.prefix, 'lobby').channel;
     await a.connection.subscriber?.unsubscribe(channel);
@@ -62,12 +52,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('resubscribes and delivers what it missed after its subscriber reconnects', async () => {
-    const a = await h.instance({ heartbeatMs: 5000, presenceTtlMs: 20_000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { b, ann, bob } = await h.annAndBob({ heartbeatMs: 5000, presenceTtlMs: 20_000 });
 
     await h.admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     for (let i = 1; i <= 5; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
@@ -80,12 +65,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('reaps the members of an instance that stopped beating, within the presence window', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob();
     await eventually(() => expect(ann.receivedOf('presence')).toHaveLength(1));
 
     const killedAt = Date.now();
@@ -113,12 +93,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('keeps a live member that beats, and puts one back that was reaped by mistake', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { ann, bob } = await h.annAndBob();
     await new Promise((resolve) => setTimeout(resolve, PRESENCE_TTL_MS * 2));
     expect(bob.receivedOf('presence')).toEqual([]);
 
@@ -171,12 +146,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('refuses a say while Redis is down, and serves again once it is back', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob();
     await a.hub.say(ann, 'lobby', 'm1', 'before');
     await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
 

@@ -43,13 +43,8 @@ describe('createRedisHub', () => {
   });
 
   it('gives every member on every instance the same messages, in seq order from 1', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
+    const { a, b, ann, bob } = await h.annAndBob();
     const cid = createRecordingMember('cid');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
     await a.hub.join(cid, 'lobby');
 
     // Concurrent says from both instances: Redis decides the order, everyone sees that order.
