@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubUnavailableError } from '../hub.js';
-import { createRecordingMember } from '../test-support/hub-member.js';
+import { createRecordingMember, joinNewMember } from '../test-support/hub-member.js';
 import { createRoomKeys } from './keys.js';
 import {
   eventually,
@@ -79,8 +79,7 @@ describe('createRedisHub recovery', () => {
     );
     expect(Date.now() - killedAt).toBeLessThanOrEqual(PRESENCE_TTL_MS + HEARTBEAT_MS + 500);
 
-    const cid = createRecordingMember('cid');
-    await b.hub.join(cid, 'lobby');
+    const cid = await joinNewMember(b.hub, 'cid');
     expect(
       welcomeOf(cid)
         .members.map((m) => m.id)
@@ -132,16 +131,14 @@ describe('createRedisHub recovery', () => {
 
   it('continues the seq after Redis lost its data instead of restarting at 1', async () => {
     const a = await h.instance();
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     for (let i = 1; i <= 3; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3]));
 
     await h.admin.flushall();
     await a.hub.say(ann, 'lobby', 'm4', 'after the loss');
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4]));
-    const bob = createRecordingMember('bob');
-    await a.hub.join(bob, 'lobby', 2);
+    const bob = await joinNewMember(a.hub, 'bob', 'lobby', 2);
     expect(welcomeOf(bob)).toMatchObject({ seq: 4, truncated: true });
   });
 
