@@ -73,6 +73,22 @@ function join(session: RawSession, room: string, nick: string, extra = {}): Prom
   return session.waitForFrame((f) => f.kind === 'text' && f.text.startsWith('{"type":"welcome"'));
 }
 
+// A crowd: `count` sessions all open before any of them joins, then each joined to its room
+// as `<nick>-<i>`.
+async function openJoinedSessions(
+  server: AttackServer,
+  count: number,
+  roomOf: (i: number) => string,
+  nick: string,
+  target?: string,
+): Promise<RawSession[]> {
+  const sessions = await Promise.all(
+    Array.from({ length: count }, () => openRawSession(server.port, 'rfc6455', target)),
+  );
+  await Promise.all(sessions.map((session, i) => join(session, roomOf(i), `${nick}-${i}`)));
+  return sessions;
+}
+
 const repeat = (frame: Buffer, times: number) => Buffer.concat(Array(times).fill(frame));
 const EMPTY = Buffer.alloc(0);
 
@@ -160,10 +176,12 @@ export async function historyFill(
   server: AttackServer,
   options: { connections: number; seconds: number; perSecond: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    Array.from({ length: options.connections }, () => openRawSession(server.port, 'rfc6455')),
+  const sessions = await openJoinedSessions(
+    server,
+    options.connections,
+    (i) => `fill-${i}`,
+    'filler',
   );
-  await Promise.all(sessions.map((session, i) => join(session, `fill-${i}`, `filler-${i}`)));
   // The longest text there is: 2000 four-byte code points.
   const text = '😀'.repeat(2000);
   const deadline = Date.now() + options.seconds * 1000;
@@ -190,17 +208,16 @@ export async function relayNeverReaders(
   server: AttackServer,
   options: { readers: number; senders: number; seconds: number; saysPerSecond: number },
 ): Promise<AttackOutcome> {
-  const readers = await Promise.all(
-    Array.from({ length: options.readers }, () =>
-      openRawSession(server.port, 'rfc6455', '/relay?draft=76'),
-    ),
+  const inRoom = () => 'relay-flood';
+  const readers = await openJoinedSessions(
+    server,
+    options.readers,
+    inRoom,
+    'reader',
+    '/relay?draft=76',
   );
-  await Promise.all(readers.map((session, i) => join(session, 'relay-flood', `reader-${i}`)));
   for (const session of readers) session.peer.socket.pause();
-  const senders = await Promise.all(
-    Array.from({ length: options.senders }, () => openRawSession(server.port, 'rfc6455')),
-  );
-  await Promise.all(senders.map((session, i) => join(session, 'relay-flood', `sender-${i}`)));
+  const senders = await openJoinedSessions(server, options.senders, inRoom, 'sender');
   const text = '漢'.repeat(2000);
   const deadline = Date.now() + options.seconds * 1000;
   let said = 0;
@@ -283,10 +300,12 @@ export async function slowFlood(
   server: AttackServer,
   options: { connections: number; framesPerSecond: number; seconds: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    Array.from({ length: options.connections }, () => openRawSession(server.port, 'rfc6455')),
+  const sessions = await openJoinedSessions(
+    server,
+    options.connections,
+    () => 'slow-flood',
+    'flood',
   );
-  await Promise.all(sessions.map((session, i) => join(session, 'slow-flood', `flood-${i}`)));
   const junk = clientFrame(HYBI_OPCODES.text, Buffer.from('not json'));
   const batch = Math.max(1, Math.round(options.framesPerSecond / 20));
   const started = Date.now();
