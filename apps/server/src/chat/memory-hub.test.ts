@@ -7,6 +7,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
 import { createMetrics } from '../metrics.js';
+import { useFakeTimersPerTest } from '../test-support/fake-timers.js';
 import type { Hub } from './hub.js';
 import { createMemoryHub, type MemoryHubOptions } from './memory-hub.js';
 import {
@@ -371,12 +372,7 @@ describe('createMemoryHub', () => {
 });
 
 describe('createMemoryHub room lifetime', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest();
 
   it('keeps an empty room with history for the TTL so that a member can resume', async () => {
     const hub = createMemoryHub();
@@ -574,15 +570,12 @@ describe('createMemoryHub bounds (issue 11)', () => {
 });
 
 describe('createMemoryHub presence windows', () => {
+  useFakeTimersPerTest();
   let hub: Hub;
   beforeEach(() => {
-    vi.useFakeTimers();
     hub = createMemoryHub({ presenceWindowMs: 100 });
   });
-  afterEach(async () => {
-    await hub.close();
-    vi.useRealTimers();
-  });
+  afterEach(() => hub.close());
 
   const names = (member: RecordingMember) =>
     member.receivedOf('presence').map((p) => `${p.event} ${(p.member as { id: string }).id}`);
