@@ -42,6 +42,17 @@ export async function joinRoom(page: Page, nick: string, room: string): Promise<
   await expectLive(page);
 }
 
+/** A separate person (see `openPerson`) who has joined `room` as `nick`. */
+export async function openPersonInRoom(
+  browser: Browser,
+  nick: string,
+  room: string,
+): Promise<Page> {
+  const page = await openPerson(browser);
+  await joinRoom(page, nick, room);
+  return page;
+}
+
 /** Waits until the page's connection is live. */
 export async function expectLive(page: Page): Promise<void> {
   await expect(page.locator('[data-status]').first()).toHaveAttribute('data-status', 'live');
@@ -98,6 +109,14 @@ export async function expectMessageCount(page: Page, count: number, scope = 'bod
 /** Checks that seqs run 1, 2, 3... without a gap or a repeat. */
 export function expectConsecutiveSeqs(stream: readonly RenderedMessage[], first = 1): void {
   expect(stream.map((message) => message.seq)).toEqual(stream.map((_, index) => first + index));
+}
+
+/** Checks that two pages show the same stream, its seqs consecutive from 1, and returns it. */
+export async function expectSameStream(a: Page, b: Page): Promise<RenderedMessage[]> {
+  const stream = await readStream(a);
+  expect(await readStream(b)).toEqual(stream);
+  expectConsecutiveSeqs(stream);
+  return stream;
 }
 
 /**

@@ -1,12 +1,10 @@
 import { expect, test } from '@playwright/test';
 import {
   createRoomName,
-  expectConsecutiveSeqs,
   expectLive,
   expectMessageCount,
-  joinRoom,
-  openPerson,
-  readStream,
+  expectSameStream,
+  openPersonInRoom,
   send,
   setLegacy,
 } from './chat-helpers.js';
@@ -20,10 +18,8 @@ test.describe('chat across both paths', () => {
     browser,
   }, testInfo) => {
     const room = createRoomName('pair');
-    const ann = await openPerson(browser);
-    const bob = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
-    await joinRoom(bob, 'bob', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
+    const bob = await openPersonInRoom(browser, 'bob', room);
     await setLegacy(bob, '76');
 
     for (let round = 1; round <= 3; round += 1) {
@@ -33,10 +29,7 @@ test.describe('chat across both paths', () => {
     await expectMessageCount(ann, 6);
     await expectMessageCount(bob, 6);
 
-    const annSees = await readStream(ann);
-    const bobSees = await readStream(bob);
-    expect(bobSees).toEqual(annSees);
-    expectConsecutiveSeqs(annSees);
+    const annSees = await expectSameStream(ann, bob);
     for (const message of annSees) {
       expect(message.badge).toBe(message.nick === 'ann' ? RFC6455_BADGE : DRAFT76_BADGE);
     }
@@ -59,10 +52,8 @@ test.describe('chat across both paths', () => {
 
   test('flipping the toggle mid-conversation loses and duplicates nothing', async ({ browser }) => {
     const room = createRoomName('flip');
-    const ann = await openPerson(browser);
-    const bob = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
-    await joinRoom(bob, 'bob', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
+    const bob = await openPersonInRoom(browser, 'bob', room);
 
     const drafts = ['76', null, '75', null, '76'] as const;
     const sent: string[] = [];
@@ -83,10 +74,7 @@ test.describe('chat across both paths', () => {
 
     await expectMessageCount(ann, sent.length);
     await expectMessageCount(bob, sent.length);
-    const annSees = await readStream(ann);
-    const bobSees = await readStream(bob);
-    expect(bobSees).toEqual(annSees);
-    expectConsecutiveSeqs(annSees);
+    const annSees = await expectSameStream(ann, bob);
     expect(new Set(annSees.map((m) => m.id)).size).toBe(sent.length);
     expect(annSees.map((m) => m.text).sort()).toEqual([...sent].sort());
     // Each of bob's messages went out on the path he had just switched to.
@@ -104,10 +92,8 @@ test.describe('chat across both paths', () => {
     browser,
   }) => {
     const room = createRoomName('offline');
-    const ann = await openPerson(browser);
-    const bob = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
-    await joinRoom(bob, 'bob', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
+    const bob = await openPersonInRoom(browser, 'bob', room);
     await setLegacy(ann, '76');
     await send(bob, 'before the outage');
     await expectMessageCount(ann, 1);
@@ -124,9 +110,7 @@ test.describe('chat across both paths', () => {
     await expectLive(ann);
     await expectMessageCount(ann, 4);
     await expectMessageCount(bob, 4);
-    const annSees = await readStream(ann);
-    expect(await readStream(bob)).toEqual(annSees);
-    expectConsecutiveSeqs(annSees);
+    const annSees = await expectSameStream(ann, bob);
     expect(annSees.map((m) => m.text)).toEqual([
       'before the outage',
       'missed 1',
@@ -137,10 +121,8 @@ test.describe('chat across both paths', () => {
 
   test('markup in a message is shown as text, never run', async ({ browser }) => {
     const room = createRoomName('xss');
-    const ann = await openPerson(browser);
-    const bob = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
-    await joinRoom(bob, 'bob', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
+    const bob = await openPersonInRoom(browser, 'bob', room);
     await setLegacy(bob, '76');
     const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     await send(ann, hostile);
@@ -156,8 +138,7 @@ test.describe('chat across both paths', () => {
     browser,
   }) => {
     const room = createRoomName('reload');
-    const ann = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
     await setLegacy(ann, '75');
     await send(ann, 'before reload');
     await expectMessageCount(ann, 1);

@@ -8,6 +8,7 @@ import {
   expectNewestInView,
   joinRoom,
   openPerson,
+  openPersonInRoom,
   readStream,
   send,
   setLegacy,
@@ -40,8 +41,7 @@ test.describe('compare view', () => {
       'This pane: draft-76 · faye-websocket · relay',
     );
 
-    const student = await openPerson(browser);
-    await joinRoom(student, 'student', room);
+    const student = await openPersonInRoom(browser, 'student', room);
     await send(page, 'Hello from the modern side', /^Send as teacher over RFC 6455$/);
     await send(page, 'Hello from 2010, over draft-76', /^Send as teacher over draft-76/);
     await send(student, 'A student joins in <b>bold?</b>');
@@ -86,8 +86,7 @@ test.describe('compare view', () => {
   }) => {
     const room = createRoomName('same-nick');
     // One person, one browser: the chat in one tab, the compare view (same nick) in another.
-    const chat = await openPerson(browser);
-    await joinRoom(chat, 'ann', room);
+    const chat = await openPersonInRoom(browser, 'ann', room);
     const compare = await chat.context().newPage();
     await compare.goto(appUrl('/?view=compare'));
     for (const side of ['left', 'right']) {

@@ -12,7 +12,7 @@ import {
   expectMessageCount,
   expectNewestInView,
   joinRoom,
-  openPerson,
+  openPersonInRoom,
   send,
 } from './chat-helpers.js';
 
@@ -85,8 +85,7 @@ test.describe('layout over the viewport matrix', () => {
   let seeder: Page;
 
   test.beforeAll(async ({ browser }) => {
-    seeder = await openPerson(browser);
-    await joinRoom(seeder, 'seeder', room);
+    seeder = await openPersonInRoom(browser, 'seeder', room);
     for (let index = 1; index <= MESSAGES; index += 1) await send(seeder, seedText(index));
     await expectMessageCount(seeder, MESSAGES);
   });

@@ -6,7 +6,7 @@ import {
   expectMessageCount,
   expectNewestInView,
   joinRoom,
-  openPerson,
+  openPersonInRoom,
   send,
   setLegacy,
 } from './chat-helpers.js';
@@ -28,8 +28,7 @@ test.describe('wire inspector', () => {
     browser,
   }) => {
     const room = createRoomName('wire');
-    const ann = await openPerson(browser);
-    await joinRoom(ann, 'ann', room);
+    const ann = await openPersonInRoom(browser, 'ann', room);
     await setLegacy(ann, '76');
     await send(ann, 'bytes, please');
     await expectMessageCount(ann, 1);

@@ -1,12 +1,12 @@
 import type { ChatMessage, ErrorMessage } from '@draftbridge/shared-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ChatTestClient,
   type ClientKind,
   connectChatClient,
   isType,
 } from './test-support/chat-client.js';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { type TestServer, useTestServer } from './test-support/test-server.js';
 
 const isError = (code: string) => (m: { type: string; code?: string }) =>
   m.type === 'error' && m.code === code;
@@ -28,11 +28,7 @@ const chatMessages = (c: ChatTestClient) =>
   c.messages.filter((m): m is ChatMessage => m.type === 'message');
 
 describe('every error of the contract, over a real socket', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer();
 
   it.each(['rfc6455', 'hixie-76'] as const)(
     'answers each bad message on %s and keeps the connection open',
@@ -72,11 +68,7 @@ describe('every error of the contract, over a real socket', () => {
 });
 
 describe('oversized frames close only their own connection', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ maxMessageBytes: 8 * 1024 });
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer({ maxMessageBytes: 8 * 1024 });
 
   it.each([
     ['rfc6455', 1009],
@@ -99,11 +91,7 @@ describe('oversized frames close only their own connection', () => {
 });
 
 describe('rate limit', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ ratePerSecond: 5, rateBurst: 10 });
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer({ ratePerSecond: 5, rateBurst: 10 });
 
   it('drops a flood with one rate_limited and closes with 1008 after 200 drops', async () => {
     const flooder = await joined('rfc6455', t, 'flood', 'flooder');
@@ -129,11 +117,7 @@ describe('rate limit', () => {
 });
 
 describe('reconnects lose and duplicate nothing', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ historyRetained: 5, historyWelcome: 3 });
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer({ historyRetained: 5, historyWelcome: 3 });
 
   it('answers a resent (client, id) with the original message, to the sender only', async () => {
     const watcher = await joined('rfc6455', t, 'dedupe', 'watcher');
@@ -173,17 +157,13 @@ describe('reconnects lose and duplicate nothing', () => {
 });
 
 describe('slow readers', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    // The sender is meant to be fast: neither its rate nor its inbound budget may slow it.
-    t = await startTestServer({
-      ratePerSecond: 100_000,
-      rateBurst: 100_000,
-      inboundBytesPerSecond: 1024 * 1024 * 1024,
-      inboundBurstBytes: 1024 * 1024 * 1024,
-    });
+  // The sender is meant to be fast: neither its rate nor its inbound budget may slow it.
+  const t = useTestServer({
+    ratePerSecond: 100_000,
+    rateBurst: 100_000,
+    inboundBytesPerSecond: 1024 * 1024 * 1024,
+    inboundBurstBytes: 1024 * 1024 * 1024,
   });
-  afterAll(() => t.stop());
 
   it.each(['rfc6455', 'hixie-76'] as const)(
     'drops a %s reader that stops reading; the others get everything',

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectChatClient, isType } from './test-support/chat-client.js';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { startTestServer, useTestServer } from './test-support/test-server.js';
 
 // An upgrade with an unsupported version; resolves when the server has answered and closed.
 async function refusedUpgrade(port: number): Promise<string> {
@@ -20,11 +20,7 @@ async function refusedUpgrade(port: number): Promise<string> {
 }
 
 describe('createServer over HTTP', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer();
 
   it('answers /healthz with ok', async () => {
     const res = await fetch(`${t.http}/healthz`);

@@ -16,7 +16,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SUPPORTED_VERSIONS } from '@draftbridge/protocol-router';
+import { formatRefusal, SUPPORTED_VERSIONS } from '@draftbridge/protocol-router';
 import sirv from 'sirv';
 import type { Metrics } from './metrics.js';
 
@@ -113,13 +113,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = `${STATUS_CODES[status] ?? 'Bad Request'}\n`;
-  const head = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}`,
-    'Connection: close',
-    'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
-  ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  socket.end(formatRefusal(status, STATUS_CODES[status] ?? 'Bad Request', SECURITY_HEADERS));
 }

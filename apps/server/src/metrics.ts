@@ -76,6 +76,25 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   );
   const connectionTallies = new Map<string, ConnectionTally>();
   const evictions = new EvictionTally();
+  // A plain series, moved where it is counted.
+  const counter = <Label extends string>(suffix: string, help: string, label: Label) =>
+    new Counter({ name: name(suffix), help, labelNames: [label], registers });
+  const gauge = (suffix: string, help: string) =>
+    new Gauge({ name: name(suffix), help, registers });
+  // The sessions' message tallies, taken over at each scrape.
+  const messagesCounter = (direction: 'in' | 'out', help: string) =>
+    new Counter({
+      name: name(`messages_${direction}_total`),
+      help,
+      labelNames: ['protocol'] as const,
+      registers,
+      collect() {
+        for (const [protocol, tally] of tallies) {
+          this.inc({ protocol }, tally[direction]);
+          tally[direction] = 0;
+        }
+      },
+    });
   const metrics: Metrics = {
     registry,
     tallies,
@@ -101,59 +120,25 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
         }
       },
     }),
-    messagesIn: new Counter({
-      name: name('messages_in_total'),
-      help: 'Messages received from clients, by protocol.',
-      labelNames: ['protocol'] as const,
-      registers,
-      collect() {
-        for (const [protocol, tally] of tallies) {
-          this.inc({ protocol }, tally.in);
-          tally.in = 0;
-        }
-      },
-    }),
-    messagesOut: new Counter({
-      name: name('messages_out_total'),
-      help: 'Messages sent to clients, by protocol.',
-      labelNames: ['protocol'] as const,
-      registers,
-      collect() {
-        for (const [protocol, tally] of tallies) {
-          this.inc({ protocol }, tally.out);
-          tally.out = 0;
-        }
-      },
-    }),
-    handshakesRejected: new Counter({
-      name: name('handshakes_rejected_total'),
-      help: 'Upgrade requests refused before any engine saw them, by reason.',
-      labelNames: ['reason'] as const,
-      registers,
-    }),
-    relayLegsOpen: new Gauge({
-      name: name('relay_legs_open'),
-      help: 'Hixie legs the relay has open to this server.',
-      registers,
-    }),
-    slowReadersClosed: new Counter({
-      name: name('slow_readers_closed_total'),
-      help: 'Connections dropped because their send buffer passed the slow-reader bound.',
-      labelNames: ['protocol'] as const,
-      registers,
-    }),
-    rateLimited: new Counter({
-      name: name('rate_limited_messages_total'),
-      help: 'Messages dropped by the per-connection rate limit, by protocol.',
-      labelNames: ['protocol'] as const,
-      registers,
-    }),
-    errorsSent: new Counter({
-      name: name('errors_sent_total'),
-      help: 'Error messages sent to clients, by code.',
-      labelNames: ['code'] as const,
-      registers,
-    }),
+    messagesIn: messagesCounter('in', 'Messages received from clients, by protocol.'),
+    messagesOut: messagesCounter('out', 'Messages sent to clients, by protocol.'),
+    handshakesRejected: counter(
+      'handshakes_rejected_total',
+      'Upgrade requests refused before any engine saw them, by reason.',
+      'reason',
+    ),
+    relayLegsOpen: gauge('relay_legs_open', 'Hixie legs the relay has open to this server.'),
+    slowReadersClosed: counter(
+      'slow_readers_closed_total',
+      'Connections dropped because their send buffer passed the slow-reader bound.',
+      'protocol',
+    ),
+    rateLimited: counter(
+      'rate_limited_messages_total',
+      'Messages dropped by the per-connection rate limit, by protocol.',
+      'protocol',
+    ),
+    errorsSent: counter('errors_sent_total', 'Error messages sent to clients, by code.', 'code'),
     evictions,
     historyEvicted: new Counter({
       name: name('history_evicted_messages_total'),
@@ -167,22 +152,16 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
         }
       },
     }),
-    roomsForgotten: new Counter({
-      name: name('rooms_forgotten_total'),
-      help: 'Rooms forgotten with their history, by reason (ttl, total_budget).',
-      labelNames: ['reason'] as const,
-      registers,
-    }),
-    historyBytes: new Gauge({
-      name: name('history_bytes'),
-      help: 'Bytes the rooms in memory count against the total history budget.',
-      registers,
-    }),
-    rooms: new Gauge({
-      name: name('rooms'),
-      help: 'Rooms held in memory.',
-      registers,
-    }),
+    roomsForgotten: counter(
+      'rooms_forgotten_total',
+      'Rooms forgotten with their history, by reason (ttl, total_budget).',
+      'reason',
+    ),
+    historyBytes: gauge(
+      'history_bytes',
+      'Bytes the rooms in memory count against the total history budget.',
+    ),
+    rooms: gauge('rooms', 'Rooms held in memory.'),
   };
 
   // Series that exist from the start read 0 on the first scrape instead of being absent,

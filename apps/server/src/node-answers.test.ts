@@ -3,15 +3,11 @@
  * bare. Ours answer with the same security headers as every response (SECURITY.md).
  */
 import { connectRaw } from '@draftbridge/protocol-router/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from './http-handler.js';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { useTestServer } from './test-support/test-server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.stop());
+const t = useTestServer();
 
 async function answerTo(bytes: string): Promise<string> {
   const peer = await connectRaw(t.port, bytes);

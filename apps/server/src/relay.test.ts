@@ -6,7 +6,7 @@ import type {
   RelayProtocolId,
   WireMessage,
 } from '@draftbridge/shared-types';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RELAY_SECRET_HEADER } from './relay.js';
 import {
@@ -15,7 +15,7 @@ import {
   isType,
   type RelayKind,
 } from './test-support/chat-client.js';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { useTestServer } from './test-support/test-server.js';
 import { captureUpgrades } from './test-support/upgrade-capture.js';
 
 // Every leg the relay opens: how a test client asks for it, and what the server sees on /ws.
@@ -72,11 +72,7 @@ const wiresOf = (client: ChatTestClient) =>
   client.messages.filter((m): m is WireMessage => m.type === 'wire');
 
 describe('the legacy relay', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer();
 
   it.each(LEGS)(
     'carries chat both ways over a genuine leg (%s: %s on %s), marked relay',
@@ -356,18 +352,14 @@ describe('the relay under a browser that stops reading', () => {
   const SLOW_READER_BYTES = 256 * 1024;
   // Enough to fill every kernel buffer on the way twice over; the loop stops at the first drop.
   const MAX_SAYS = 6000;
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({
-      slowReaderBytes: SLOW_READER_BYTES,
-      historyPageBytes: SLOW_READER_BYTES / 4,
-      ratePerSecond: 100_000,
-      rateBurst: 100_000,
-      inboundBytesPerSecond: 256 * 1024 * 1024,
-      inboundBurstBytes: 256 * 1024 * 1024,
-    });
+  const t = useTestServer({
+    slowReaderBytes: SLOW_READER_BYTES,
+    historyPageBytes: SLOW_READER_BYTES / 4,
+    ratePerSecond: 100_000,
+    rateBurst: 100_000,
+    inboundBytesPerSecond: 256 * 1024 * 1024,
+    inboundBurstBytes: 256 * 1024 * 1024,
   });
-  afterAll(() => t.stop());
 
   it.each(LEGS)(
     'stops reading its %s leg, so the leg passes the bound and the browser never does (%s)',

@@ -13,8 +13,8 @@ import {
   type RawSession,
   type ServerFrame,
 } from '@draftbridge/protocol-router/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, useTestServer } from './test-support/test-server.js';
 
 /** Every way into the server, by protocol, engine and path. */
 const WAYS: readonly (readonly [string, Protocol, string])[] = [
@@ -89,15 +89,11 @@ function oversized(protocol: Protocol): Buffer {
 }
 
 describe.concurrent.each(WAYS)('%s', (_name, protocol, target) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({
-      joinTimeoutMs: JOIN_TIMEOUT_MS,
-      idleTimeoutMs: IDLE_TIMEOUT_MS,
-      maxMessageBytes: MAX_MESSAGE_BYTES,
-    });
+  const t = useTestServer({
+    joinTimeoutMs: JOIN_TIMEOUT_MS,
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
   });
-  afterAll(() => t.stop());
 
   it('closes a flood past the rate limit with 1008, then FIN', async () => {
     const session = await joined(t, protocol, target);
@@ -160,11 +156,7 @@ describe.concurrent.each(WAYS)('%s', (_name, protocol, target) => {
 });
 
 describe('the relay’s browser side (rfc6455 on /relay)', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ maxMessageBytes: MAX_MESSAGE_BYTES });
-  });
-  afterAll(() => t.stop());
+  const t = useTestServer({ maxMessageBytes: MAX_MESSAGE_BYTES });
 
   it.each(['/relay?draft=76', '/relay?draft=75'])(
     'closes a frame past the limit on %s with 1009, then FIN',

@@ -7,30 +7,26 @@
  */
 import { once } from 'node:events';
 import { openRawSession, type RawSession } from '@draftbridge/protocol-router/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { measureMemory, mib } from './soak/measure-memory.js';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { useTestServer } from './test-support/test-server.js';
 
 const SLOW_READER_BYTES = 256 * 1024;
 const NEVER_READERS = 6;
 const TOTAL = 3000;
 const MIB = 1024 * 1024;
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({
-    slowReaderBytes: SLOW_READER_BYTES,
-    historyRetained: 10,
-    historyWelcome: 10,
-    ratePerSecond: 100_000,
-    rateBurst: 100_000,
-    // The sender is meant to flood: its inbound budget must not slow it down.
-    inboundBytesPerSecond: 1024 * 1024 * 1024,
-    inboundBurstBytes: 1024 * 1024 * 1024,
-  });
+const t = useTestServer({
+  slowReaderBytes: SLOW_READER_BYTES,
+  historyRetained: 10,
+  historyWelcome: 10,
+  ratePerSecond: 100_000,
+  rateBurst: 100_000,
+  // The sender is meant to flood: its inbound budget must not slow it down.
+  inboundBytesPerSecond: 1024 * 1024 * 1024,
+  inboundBurstBytes: 1024 * 1024 * 1024,
 });
-afterAll(() => t.stop());
 
 async function slowReadersClosed(): Promise<number> {
   const text = await (await fetch(`${t.http}/metrics`)).text();

@@ -10,14 +10,10 @@ import {
   requestHead,
   upgradeRequest,
 } from '@draftbridge/protocol-router/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './test-support/test-server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.stop());
+const t = useTestServer();
 
 // What the contract lists, in its words: `Sec-WebSocket-Version: 13, 8, 7`.
 const CONTRACT_VERSIONS = '13, 8, 7';

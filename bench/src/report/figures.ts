@@ -43,15 +43,26 @@ const GC_COLUMNS: readonly FigureColumn[] = [
   column('gcMs', 'GC ms', 'lower', 'total'),
 ];
 
-const BURST_COLUMNS: readonly FigureColumn[] = [
-  column('deliveriesPerSecond', 'deliveries/s', 'higher', 'both'),
+const LATENCY_COLUMNS: readonly FigureColumn[] = [
   column('p50Ms', 'p50 ms', 'lower', 'both'),
   column('p99Ms', 'p99 ms', 'lower', 'both'),
-  column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
-  column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
+];
+
+// The CPU of everything but the server under test, in the order the tables show it.
+const OTHER_CPU_COLUMNS: readonly FigureColumn[] = [
   column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
   column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
   column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
+];
+
+const SERVER_CPU_COLUMN = column('serverCpuPercent', 'server CPU %', 'lower', 'total', false);
+
+const BURST_COLUMNS: readonly FigureColumn[] = [
+  column('deliveriesPerSecond', 'deliveries/s', 'higher', 'both'),
+  ...LATENCY_COLUMNS,
+  SERVER_CPU_COLUMN,
+  column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
+  ...OTHER_CPU_COLUMNS,
   ...GC_COLUMNS,
   column('serverPeakRssMb', 'peak RSS MB', 'lower', 'total'),
 ];
@@ -63,14 +74,11 @@ const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly F
     column('slowReaderClosed', 'slow reader closed', 'lower', 'total', false),
   ],
   paced: [
-    column('p50Ms', 'p50 ms', 'lower', 'both'),
-    column('p99Ms', 'p99 ms', 'lower', 'both'),
+    ...LATENCY_COLUMNS,
     column('maxMs', 'max ms', 'lower', 'both'),
     column('deliveredFraction', 'delivered', 'higher', 'total', false),
-    column('serverCpuPercent', 'server CPU %', 'lower', 'total', false),
-    column('redisCpuPercent', 'redis CPU %', 'lower', 'total', false),
-    column('generatorCpuPercent', 'generator CPU %', 'lower', 'total', false),
-    column('otherCpuPercent', 'rest CPU %', 'lower', 'total', false),
+    SERVER_CPU_COLUMN,
+    ...OTHER_CPU_COLUMNS,
     ...GC_COLUMNS,
   ],
   capacity: [

@@ -16,7 +16,7 @@ import { createMessageText } from '../payload.js';
 import { joinSamples, summarizeLatency } from '../stats.js';
 import { type BurstSpec, messagesPerSender, sendersPerRoom } from './catalog.js';
 import { startWindow } from './measure-window.js';
-import { openRooms, type RoomSet } from './room.js';
+import { type RoomSet, withRooms } from './room.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
 // How long the slow reader reads again after the burst, to see whether it was closed.
@@ -24,16 +24,12 @@ const SLOW_READER_RESUME_MS = 500;
 
 /** Runs one burst scenario. */
 export async function runBurst(context: ScenarioContext, spec: BurstSpec): Promise<RunOutcome> {
-  const rooms = await openRooms(context, {
+  const shape = {
     rooms: spec.rooms,
     members: spec.members,
     senders: sendersPerRoom(context.plan, spec),
-  });
-  try {
-    return await measureBurst(context, spec, rooms);
-  } finally {
-    rooms.close();
-  }
+  };
+  return withRooms(context, shape, (rooms) => measureBurst(context, spec, rooms));
 }
 
 async function measureBurst(

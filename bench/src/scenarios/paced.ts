@@ -12,7 +12,7 @@ import { createMessageText } from '../payload.js';
 import { joinSamples, summarizeLatency } from '../stats.js';
 import { type PacedSpec, pacedRate } from './catalog.js';
 import { startWindow } from './measure-window.js';
-import { openRooms, type RoomSet } from './room.js';
+import { type RoomSet, withRooms } from './room.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
 // Timer granularity of the pacing loop; each tick sends what is due, so the rate stays exact.
@@ -37,16 +37,14 @@ export function addCensoredSamples(
 
 /** Runs a paced scenario. */
 export async function runPaced(context: ScenarioContext, spec: PacedSpec): Promise<RunOutcome> {
-  const room = await openRooms(context, {
+  const shape = {
     rooms: 1,
     members: context.plan.pacedMembers,
     senders: context.plan.pacedSenders,
-  });
-  try {
-    return await measurePaced(context, room, pacedRate(context.plan, spec));
-  } finally {
-    room.close();
-  }
+  };
+  return withRooms(context, shape, (room) =>
+    measurePaced(context, room, pacedRate(context.plan, spec)),
+  );
 }
 
 async function measurePaced(

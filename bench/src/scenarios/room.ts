@@ -61,6 +61,20 @@ export interface RoomSet {
   close(): void;
 }
 
+/** Opens the rooms of `spec`, runs `measure` on them, and closes them however it ends. */
+export async function withRooms<T>(
+  context: ScenarioContext,
+  spec: RoomsSpec,
+  measure: (rooms: RoomSet) => Promise<T>,
+): Promise<T> {
+  const rooms = await openRooms(context, spec);
+  try {
+    return await measure(rooms);
+  } finally {
+    rooms.close();
+  }
+}
+
 /** Connects and joins `spec.rooms` rooms of `spec.members` members each. */
 export async function openRooms(context: ScenarioContext, spec: RoomsSpec): Promise<RoomSet> {
   const { subject, server } = context;

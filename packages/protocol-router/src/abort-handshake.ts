@@ -24,6 +24,21 @@ export function abortHandshake(
   headers: Readonly<Record<string, string>> = {},
 ): void {
   if (socket.destroyed) return;
+  const destroy = () => socket.destroy();
+  socket.on('data', discard);
+  socket.once('end', destroy);
+  socket.once('error', destroy);
+  setTimeout(destroy, REFUSAL_LINGER_MS).unref();
+  socket.resume();
+  socket.end(formatRefusal(status, message, headers));
+}
+
+/** The whole response of a refusal: status line, `Connection: close`, `headers`, `message`. */
+export function formatRefusal(
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): string {
   const body = `${message}\n`;
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
@@ -32,11 +47,5 @@ export function abortHandshake(
     `Content-Length: ${Buffer.byteLength(body)}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
-  const destroy = () => socket.destroy();
-  socket.on('data', discard);
-  socket.once('end', destroy);
-  socket.once('error', destroy);
-  setTimeout(destroy, REFUSAL_LINGER_MS).unref();
-  socket.resume();
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyTrust, parseProxyRange, readForwarding } from './forwarded.js';
+import type { Protocol } from './protocols.js';
 import { startEchoRouter } from './test-support/echo-router.js';
 import { connectRaw, upgradeRequest } from './testing/index.js';
 
@@ -151,6 +152,12 @@ describe('the router behind a proxy', () => {
     }
   }
 
+  // The status of a `protocol` upgrade from `origin` that came through the proxy.
+  async function forwardedStatus(port: number, protocol: Protocol, origin: string) {
+    return (await answer(port, upgradeRequest(protocol, port, { origin, headers: FORWARDED })))
+      .status;
+  }
+
   it.each(['hixie-76', 'hixie-75'] as const)(
     'tells a %s client behind a trusted TLS proxy its public wss: location',
     async (protocol) => {
@@ -185,13 +192,7 @@ describe('the router behind a proxy', () => {
 
   it('compares Origin with the public origin behind a trusted proxy, and only its scheme', async () => {
     const server = await start(['127.0.0.1']);
-    const statusFor = async (origin: string) =>
-      (
-        await answer(
-          server.port,
-          upgradeRequest('rfc6455', server.port, { origin, headers: FORWARDED }),
-        )
-      ).status;
+    const statusFor = (origin: string) => forwardedStatus(server.port, 'rfc6455', origin);
     expect(await statusFor('https://chat.example.org')).toBe('101');
     expect(await statusFor('http://chat.example.org')).toBe('403');
     expect(await statusFor(`http://127.0.0.1:${server.port}`)).toBe('403');
@@ -199,13 +200,7 @@ describe('the router behind a proxy', () => {
 
   it('compares Origin with the request Host when the peer is not trusted', async () => {
     const server = await start(['10.0.0.1']);
-    const statusFor = async (origin: string) =>
-      (
-        await answer(
-          server.port,
-          upgradeRequest('hixie-76', server.port, { origin, headers: FORWARDED }),
-        )
-      ).status;
+    const statusFor = (origin: string) => forwardedStatus(server.port, 'hixie-76', origin);
     expect(await statusFor('https://chat.example.org')).toBe('403');
     expect(await statusFor(`http://127.0.0.1:${server.port}`)).toBe('101');
     expect(await statusFor(`https://127.0.0.1:${server.port}`)).toBe('101');

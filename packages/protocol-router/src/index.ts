@@ -5,6 +5,7 @@
  */
 
 // The server side.
+export { formatRefusal } from './abort-handshake.js';
 export {
   type ClassifyOptions,
   classifyUpgrade,

@@ -7,11 +7,13 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
 import { createMetrics } from '../metrics.js';
+import { useFakeTimersPerTest } from '../test-support/fake-timers.js';
 import type { Hub } from './hub.js';
-import { createMemoryHub } from './memory-hub.js';
+import { createMemoryHub, type MemoryHubOptions } from './memory-hub.js';
 import {
   createBatchingMember,
   createRecordingMember,
+  joinNewMember,
   type RecordingMember,
 } from './test-support/hub-member.js';
 
@@ -65,11 +67,9 @@ describe('createMemoryHub', () => {
   });
 
   it('produces welcomes that the contract schema accepts', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 3);
-    const bob = createRecordingMember('bob');
-    await hub.join(bob, 'lobby', 1);
+    const bob = await joinNewMember(hub, 'bob', 'lobby', 1);
     for (const outbound of [...ann.delivered, ...bob.delivered]) {
       expect(decodeServerMessage(outbound.text).ok).toBe(true);
     }
@@ -120,8 +120,7 @@ describe('createMemoryHub', () => {
   it('serializes a message once and hands the same frames to every member', async () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const shared = createMemoryHub({ presenceWindowMs: 0 });
-    const alone = createRecordingMember('alone');
-    await shared.join(alone, 'solo');
+    const alone = await joinNewMember(shared, 'alone', 'solo');
     const members = ['a', 'b', 'c', 'd'].map((id) => createRecordingMember(id));
     for (const member of members) await shared.join(member, 'lobby');
 
@@ -200,8 +199,7 @@ describe('createMemoryHub', () => {
   it('serializes a presence once for all the others', async () => {
     const members = ['a', 'b', 'c'].map((id) => createRecordingMember(id));
     for (const member of members) await hub.join(member, 'lobby');
-    const late = createRecordingMember('late');
-    await hub.join(late, 'lobby');
+    await joinNewMember(hub, 'late');
     const presences = members.map((member) => member.delivered.at(-1));
     expect(presences[0]?.text).toContain('"presence"');
     expect(presences[1]).toBe(presences[0]);
@@ -254,8 +252,7 @@ describe('createMemoryHub', () => {
 
   it('keeps dedupe exactly as long as the message is retained', async () => {
     const small = createMemoryHub({ retainedHistory: 3, welcomeHistory: 3 });
-    const ann = createRecordingMember('ann');
-    await small.join(ann, 'lobby');
+    const ann = await joinNewMember(small, 'ann');
     await sayMany(small, ann, 'lobby', 4); // m1 falls out of the history
     await small.say(ann, 'lobby', 'm2', 'again');
     expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 2]);
@@ -265,11 +262,9 @@ describe('createMemoryHub', () => {
   });
 
   it('sends the latest 50 messages in a welcome without since', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 120);
-    const bob = createRecordingMember('bob');
-    await hub.join(bob, 'lobby');
+    const bob = await joinNewMember(hub, 'bob');
     const welcome = welcomeOf(bob);
     expect(welcome.seq).toBe(120);
     expect(seqs(welcome.history)).toEqual(range(120 - DEFAULT_WELCOME_HISTORY + 1, 120));
@@ -277,11 +272,9 @@ describe('createMemoryHub', () => {
   });
 
   it('puts history in the welcome byte for byte as it was broadcast', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 3);
-    const bob = createRecordingMember('bob');
-    await hub.join(bob, 'lobby');
+    const bob = await joinNewMember(hub, 'bob');
     const welcomeText = bob.delivered[0]?.text ?? '';
     const broadcast = ann.delivered.slice(1, 4);
     expect(broadcast.map((outbound) => JSON.parse(outbound.text).type)).toEqual([
@@ -293,52 +286,42 @@ describe('createMemoryHub', () => {
   });
 
   it('resumes with every message after since', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 200);
-    const bob = createRecordingMember('bob');
-    await hub.join(bob, 'lobby', 17);
+    const bob = await joinNewMember(hub, 'bob', 'lobby', 17);
     const welcome = welcomeOf(bob);
     expect(seqs(welcome.history)).toEqual(range(18, 200));
     expect(welcome.truncated).toBeUndefined();
   });
 
   it('resumes with nothing when since is the latest seq, and from the start with since 0', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 5);
-    const upToDate = createRecordingMember('up');
-    await hub.join(upToDate, 'lobby', 5);
+    const upToDate = await joinNewMember(hub, 'up', 'lobby', 5);
     expect(welcomeOf(upToDate)).toMatchObject({ seq: 5, history: [] });
     expect(welcomeOf(upToDate).truncated).toBeUndefined();
-    const fresh = createRecordingMember('fresh');
-    await hub.join(fresh, 'lobby', 0);
+    const fresh = await joinNewMember(hub, 'fresh', 'lobby', 0);
     expect(seqs(welcomeOf(fresh).history)).toEqual(range(1, 5));
   });
 
   it('marks a resume truncated when messages after since are no longer retained', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', DEFAULT_RETAINED_HISTORY + 10);
 
-    const late = createRecordingMember('late');
-    await hub.join(late, 'lobby', 5);
+    const late = await joinNewMember(hub, 'late', 'lobby', 5);
     expect(welcomeOf(late).truncated).toBe(true);
     expect(seqs(welcomeOf(late).history)).toEqual(range(11, DEFAULT_RETAINED_HISTORY + 10));
 
     // since 10 needs 11 onwards, which is exactly the oldest retained message.
-    const justInTime = createRecordingMember('just');
-    await hub.join(justInTime, 'lobby', 10);
+    const justInTime = await joinNewMember(hub, 'just', 'lobby', 10);
     expect(welcomeOf(justInTime).truncated).toBeUndefined();
     expect(welcomeOf(justInTime).history).toHaveLength(DEFAULT_RETAINED_HISTORY);
   });
 
   it('marks a since beyond the room seq truncated and sends the latest messages', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 3);
-    const fromBefore = createRecordingMember('old');
-    await hub.join(fromBefore, 'lobby', 99);
+    const fromBefore = await joinNewMember(hub, 'old', 'lobby', 99);
     expect(welcomeOf(fromBefore)).toMatchObject({ seq: 3, truncated: true });
     expect(seqs(welcomeOf(fromBefore).history)).toEqual([1, 2, 3]);
   });
@@ -357,8 +340,7 @@ describe('createMemoryHub', () => {
   });
 
   it('ignores a leave from a member that is not in the room', async () => {
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await hub.leave(createRecordingMember('ghost'), 'lobby');
     await hub.leave(ann, 'elsewhere');
     expect(ann.received()).toHaveLength(1);
@@ -390,23 +372,16 @@ describe('createMemoryHub', () => {
 });
 
 describe('createMemoryHub room lifetime', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest();
 
   it('keeps an empty room with history for the TTL so that a member can resume', async () => {
     const hub = createMemoryHub();
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 3);
     await hub.leave(ann, 'lobby');
     vi.advanceTimersByTime(DEFAULT_EMPTY_ROOM_TTL_MS - 1);
 
-    const back = createRecordingMember('back');
-    await hub.join(back, 'lobby', 1);
+    const back = await joinNewMember(hub, 'back', 'lobby', 1);
     expect(seqs(welcomeOf(back).history)).toEqual([2, 3]);
     // Rejoining cancelled the eviction.
     vi.advanceTimersByTime(DEFAULT_EMPTY_ROOM_TTL_MS * 2);
@@ -417,14 +392,12 @@ describe('createMemoryHub room lifetime', () => {
 
   it('frees an idle room but never restarts its seq', async () => {
     const hub = createMemoryHub({ emptyRoomTtlMs: 1000 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await sayMany(hub, ann, 'lobby', 3);
     await hub.leave(ann, 'lobby');
     vi.advanceTimersByTime(1000);
 
-    const back = createRecordingMember('back');
-    await hub.join(back, 'lobby', 2);
+    const back = await joinNewMember(hub, 'back', 'lobby', 2);
     expect(welcomeOf(back)).toMatchObject({ seq: 3, history: [], truncated: true });
     await hub.say(back, 'lobby', 'm1', 'same id as before, new message');
     expect(seqs(back.receivedOf('message'))).toEqual([4]);
@@ -433,8 +406,7 @@ describe('createMemoryHub room lifetime', () => {
 
   it('drops a room that never had a message at once', async () => {
     const hub = createMemoryHub();
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await hub.leave(ann, 'lobby');
     expect(vi.getTimerCount()).toBe(0);
     await hub.close();
@@ -442,8 +414,7 @@ describe('createMemoryHub room lifetime', () => {
 
   it('clears its timers on close', async () => {
     const hub = createMemoryHub();
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     await hub.say(ann, 'lobby', 'm', 'x');
     await hub.leave(ann, 'lobby');
     expect(vi.getTimerCount()).toBe(1);
@@ -455,19 +426,22 @@ describe('createMemoryHub room lifetime', () => {
 describe('createMemoryHub bounds (issue 11)', () => {
   const big = (n: number) => `${n} ${'x'.repeat(1000)}`;
 
+  /** A hub with `options` and ann in `room`, who has said 100 messages of about 1 KiB each. */
+  async function hubWithBigHistory(options: MemoryHubOptions, room = 'lobby') {
+    const hub = createMemoryHub({ ...options, presenceWindowMs: 0 });
+    const ann = await joinNewMember(hub, 'ann', room);
+    for (let i = 1; i <= 100; i += 1) await hub.say(ann, room, `m${i}`, big(i));
+    return { hub, ann };
+  }
+
   it('keeps a welcome within one page of bytes and says a resume is truncated', async () => {
-    const hub = createMemoryHub({ historyPageBytes: 16 * 1024, presenceWindowMs: 0 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
-    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
-    const fresh = createRecordingMember('fresh');
-    await hub.join(fresh, 'lobby');
+    const { hub } = await hubWithBigHistory({ historyPageBytes: 16 * 1024 });
+    const fresh = await joinNewMember(hub, 'fresh');
     const latest = welcomeOf(fresh);
     expect(latest.truncated).toBeUndefined();
     expect(JSON.stringify(latest.history).length).toBeLessThanOrEqual(16 * 1024);
     expect(seqs(latest.history).at(-1)).toBe(100);
-    const resumer = createRecordingMember('resumer');
-    await hub.join(resumer, 'lobby', 10);
+    const resumer = await joinNewMember(hub, 'resumer', 'lobby', 10);
     const resumed = welcomeOf(resumer);
     expect(resumed.truncated).toBe(true);
     // The newest that fit, in order, ending at the room's seq.
@@ -478,12 +452,8 @@ describe('createMemoryHub bounds (issue 11)', () => {
   });
 
   it('pages history back from any seq until it reaches the start', async () => {
-    const hub = createMemoryHub({ historyPageBytes: 16 * 1024, presenceWindowMs: 0 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
-    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
-    const pager = createRecordingMember('pager');
-    await hub.join(pager, 'lobby', 0);
+    const { hub } = await hubWithBigHistory({ historyPageBytes: 16 * 1024 });
+    const pager = await joinNewMember(hub, 'pager', 'lobby', 0);
     let before = (seqs(welcomeOf(pager).history)[0] as number) ?? 101;
     const collected = seqs(welcomeOf(pager).history) as number[];
     for (let page = 0; page < 20; page += 1) {
@@ -502,12 +472,8 @@ describe('createMemoryHub bounds (issue 11)', () => {
   });
 
   it('drops a room oldest messages past its byte budget, and dedupe with them', async () => {
-    const hub = createMemoryHub({ roomHistoryBytes: 20 * 1024, presenceWindowMs: 0 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
-    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'lobby', `m${i}`, big(i));
-    const late = createRecordingMember('late');
-    await hub.join(late, 'lobby', 0);
+    const { hub, ann } = await hubWithBigHistory({ roomHistoryBytes: 20 * 1024 });
+    const late = await joinNewMember(hub, 'late', 'lobby', 0);
     const kept = seqs(welcomeOf(late).history) as number[];
     expect(welcomeOf(late).truncated).toBe(true);
     expect(kept.at(-1)).toBe(100);
@@ -527,22 +493,16 @@ describe('createMemoryHub bounds (issue 11)', () => {
       await hub.leave(member, `room-${i}`);
     }
     // room-0 was the least recently active: forgotten, yet its seq goes on.
-    const back = createRecordingMember('back');
-    await hub.join(back, 'room-0', 0);
+    const back = await joinNewMember(hub, 'back', 'room-0', 0);
     expect(welcomeOf(back)).toMatchObject({ seq: 1, truncated: true, history: [] });
-    const recent = createRecordingMember('recent');
-    await hub.join(recent, 'room-39', 0);
+    const recent = await joinNewMember(hub, 'recent', 'room-39', 0);
     expect(seqs(welcomeOf(recent).history)).toEqual([1]);
     await hub.close();
   });
 
   it('takes oldest messages from occupied rooms too when the total needs it', async () => {
-    const hub = createMemoryHub({ totalHistoryBytes: 32 * 1024, presenceWindowMs: 0 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'a');
-    for (let i = 1; i <= 100; i += 1) await hub.say(ann, 'a', `m${i}`, big(i));
-    const late = createRecordingMember('late');
-    await hub.join(late, 'a', 0);
+    const { hub } = await hubWithBigHistory({ totalHistoryBytes: 32 * 1024 }, 'a');
+    const late = await joinNewMember(hub, 'late', 'a', 0);
     const kept = seqs(welcomeOf(late).history) as number[];
     expect(kept.at(-1)).toBe(100);
     expect(kept.length).toBeLessThan(32);
@@ -561,8 +521,7 @@ describe('createMemoryHub bounds (issue 11)', () => {
       presenceWindowMs: 0,
       metrics,
     });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     for (let i = 1; i <= 15; i += 1) await hub.say(ann, 'lobby', `m${i}`, `${i}`);
     expect(await evictedBy()).toEqual({ count: 5, room_budget: 0, total_budget: 0 });
     // About 1.2 KiB a message against 8 KiB: each big one pushes older ones out.
@@ -571,8 +530,7 @@ describe('createMemoryHub bounds (issue 11)', () => {
     expect(after.room_budget).toBeGreaterThan(0);
     expect(after.total_budget).toBe(0);
     // Every message said is either still retained or counted once under one reason.
-    const late = createRecordingMember('late');
-    await hub.join(late, 'lobby', 0);
+    const late = await joinNewMember(hub, 'late', 'lobby', 0);
     const kept = welcomeOf(late).history.length;
     expect((after.count ?? 0) + (after.room_budget ?? 0)).toBe(20 - kept);
     await hub.close();
@@ -602,11 +560,9 @@ describe('createMemoryHub bounds (issue 11)', () => {
       await hub.leave(member, `r${i}`);
     }
     // r0 and r1 were forgotten for good: they start again at 1; r4's seq goes on.
-    const zero = createRecordingMember('zero');
-    await hub.join(zero, 'r0', 4);
+    const zero = await joinNewMember(hub, 'zero', 'r0', 4);
     expect(welcomeOf(zero)).toMatchObject({ seq: 0, truncated: true });
-    const four = createRecordingMember('four');
-    await hub.join(four, 'r4', 4);
+    const four = await joinNewMember(hub, 'four', 'r4', 4);
     expect(welcomeOf(four)).toMatchObject({ seq: 4 });
     expect(welcomeOf(four).truncated).toBeUndefined();
     await hub.close();
@@ -614,36 +570,31 @@ describe('createMemoryHub bounds (issue 11)', () => {
 });
 
 describe('createMemoryHub presence windows', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  useFakeTimersPerTest();
+  let hub: Hub;
+  beforeEach(() => {
+    hub = createMemoryHub({ presenceWindowMs: 100 });
+  });
+  afterEach(() => hub.close());
 
   const names = (member: RecordingMember) =>
     member.receivedOf('presence').map((p) => `${p.event} ${(p.member as { id: string }).id}`);
 
   it('sends a window of changes together, and nothing for who came and went within it', async () => {
-    const hub = createMemoryHub({ presenceWindowMs: 100 });
-    const ann = createRecordingMember('ann');
-    await hub.join(ann, 'lobby');
-    const bob = createRecordingMember('bob');
-    const ghost = createRecordingMember('ghost');
-    await hub.join(bob, 'lobby');
-    await hub.join(ghost, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
+    await joinNewMember(hub, 'bob');
+    const ghost = await joinNewMember(hub, 'ghost');
     await hub.leave(ghost, 'lobby');
     expect(names(ann)).toEqual([]);
     vi.advanceTimersByTime(100);
     expect(names(ann)).toEqual(['join bob']);
-    await hub.close();
   });
 
   it('tells a member who joined within a window only of what its welcome did not show', async () => {
-    const hub = createMemoryHub({ presenceWindowMs: 100 });
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    const cid = createRecordingMember('cid');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     vi.advanceTimersByTime(100);
-    await hub.join(bob, 'lobby');
-    await hub.join(cid, 'lobby');
+    const bob = await joinNewMember(hub, 'bob');
+    const cid = await joinNewMember(hub, 'cid');
     await hub.leave(bob, 'lobby');
     vi.advanceTimersByTime(100);
     // ann never saw bob: his join and leave cancel out for her.
@@ -655,18 +606,13 @@ describe('createMemoryHub presence windows', () => {
       'cid',
     ]);
     expect(names(cid)).toEqual(['leave bob']);
-    await hub.close();
   });
 
   it('delivers pending presence before a message of the room', async () => {
-    const hub = createMemoryHub({ presenceWindowMs: 100 });
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await hub.join(ann, 'lobby');
+    const ann = await joinNewMember(hub, 'ann');
     vi.advanceTimersByTime(100);
-    await hub.join(bob, 'lobby');
+    const bob = await joinNewMember(hub, 'bob');
     await hub.say(bob, 'lobby', 'hi', 'hello');
     expect(ann.received().map((m) => m.type)).toEqual(['welcome', 'presence', 'message']);
-    await hub.close();
   });
 });

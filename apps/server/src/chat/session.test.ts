@@ -11,6 +11,7 @@ import {
 import type { Counter } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMetrics, type Metrics } from '../metrics.js';
+import { useFakeTimersPerTest } from '../test-support/fake-timers.js';
 import type { Hub } from './hub.js';
 import { createMemoryHub } from './memory-hub.js';
 import { type ChatLimits, type ChatSession, createChatSession } from './session.js';
@@ -344,15 +345,12 @@ describe('createChatSession', () => {
 });
 
 describe('createChatSession join timeout', () => {
+  useFakeTimersPerTest();
   let hub: Hub;
   beforeEach(() => {
-    vi.useFakeTimers();
     hub = createMemoryHub({ presenceWindowMs: 0 });
   });
-  afterEach(async () => {
-    vi.useRealTimers();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   it('closes a connection that has not joined in time with 1008, pings or not', () => {
     const connection = new FakeConnection();
@@ -385,17 +383,14 @@ describe('createChatSession join timeout', () => {
 const NO_JOIN_TIMEOUT = { joinTimeoutMs: 1e9 };
 
 describe('createChatSession rate limit', () => {
+  useFakeTimersPerTest();
   let hub: Hub;
   let metrics: Metrics;
   beforeEach(() => {
-    vi.useFakeTimers();
     hub = createMemoryHub({ presenceWindowMs: 0 });
     metrics = createMetrics();
   });
-  afterEach(async () => {
-    vi.useRealTimers();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   // These connections never join: the join timeout is not what they test.
   function open() {

@@ -19,7 +19,7 @@ import {
   connectChatClient,
   isType,
 } from '../test-support/chat-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { startTestServer, type TestServer, useTestServer } from '../test-support/test-server.js';
 import type { ChatProtocol } from './constants.js';
 
 const SERVER_WORKSPACE = fileURLToPath(new URL('../..', import.meta.url));
@@ -120,13 +120,7 @@ afterEach(() => {
 });
 
 describe('the terminal client', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useTestServer();
 
   it.each([
     ['hixie-76', 'faye-websocket', 'rfc6455', '[RFC 6455 · WebSocket-Node]'],

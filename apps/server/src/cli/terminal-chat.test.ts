@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ProtocolClientEvents } from '@draftbridge/protocol-router';
 import type { ChatMessage, Member, ServerMessage } from '@draftbridge/shared-types';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersPerTest } from '../test-support/fake-timers.js';
 import { EXIT_DISCONNECTED, EXIT_OK, SEND_BURST } from './constants.js';
 import { createTerminalChat, type TerminalConnection } from './terminal-chat.js';
 
@@ -85,12 +86,7 @@ function start(options: { drainTimeoutMs?: number; pingIntervalMs?: number } = {
 }
 
 describe('createTerminalChat', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest();
 
   it('sends join first, holds typed lines until the welcome, then sends them as say', () => {
     const { fake, session } = start();

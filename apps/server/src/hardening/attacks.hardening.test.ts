@@ -23,7 +23,7 @@ import {
   slowFlood,
   welcomeFlood,
 } from './attacks.js';
-import { type AttackReport, formatReport, runAttack } from './run-attack.js';
+import { type AttackReport, FAST_SENDER_ENV, formatReport, runAttack } from './run-attack.js';
 
 const MIB = 1024 * 1024;
 const BYSTANDER_P99_MS = 250;
@@ -124,13 +124,7 @@ describe('attacks on the server (issue 11)', () => {
       const report = await runAttack({
         name: 'relay never-readers',
         // Senders fast enough to fill the kernel's buffers and then the bound in seconds.
-        env: {
-          SLOW_READER_BYTES: String(bound),
-          RATE_PER_SECOND: '100000',
-          RATE_BURST: '100000',
-          INBOUND_BYTES_PER_SECOND: '1073741824',
-          INBOUND_BURST_BYTES: '1073741824',
-        },
+        env: { SLOW_READER_BYTES: String(bound), ...FAST_SENDER_ENV },
         attack: (server) =>
           relayNeverReaders(server, { readers: 6, senders: 4, seconds: 3, saysPerSecond: 200 }),
       });
@@ -147,12 +141,7 @@ describe('attacks on the server (issue 11)', () => {
     async () => {
       const report = await runAttack({
         name: 'since 0 welcomes',
-        env: {
-          RATE_PER_SECOND: '100000',
-          RATE_BURST: '100000',
-          INBOUND_BYTES_PER_SECOND: '1073741824',
-          INBOUND_BURST_BYTES: '1073741824',
-        },
+        env: FAST_SENDER_ENV,
         attack: (server) => welcomeFlood(server, { fill: 300, joiners: 20, protocol: 'rfc6455' }),
       });
       check(report);

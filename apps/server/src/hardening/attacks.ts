@@ -73,6 +73,39 @@ function join(session: RawSession, room: string, nick: string, extra = {}): Prom
   return session.waitForFrame((f) => f.kind === 'text' && f.text.startsWith('{"type":"welcome"'));
 }
 
+// A crowd: `count` sessions opened at once, all open before any of them joins.
+function openSessions(
+  server: AttackServer,
+  count: number,
+  protocol: Protocol = 'rfc6455',
+  target?: string,
+): Promise<RawSession[]> {
+  return Promise.all(
+    Array.from({ length: count }, () => openRawSession(server.port, protocol, target)),
+  );
+}
+
+// `perPath` sessions on each of `paths`, in the order of the paths.
+async function openOnEveryPath(
+  server: AttackServer,
+  paths: readonly Path[],
+  perPath: number,
+): Promise<RawSession[]> {
+  const byPath = await Promise.all(
+    paths.map((path) => openSessions(server, perPath, path.protocol, path.target)),
+  );
+  return byPath.flat();
+}
+
+// Joins each session to its room as `<nick>-<i>`, all at once.
+async function joinAll(
+  sessions: readonly RawSession[],
+  roomOf: (i: number) => string,
+  nick: string,
+): Promise<void> {
+  await Promise.all(sessions.map((session, i) => join(session, roomOf(i), `${nick}-${i}`)));
+}
+
 const repeat = (frame: Buffer, times: number) => Buffer.concat(Array(times).fill(frame));
 const EMPTY = Buffer.alloc(0);
 
@@ -88,13 +121,7 @@ export async function endlessFragments(
     frames?: number;
   },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    options.paths.flatMap((path) =>
-      Array.from({ length: options.perPath }, () =>
-        openRawSession(server.port, path.protocol, path.target),
-      ),
-    ),
-  );
+  const sessions = await openOnEveryPath(server, options.paths, options.perPath);
   const payload = Buffer.alloc(options.fragmentBytes, 0x61);
   const chunk = repeat(clientFrame(HYBI_OPCODES.continuation, payload, { fin: false }), 1000);
   const written = await Promise.all(
@@ -125,13 +152,7 @@ export async function pingFlood(
   server: AttackServer,
   options: { paths: readonly Path[]; perPath: number; seconds: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    options.paths.flatMap((path) =>
-      Array.from({ length: options.perPath }, () =>
-        openRawSession(server.port, path.protocol, path.target),
-      ),
-    ),
-  );
+  const sessions = await openOnEveryPath(server, options.paths, options.perPath);
   const chunk = repeat(clientFrame(HYBI_OPCODES.ping, Buffer.from('ping')), 1000);
   for (const session of sessions) session.peer.socket.pause();
   const written = await Promise.all(
@@ -160,10 +181,8 @@ export async function historyFill(
   server: AttackServer,
   options: { connections: number; seconds: number; perSecond: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    Array.from({ length: options.connections }, () => openRawSession(server.port, 'rfc6455')),
-  );
-  await Promise.all(sessions.map((session, i) => join(session, `fill-${i}`, `filler-${i}`)));
+  const sessions = await openSessions(server, options.connections);
+  await joinAll(sessions, (i) => `fill-${i}`, 'filler');
   // The longest text there is: 2000 four-byte code points.
   const text = '😀'.repeat(2000);
   const deadline = Date.now() + options.seconds * 1000;
@@ -190,17 +209,12 @@ export async function relayNeverReaders(
   server: AttackServer,
   options: { readers: number; senders: number; seconds: number; saysPerSecond: number },
 ): Promise<AttackOutcome> {
-  const readers = await Promise.all(
-    Array.from({ length: options.readers }, () =>
-      openRawSession(server.port, 'rfc6455', '/relay?draft=76'),
-    ),
-  );
-  await Promise.all(readers.map((session, i) => join(session, 'relay-flood', `reader-${i}`)));
+  const inRoom = () => 'relay-flood';
+  const readers = await openSessions(server, options.readers, 'rfc6455', '/relay?draft=76');
+  await joinAll(readers, inRoom, 'reader');
   for (const session of readers) session.peer.socket.pause();
-  const senders = await Promise.all(
-    Array.from({ length: options.senders }, () => openRawSession(server.port, 'rfc6455')),
-  );
-  await Promise.all(senders.map((session, i) => join(session, 'relay-flood', `sender-${i}`)));
+  const senders = await openSessions(server, options.senders);
+  await joinAll(senders, inRoom, 'sender');
   const text = '漢'.repeat(2000);
   const deadline = Date.now() + options.seconds * 1000;
   let said = 0;
@@ -244,11 +258,7 @@ export async function welcomeFlood(
     }
   }
   filler.peer.socket.destroy();
-  const joiners = await Promise.all(
-    Array.from({ length: options.joiners }, () =>
-      openRawSession(server.port, options.protocol, options.target),
-    ),
-  );
+  const joiners = await openSessions(server, options.joiners, options.protocol, options.target);
   const welcomeBytes: number[] = [];
   await Promise.all(
     joiners.map(async (session, i) => {
@@ -283,10 +293,8 @@ export async function slowFlood(
   server: AttackServer,
   options: { connections: number; framesPerSecond: number; seconds: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    Array.from({ length: options.connections }, () => openRawSession(server.port, 'rfc6455')),
-  );
-  await Promise.all(sessions.map((session, i) => join(session, 'slow-flood', `flood-${i}`)));
+  const sessions = await openSessions(server, options.connections);
+  await joinAll(sessions, () => 'slow-flood', 'flood');
   const junk = clientFrame(HYBI_OPCODES.text, Buffer.from('not json'));
   const batch = Math.max(1, Math.round(options.framesPerSecond / 20));
   const started = Date.now();
@@ -353,11 +361,7 @@ export async function presenceStorm(
 ): Promise<AttackOutcome> {
   const members: RawSession[] = [];
   for (let i = 0; i < options.members; i += 20) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(20, options.members - i) }, () =>
-        openRawSession(server.port, 'rfc6455'),
-      ),
-    );
+    const batch = await openSessions(server, Math.min(20, options.members - i));
     await Promise.all(batch.map((session, j) => join(session, 'big-room', `m${i + j}`)));
     members.push(...batch);
   }
@@ -395,12 +399,8 @@ export async function silentSockets(
   server: AttackServer,
   options: { protocol: Protocol; count: number; joined: boolean; waitSeconds: number },
 ): Promise<AttackOutcome> {
-  const sessions = await Promise.all(
-    Array.from({ length: options.count }, () => openRawSession(server.port, options.protocol)),
-  );
-  if (options.joined) {
-    await Promise.all(sessions.map((session, i) => join(session, 'quiet', `quiet-${i}`)));
-  }
+  const sessions = await openSessions(server, options.count, options.protocol);
+  if (options.joined) await joinAll(sessions, () => 'quiet', 'quiet');
   const started = Date.now();
   const deadline = started + options.waitSeconds * 1000;
   while (Date.now() < deadline && sessions.some((s) => !s.peer.isClosed)) await sleep(50);

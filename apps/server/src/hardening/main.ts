@@ -18,15 +18,13 @@ import {
   slowFlood,
   welcomeFlood,
 } from './attacks.js';
-import { type AttackReport, type AttackRun, formatReport, runAttack } from './run-attack.js';
-
-// A sender that the rate and the inbound budget do not slow: to fill what is being attacked.
-const FAST_SENDER = {
-  RATE_PER_SECOND: '100000',
-  RATE_BURST: '100000',
-  INBOUND_BYTES_PER_SECOND: '1073741824',
-  INBOUND_BURST_BYTES: '1073741824',
-};
+import {
+  type AttackReport,
+  type AttackRun,
+  FAST_SENDER_ENV,
+  formatReport,
+  runAttack,
+} from './run-attack.js';
 
 const RUNS: readonly AttackRun[] = [
   {
@@ -54,17 +52,17 @@ const RUNS: readonly AttackRun[] = [
   },
   {
     name: 'since 0 welcomes of a full room, 30 rfc6455 joiners',
-    env: FAST_SENDER,
+    env: FAST_SENDER_ENV,
     attack: (s) => welcomeFlood(s, { fill: 1000, joiners: 30, protocol: 'rfc6455' }),
   },
   {
     name: 'since 0 welcomes of a full room, 30 hixie-76 joiners',
-    env: FAST_SENDER,
+    env: FAST_SENDER_ENV,
     attack: (s) => welcomeFlood(s, { fill: 1000, joiners: 30, protocol: 'hixie-76' }),
   },
   {
     name: 'since 0 welcomes of a full room, 30 relay joiners',
-    env: FAST_SENDER,
+    env: FAST_SENDER_ENV,
     attack: (s) =>
       welcomeFlood(s, { fill: 1000, joiners: 30, protocol: 'rfc6455', target: '/relay?draft=76' }),
   },

@@ -14,6 +14,14 @@ import {
 } from './harness.js';
 import type { AttackServerMemory } from './server-process.js';
 
+/** Server settings that the rate and the inbound budget do not slow: to fill what is attacked. */
+export const FAST_SENDER_ENV: Readonly<Record<string, string>> = {
+  RATE_PER_SECOND: '100000',
+  RATE_BURST: '100000',
+  INBOUND_BYTES_PER_SECOND: '1073741824',
+  INBOUND_BURST_BYTES: '1073741824',
+};
+
 /** What one attack did to the server. */
 export interface AttackReport extends AttackOutcome {
   readonly name: string;

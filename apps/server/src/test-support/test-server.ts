@@ -5,6 +5,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { CONFIG_DEFAULTS, type Config } from '../config.js';
 import { type ChatServer, createServer } from '../create-server.js';
 import { createLogger } from '../logger.js';
@@ -34,5 +35,38 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     http: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}`,
     stop: () => server.close(),
+  };
+}
+
+/**
+ * Starts a test server before the tests of the enclosing `describe` (or file) and stops it
+ * after them. Read its fields inside tests and hooks, not while the tests are collected.
+ */
+export function useTestServer(overrides: Partial<Config> = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(overrides);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestServer => {
+    if (started === undefined) throw new Error('the test server is not started yet');
+    return started;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get port() {
+      return current().port;
+    },
+    get http() {
+      return current().http;
+    },
+    get ws() {
+      return current().ws;
+    },
+    stop: () => current().stop(),
   };
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { COMPARE_VIEW, LAB_VIEW, VIEW_PARAM } from '../lib/constants.js';
 import { isJoinValid, validateJoin } from '../lib/join-validation.js';
 import {
-  type KeyValueStore,
+  type BrowserStores,
   loadAutoJoin,
   loadChatPath,
   loadPreferences,
@@ -21,7 +21,7 @@ export function ChatPage({
   stores,
 }: {
   readonly clientId: string;
-  readonly stores: { readonly local: KeyValueStore | null; readonly tab: KeyValueStore | null };
+  readonly stores: BrowserStores;
 }) {
   const [preferences] = useState(() => loadPreferences(stores.local));
   const [session, setSession] = useState<Preferences | null>(() =>

@@ -37,6 +37,14 @@ function sentTypes(sent: unknown[]): string[] {
   return sent.map((message) => (message as { type: string }).type);
 }
 
+/** Types `text` in the room's composer and submits it; returns the composer's input. */
+function submitInComposer(text: string): HTMLInputElement {
+  const input = screen.getByLabelText<HTMLInputElement>('Message to #lobby');
+  fireEvent.change(input, { target: { value: text } });
+  fireEvent.submit(input);
+  return input;
+}
+
 describe('ChatRoom', () => {
   afterEach(cleanup);
 
@@ -91,13 +99,11 @@ describe('ChatRoom', () => {
     const { serve, open, fake } = renderRoom();
     open();
     serve(createWelcome());
-    const input = screen.getByLabelText('Message to #lobby');
-    fireEvent.change(input, { target: { value: 'hello room' } });
-    fireEvent.submit(input);
+    const input = submitInComposer('hello room');
     const say = fake.latest().sent.at(-1) as { type: string; id: string; text: string };
     expect(say).toMatchObject({ type: 'say', text: 'hello room' });
     expect(screen.getByTestId('pending').textContent).toContain('hello room');
-    expect((input as HTMLInputElement).value).toBe('');
+    expect(input.value).toBe('');
     serve(createChatMessage(1, { id: say.id, client: CLIENT, text: 'hello room' }));
     expect(screen.queryByTestId('pending')).toBeNull();
     expect(screen.getByTestId('message').dataset.id).toBe(say.id);
@@ -107,9 +113,7 @@ describe('ChatRoom', () => {
     const { serve, open, fake } = renderRoom();
     open();
     serve(createWelcome());
-    const input = screen.getByLabelText('Message to #lobby');
-    fireEvent.change(input, { target: { value: '   ' } });
-    fireEvent.submit(input);
+    submitInComposer('   ');
     expect(sentTypes(fake.latest().sent)).toEqual(['join']);
   });
 

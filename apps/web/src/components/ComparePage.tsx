@@ -4,10 +4,10 @@ import { useMediaQuery } from '../hooks/use-media-query.js';
 import { createRelayPath, DIRECT_PATH } from '../lib/chat-path.js';
 import { compareStreams } from '../lib/compare-streams.js';
 import { COMPARE_SIDE_PANEL_MEDIA } from '../lib/constants.js';
-import type { KeyValueStore, Preferences } from '../lib/storage.js';
+import type { Preferences } from '../lib/storage.js';
 import { ComparePane } from './ComparePane.js';
 import { MemberList } from './MemberList.js';
-import { SessionGate } from './SessionGate.js';
+import { type GatedViewProps, SessionGate } from './SessionGate.js';
 import { StreamVerdictBanner } from './StreamVerdictBanner.js';
 import { ToolPanel } from './ToolPanel.js';
 import { WireInspector } from './WireInspector.js';
@@ -42,6 +42,10 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
     return own;
   }, [leftSelf, rightSelf]);
   const members = (left.snapshot ?? right.snapshot)?.chat.members ?? [];
+  const panes = [
+    { slot: 'left', title: LEFT_TITLE, client: leftClient, leg: left },
+    { slot: 'right', title: RIGHT_TITLE, client: rightClient, leg: right },
+  ] as const;
   return (
     <main className={beside ? 'compare-layout compare-layout--beside' : 'compare-layout'}>
       <div className="compare-top">
@@ -51,22 +55,17 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
         <StreamVerdictBanner verdict={verdict} names={SIDE_NAMES} />
       </div>
       <div className="compare-panes">
-        <ComparePane
-          title={LEFT_TITLE}
-          slot="left"
-          clientId={leftClient}
-          nick={session.nick}
-          connection={left.connection}
-          snapshot={left.snapshot}
-        />
-        <ComparePane
-          title={RIGHT_TITLE}
-          slot="right"
-          clientId={rightClient}
-          nick={session.nick}
-          connection={right.connection}
-          snapshot={right.snapshot}
-        />
+        {panes.map(({ slot, title, client, leg }) => (
+          <ComparePane
+            key={slot}
+            title={title}
+            slot={slot}
+            clientId={client}
+            nick={session.nick}
+            connection={leg.connection}
+            snapshot={leg.snapshot}
+          />
+        ))}
       </div>
       <ToolPanel
         beside={beside}
@@ -81,13 +80,7 @@ function CompareSession({ session, clientId }: { session: Preferences; clientId:
 }
 
 /** The compare route: two members of one room side by side, RFC 6455 and draft-76, and a verdict. */
-export function ComparePage({
-  clientId,
-  stores,
-}: {
-  readonly clientId: string;
-  readonly stores: { readonly local: KeyValueStore | null };
-}) {
+export function ComparePage({ clientId, stores }: GatedViewProps) {
   return (
     <SessionGate view="compare" stores={stores} submitLabel="Start comparing">
       {(session) => <CompareSession session={session} clientId={clientId} />}

@@ -1,24 +1,11 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionSnapshot } from '../lib/chat-connection.js';
+import { type ConnectionSnapshot, createInitialSnapshot } from '../lib/chat-connection.js';
 import { DIRECT_PATH } from '../lib/chat-path.js';
-import { createChatState } from '../lib/chat-state.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 
 function createSnapshot(patch: Partial<ConnectionSnapshot>): ConnectionSnapshot {
-  return {
-    status: 'live',
-    path: DIRECT_PATH,
-    attempt: 0,
-    retryAt: null,
-    offlineReason: null,
-    chat: createChatState(),
-    wire: [],
-    handshake: null,
-    error: null,
-    invalidFrames: 0,
-    ...patch,
-  };
+  return { ...createInitialSnapshot(DIRECT_PATH), status: 'live', ...patch };
 }
 
 describe('ConnectionStatus', () => {

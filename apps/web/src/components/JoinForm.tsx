@@ -1,6 +1,13 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { isJoinValid, type JoinProblems, validateJoin } from '../lib/join-validation.js';
 import type { Preferences } from '../lib/storage.js';
+import { TextField } from './TextField.js';
+
+// The form's fields in order, each editing the preference of its name.
+const FIELDS = [
+  { name: 'nick', label: 'Nick', autoComplete: 'nickname' },
+  { name: 'room', label: 'Room', autoCapitalize: 'none' },
+] as const;
 
 /** Nick and room, checked with the server's rules before anything is sent. */
 export function JoinForm({
@@ -12,54 +19,28 @@ export function JoinForm({
   readonly submitLabel: string;
   readonly onJoin: (preferences: Preferences) => void;
 }) {
-  const [nick, setNick] = useState(initial.nick);
-  const [room, setRoom] = useState(initial.room);
+  const [values, setValues] = useState<Preferences>({ nick: initial.nick, room: initial.room });
   const [problems, setProblems] = useState<JoinProblems>({});
-  const nickId = useId();
-  const roomId = useId();
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const found = validateJoin(nick, room);
+    const found = validateJoin(values.nick, values.room);
     setProblems(found);
-    if (isJoinValid(found)) onJoin({ nick: nick.trim(), room });
+    if (isJoinValid(found)) onJoin({ nick: values.nick.trim(), room: values.room });
   };
 
   return (
     <form className="panel join-form" onSubmit={onSubmit} noValidate>
       <h2>Join a room</h2>
-      <div className="field">
-        <label htmlFor={nickId}>Nick</label>
-        <input
-          id={nickId}
-          value={nick}
-          autoComplete="nickname"
-          aria-invalid={problems.nick !== undefined}
-          aria-describedby={problems.nick !== undefined ? `${nickId}-error` : undefined}
-          onChange={(event) => setNick(event.target.value)}
+      {FIELDS.map(({ name, ...attributes }) => (
+        <TextField
+          key={name}
+          {...attributes}
+          value={values[name]}
+          problem={problems[name]}
+          onChange={(value) => setValues((current) => ({ ...current, [name]: value }))}
         />
-        {problems.nick !== undefined ? (
-          <p id={`${nickId}-error`} className="field-hint field-hint--error">
-            {problems.nick}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor={roomId}>Room</label>
-        <input
-          id={roomId}
-          value={room}
-          autoCapitalize="none"
-          aria-invalid={problems.room !== undefined}
-          aria-describedby={problems.room !== undefined ? `${roomId}-error` : undefined}
-          onChange={(event) => setRoom(event.target.value)}
-        />
-        {problems.room !== undefined ? (
-          <p id={`${roomId}-error`} className="field-hint field-hint--error">
-            {problems.room}
-          </p>
-        ) : null}
-      </div>
+      ))}
       <button type="submit">{submitLabel}</button>
     </form>
   );

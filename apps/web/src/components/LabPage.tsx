@@ -1,15 +1,8 @@
-import type { KeyValueStore } from '../lib/storage.js';
 import { LabSession } from './LabSession.js';
-import { SessionGate } from './SessionGate.js';
+import { type GatedViewProps, SessionGate } from './SessionGate.js';
 
 /** The lab route: five generations in one room, and their handshakes on screen. */
-export function LabPage({
-  clientId,
-  stores,
-}: {
-  readonly clientId: string;
-  readonly stores: { readonly local: KeyValueStore | null };
-}) {
+export function LabPage({ clientId, stores }: GatedViewProps) {
   return (
     <SessionGate
       view="lab"

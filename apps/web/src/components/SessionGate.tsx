@@ -1,13 +1,19 @@
 import { type ReactNode, useState } from 'react';
 import { isJoinValid, validateJoin } from '../lib/join-validation.js';
 import {
-  type KeyValueStore,
+  type BrowserStores,
   loadPreferences,
   type Preferences,
   savePreferences,
 } from '../lib/storage.js';
 import { AppHeader, type View } from './AppHeader.js';
 import { JoinForm } from './JoinForm.js';
+
+/** What a view behind the gate is given: the tab's client id and the store it remembers in. */
+export interface GatedViewProps {
+  readonly clientId: string;
+  readonly stores: Pick<BrowserStores, 'local'>;
+}
 
 /**
  * A view of one room that needs a nick and a room first (the compare view, the lab): the
@@ -21,7 +27,7 @@ export function SessionGate({
   children,
 }: {
   readonly view: View;
-  readonly stores: { readonly local: KeyValueStore | null };
+  readonly stores: GatedViewProps['stores'];
   readonly submitLabel: string;
   /** Shown above the join form: what this view is. */
   readonly intro?: ReactNode;

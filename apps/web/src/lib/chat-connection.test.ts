@@ -55,6 +55,15 @@ describe('createChatConnection', () => {
     fake.latest().receive(history);
   };
 
+  // The socket drops, the first retry (500 ms with no jitter) opens and is welcomed.
+  const dropAndReconnect = (welcome: ReturnType<typeof createWelcome>) => {
+    fake.latest().drop();
+    vi.advanceTimersByTime(500);
+    goLive(welcome);
+  };
+
+  const saysSent = () => fake.latest().sent.filter((m) => (m as { type: string }).type === 'say');
+
   beforeEach(() => {
     vi.useFakeTimers();
     fake = createFakeSocketFactory();
@@ -149,22 +158,16 @@ describe('createChatConnection', () => {
     start();
     goLive();
     const id = connection.say('lost in flight');
-    fake.latest().drop();
-    vi.advanceTimersByTime(500);
-    goLive(createWelcome([], { seq: 0 }));
-    const says = fake.latest().sent.filter((m) => (m as { type: string }).type === 'say');
-    expect(says).toEqual([{ type: 'say', id, text: 'lost in flight' }]);
+    dropAndReconnect(createWelcome([], { seq: 0 }));
+    expect(saysSent()).toEqual([{ type: 'say', id, text: 'lost in flight' }]);
   });
 
   it('does not resend a message the resume history already acknowledges', () => {
     start();
     goLive();
     const id = connection.say('arrived before the drop');
-    fake.latest().drop();
-    vi.advanceTimersByTime(500);
-    goLive(createWelcome([ownEcho(1, id, 'arrived before the drop')]));
-    const says = fake.latest().sent.filter((m) => (m as { type: string }).type === 'say');
-    expect(says).toEqual([]);
+    dropAndReconnect(createWelcome([ownEcho(1, id, 'arrived before the drop')]));
+    expect(saysSent()).toEqual([]);
     expect(connection.getSnapshot().chat.pending).toEqual([]);
   });
 

@@ -98,14 +98,11 @@ const FATAL_JOIN_ERRORS: ReadonlySet<string> = new Set(['invalid_room', 'invalid
 // them (Redis down). Neither was broadcast; the server dedupes a resend that races one.
 const RESEND_AFTER_ERRORS: ReadonlySet<string> = new Set(['rate_limited', 'unavailable']);
 
-/** Builds a connection; nothing happens until `start()`. */
-export function createChatConnection(options: ChatConnectionOptions): ChatConnection {
-  const now = options.now ?? Date.now;
-  const network = options.network ?? ALWAYS_ONLINE;
-  const listeners = new Set<() => void>();
-  let snapshot: ConnectionSnapshot = {
+/** The snapshot of a connection before its first attempt: connecting on `path`, nothing seen. */
+export function createInitialSnapshot(path: ChatPath): ConnectionSnapshot {
+  return {
     status: 'connecting',
-    path: options.path,
+    path,
     attempt: 0,
     retryAt: null,
     offlineReason: null,
@@ -115,6 +112,14 @@ export function createChatConnection(options: ChatConnectionOptions): ChatConnec
     error: null,
     invalidFrames: 0,
   };
+}
+
+/** Builds a connection; nothing happens until `start()`. */
+export function createChatConnection(options: ChatConnectionOptions): ChatConnection {
+  const now = options.now ?? Date.now;
+  const network = options.network ?? ALWAYS_ONLINE;
+  const listeners = new Set<() => void>();
+  let snapshot = createInitialSnapshot(options.path);
   let socket: SocketHandle | null = null;
   let joined = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -68,8 +68,14 @@ export function saveChatPath(tabStore: KeyValueStore | null, path: ChatPath): vo
   write(tabStore, STORAGE_KEYS.legacyPath, serializeChatPath(path));
 }
 
+/** The browser's two stores: `local` (localStorage) and `tab` (this tab's sessionStorage). */
+export interface BrowserStores {
+  readonly local: KeyValueStore | null;
+  readonly tab: KeyValueStore | null;
+}
+
 /** The browser's stores, or null where touching them throws. */
-export function getBrowserStores(): { local: KeyValueStore | null; tab: KeyValueStore | null } {
+export function getBrowserStores(): BrowserStores {
   const get = (pick: () => Storage): KeyValueStore | null => {
     try {
       return pick();

@@ -80,6 +80,21 @@ const closeFrame = (code: number, reason = Buffer.alloc(0)) => {
   return maskedFrame(0x8, payload);
 };
 
+/**
+ * Writes the rest of a frame the server already closed on, then 1 KiB more, as a client that
+ * has not read the close yet would; the server's end must stay a FIN (no reset), then the
+ * peer closes too.
+ */
+async function writeLateBytesAndExpectFin(peer: RawPeer, rest: Buffer): Promise<void> {
+  peer.socket.write(rest);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  peer.socket.write(Buffer.alloc(1024));
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  expect(peer.ending()).toBe('end');
+  peer.socket.end();
+  await peer.closed();
+}
+
 describe.each(PATHS)('%s', (_name, version, target) => {
   it('fails a message of too many fragments with 1008, empty ones included', async () => {
     const { peer, start } = await open(version, target);
@@ -173,13 +188,7 @@ describe.each(PATHS)('%s', (_name, version, target) => {
       peer.socket.write(frame.subarray(0, 16 * 1024));
       expect(await closeCode(peer, start)).toBe(1009);
       await peer.waitFor(() => peer.ending() === 'end');
-      peer.socket.write(frame.subarray(16 * 1024));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      peer.socket.write(Buffer.alloc(1024));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(peer.ending()).toBe('end');
-      peer.socket.end();
-      await peer.closed();
+      await writeLateBytesAndExpectFin(peer, frame.subarray(16 * 1024));
       expect(peer.ending()).toBe('end');
     }
   });
@@ -222,13 +231,7 @@ describe.each([
       expect(peer.received().subarray(start)).toEqual(
         draft === 76 ? Buffer.from([0xff, 0x00]) : Buffer.alloc(0),
       );
-      peer.socket.write(frame.subarray(66 * 1024));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      peer.socket.write(Buffer.alloc(1024));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(peer.ending()).toBe('end');
-      peer.socket.end();
-      await peer.closed();
+      await writeLateBytesAndExpectFin(peer, frame.subarray(66 * 1024));
     }
   });
 });

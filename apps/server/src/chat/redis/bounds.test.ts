@@ -4,7 +4,7 @@
  * instance, presence coalesced, and every key of a room expiring with it.
  */
 import { describe, expect, it } from 'vitest';
-import { createRecordingMember } from '../test-support/hub-member.js';
+import { createRecordingMember, joinNewMember } from '../test-support/hub-member.js';
 import { createRoomKeys } from './keys.js';
 import { eventually, range, seqs, useRedisHubHarness, welcomeOf } from './test-support/harness.js';
 
@@ -16,13 +16,11 @@ describe('createRedisHub bounds', () => {
   it('bounds a welcome to one page and pages back through the rest from another instance', async () => {
     const a = await h.instance({ historyPageBytes: 16 * 1024 });
     const b = await h.instance({ historyPageBytes: 16 * 1024 });
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     for (let i = 1; i <= 100; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, big(i));
     await eventually(() => expect(ann.receivedOf('message')).toHaveLength(100));
 
-    const pager = createRecordingMember('pager');
-    await b.hub.join(pager, 'lobby', 0);
+    const pager = await joinNewMember(b.hub, 'pager', 'lobby', 0);
     const welcome = welcomeOf(pager);
     expect(welcome.truncated).toBe(true);
     expect(JSON.stringify(welcome.history).length).toBeLessThanOrEqual(16 * 1024);
@@ -43,8 +41,8 @@ describe('createRedisHub bounds', () => {
   it('counts a room full across instances', async () => {
     const a = await h.instance({ maxRoomMembers: 2 });
     const b = await h.instance({ maxRoomMembers: 2 });
-    await a.hub.join(createRecordingMember('ann'), 'small');
-    await b.hub.join(createRecordingMember('bob'), 'small');
+    await joinNewMember(a.hub, 'ann', 'small');
+    await joinNewMember(b.hub, 'bob', 'small');
     const cid = createRecordingMember('cid');
     await expect(a.hub.join(cid, 'small')).rejects.toMatchObject({ code: 'room_full' });
     expect(cid.received()).toEqual([]);
@@ -52,8 +50,7 @@ describe('createRedisHub bounds', () => {
 
   it('lets every key of a room expire with its history ttl, the seq included', async () => {
     const a = await h.instance({ historyTtlMs: 60_000 });
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'ttl');
+    const ann = await joinNewMember(a.hub, 'ann', 'ttl');
     await a.hub.say(ann, 'ttl', 'one', 'one');
     const keys = createRoomKeys(h.prefix, 'ttl');
     for (const key of [keys.seq, keys.history, keys.dedupe, keys.presenceSeq, keys.members]) {
@@ -66,8 +63,7 @@ describe('createRedisHub bounds', () => {
   it('coalesces presence: who came and went within a window is never heard of', async () => {
     const a = await h.instance({ presenceWindowMs: 300 });
     const b = await h.instance({ presenceWindowMs: 300 });
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     await new Promise((resolve) => setTimeout(resolve, 400));
     const ghost = createRecordingMember('ghost');
     const bob = createRecordingMember('bob');

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersPerTest } from '../../test-support/fake-timers.js';
 import { startHeartbeat } from './heartbeat.js';
 
 describe('startHeartbeat', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest();
 
   it('beats every interval and stops when told', async () => {
     const beat = vi.fn(async () => {});

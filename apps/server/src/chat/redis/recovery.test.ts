@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubUnavailableError } from '../hub.js';
-import { createRecordingMember } from '../test-support/hub-member.js';
+import { createRecordingMember, joinNewMember } from '../test-support/hub-member.js';
 import { createRoomKeys } from './keys.js';
 import {
   eventually,
@@ -22,12 +22,7 @@ describe('createRedisHub recovery', () => {
 
   it('fills a gap from history when publications were missed', async () => {
     // No heartbeat catch-up during the test: the gap is seen and filled on publication 5.
-    const a = await h.instance({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
     await b.hub.say(bob, 'lobby', 'm1', 'one');
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1]));
 
@@ -43,12 +38,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('catches up a quiet room on the next heartbeat', async () => {
-    const a = await h.instance({ heartbeatMs: 1000, presenceTtlMs: 5000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob({ heartbeatMs: 1000, presenceTtlMs: 5000 });
 
     const channel = createRoomKeys(h.prefix, 'lobby').channel;
     await a.connection.subscriber?.unsubscribe(channel);
@@ -62,12 +52,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('resubscribes and delivers what it missed after its subscriber reconnects', async () => {
-    const a = await h.instance({ heartbeatMs: 5000, presenceTtlMs: 20_000 });
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { b, ann, bob } = await h.annAndBob({ heartbeatMs: 5000, presenceTtlMs: 20_000 });
 
     await h.admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     for (let i = 1; i <= 5; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
@@ -80,12 +65,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('reaps the members of an instance that stopped beating, within the presence window', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob();
     await eventually(() => expect(ann.receivedOf('presence')).toHaveLength(1));
 
     const killedAt = Date.now();
@@ -99,8 +79,7 @@ describe('createRedisHub recovery', () => {
     );
     expect(Date.now() - killedAt).toBeLessThanOrEqual(PRESENCE_TTL_MS + HEARTBEAT_MS + 500);
 
-    const cid = createRecordingMember('cid');
-    await b.hub.join(cid, 'lobby');
+    const cid = await joinNewMember(b.hub, 'cid');
     expect(
       welcomeOf(cid)
         .members.map((m) => m.id)
@@ -113,12 +92,7 @@ describe('createRedisHub recovery', () => {
   });
 
   it('keeps a live member that beats, and puts one back that was reaped by mistake', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { ann, bob } = await h.annAndBob();
     await new Promise((resolve) => setTimeout(resolve, PRESENCE_TTL_MS * 2));
     expect(bob.receivedOf('presence')).toEqual([]);
 
@@ -157,26 +131,19 @@ describe('createRedisHub recovery', () => {
 
   it('continues the seq after Redis lost its data instead of restarting at 1', async () => {
     const a = await h.instance();
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     for (let i = 1; i <= 3; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3]));
 
     await h.admin.flushall();
     await a.hub.say(ann, 'lobby', 'm4', 'after the loss');
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4]));
-    const bob = createRecordingMember('bob');
-    await a.hub.join(bob, 'lobby', 2);
+    const bob = await joinNewMember(a.hub, 'bob', 'lobby', 2);
     expect(welcomeOf(bob)).toMatchObject({ seq: 4, truncated: true });
   });
 
   it('refuses a say while Redis is down, and serves again once it is back', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob();
     await a.hub.say(ann, 'lobby', 'm1', 'before');
     await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
 

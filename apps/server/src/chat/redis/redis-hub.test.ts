@@ -2,7 +2,11 @@ import { PreparedMessage } from '@draftbridge/protocol-router';
 import { decodeServerMessage } from '@draftbridge/shared-types';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHub } from '../memory-hub.js';
-import { createRecordingMember, type RecordingMember } from '../test-support/hub-member.js';
+import {
+  createRecordingMember,
+  joinNewMember,
+  type RecordingMember,
+} from '../test-support/hub-member.js';
 import { createRoomKeys } from './keys.js';
 import {
   eventually,
@@ -43,14 +47,8 @@ describe('createRedisHub', () => {
   });
 
   it('gives every member on every instance the same messages, in seq order from 1', async () => {
-    const a = await h.instance();
-    const b = await h.instance();
-    const ann = createRecordingMember('ann');
-    const bob = createRecordingMember('bob');
-    const cid = createRecordingMember('cid');
-    await a.hub.join(ann, 'lobby');
-    await b.hub.join(bob, 'lobby');
-    await a.hub.join(cid, 'lobby');
+    const { a, b, ann, bob } = await h.annAndBob();
+    const cid = await joinNewMember(a.hub, 'cid');
 
     // Concurrent says from both instances: Redis decides the order, everyone sees that order.
     const sends = [];
@@ -105,8 +103,7 @@ describe('createRedisHub', () => {
   it('resumes on another instance with since, from the history in Redis', async () => {
     const a = await h.instance({ retainedHistory: 5, welcomeHistory: 3 });
     const b = await h.instance({ retainedHistory: 5, welcomeHistory: 3 });
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     for (let i = 1; i <= 8; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
 
     const cases: [number | undefined, number[], boolean][] = [
@@ -155,8 +152,7 @@ describe('createRedisHub', () => {
 
   it('keeps dedupe exactly as long as the message is retained, and no longer', async () => {
     const a = await h.instance({ retainedHistory: 3 });
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     for (let i = 1; i <= 4; i += 1) await a.hub.say(ann, 'lobby', `m${i}`, `text ${i}`);
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4]));
 
@@ -171,8 +167,7 @@ describe('createRedisHub', () => {
 
   it('drops its subscription when its last member leaves', async () => {
     const a = await h.instance();
-    const ann = createRecordingMember('ann');
-    await a.hub.join(ann, 'lobby');
+    const ann = await joinNewMember(a.hub, 'ann');
     const channel = createRoomKeys(h.prefix, 'lobby').channel;
     expect(await h.admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
     await a.hub.leave(ann, 'lobby');
@@ -180,8 +175,7 @@ describe('createRedisHub', () => {
       expect(await h.admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]),
     );
     // And takes the room up again on the next join.
-    const bob = createRecordingMember('bob');
-    await a.hub.join(bob, 'lobby');
+    const bob = await joinNewMember(a.hub, 'bob');
     await a.hub.say(bob, 'lobby', 'x', 'back');
     await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
   });

@@ -3,7 +3,7 @@
  */
 import type { PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 import type { EngineName, Member, ProtocolId } from '@draftbridge/shared-types';
-import type { DeliveryKind, RoomMember } from '../hub.js';
+import type { DeliveryKind, Hub, RoomMember } from '../hub.js';
 
 /** A RoomMember with its deliveries recorded. */
 export interface RecordingMember extends RoomMember {
@@ -55,4 +55,16 @@ export function createBatchingMember(id: string, client = `client-${id}`): Recor
       for (const message of batch.messages) member.deliver({ kind: 'message', message });
     },
   };
+}
+
+/** Creates a recording member `id` and joins it to `room`, resuming after `since` when given. */
+export async function joinNewMember(
+  hub: Pick<Hub, 'join'>,
+  id: string,
+  room = 'lobby',
+  since?: number,
+): Promise<RecordingMember> {
+  const member = createRecordingMember(id);
+  await hub.join(member, room, since);
+  return member;
 }

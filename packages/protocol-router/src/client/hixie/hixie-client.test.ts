@@ -37,6 +37,8 @@ const SAMPLES = [
   '🎉'.repeat(2000), // 2000 code points, 8000 bytes
 ];
 
+const BURST = Array.from({ length: 1000 }, (_, i) => `message ${i} ✓`);
+
 describe.each([75, 76] as const)(
   'HixieClient against faye-websocket, draft-%i',
   (draft: HixieDraft) => {
@@ -80,27 +82,21 @@ describe.each([75, 76] as const)(
       expect(await peer?.messages.take(SAMPLES.length)).toEqual(SAMPLES);
     });
 
-    it('receives text of every script from the server', async () => {
+    it.each([
+      ['text of every script from the server', SAMPLES],
+      ['a burst of 1000 messages in order, however TCP chunks them', BURST],
+    ])('receives %s', async (_what, texts) => {
       const { observed } = await open();
       const [peer] = await server.peers.take(1);
-      for (const text of SAMPLES) peer?.ws.send(text);
-      expect(await observed.messages.take(SAMPLES.length)).toEqual(SAMPLES);
-    });
-
-    it('receives a burst of 1000 messages in order, however TCP chunks them', async () => {
-      const { observed } = await open();
-      const [peer] = await server.peers.take(1);
-      const burst = Array.from({ length: 1000 }, (_, i) => `message ${i} ✓`);
-      for (const text of burst) peer?.ws.send(text);
-      expect(await observed.messages.take(burst.length)).toEqual(burst);
+      for (const text of texts) peer?.ws.send(text);
+      expect(await observed.messages.take(texts.length)).toEqual(texts);
     });
 
     it('sends a burst of 1000 messages in order', async () => {
       const { client } = await open();
       const [peer] = await server.peers.take(1);
-      const burst = Array.from({ length: 1000 }, (_, i) => `message ${i} ✓`);
-      for (const text of burst) client.send(text);
-      expect(await peer?.messages.take(burst.length)).toEqual(burst);
+      for (const text of BURST) client.send(text);
+      expect(await peer?.messages.take(BURST.length)).toEqual(BURST);
     });
 
     it('reports the exact bytes of each frame in both directions', async () => {

@@ -6,7 +6,7 @@ import { eventually } from '@draftbridge/protocol-router/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startRedisServer, type TestRedis } from '../../../test-support/redis-server.js';
-import type { RecordingMember } from '../../test-support/hub-member.js';
+import { createRecordingMember, type RecordingMember } from '../../test-support/hub-member.js';
 import type { RedisHubOptions, RedisRole } from '../options.js';
 import { createRedisHub, type RedisHub } from '../redis-hub.js';
 
@@ -60,6 +60,19 @@ export interface RedisHubHarness {
   readonly prefix: string;
   /** Starts a hub on this test's prefix and waits until it reaches Redis. */
   instance(options?: Partial<RedisHubOptions>): Promise<Instance>;
+  /** Starts two instances and joins ann on the first, then bob on the second, to `lobby`. */
+  annAndBob(
+    aOptions?: Partial<RedisHubOptions>,
+    bOptions?: Partial<RedisHubOptions>,
+  ): Promise<AnnAndBob>;
+}
+
+/** Two instances with one member each in `lobby`. */
+export interface AnnAndBob {
+  readonly a: Instance;
+  readonly b: Instance;
+  readonly ann: RecordingMember;
+  readonly bob: RecordingMember;
 }
 
 /** Registers the hooks of a Redis hub test file (call it inside `describe`). */
@@ -93,7 +106,7 @@ export function useRedisHubHarness(): RedisHubHarness {
     await Promise.all(hubs.map((hub) => hub.close()));
   });
 
-  return {
+  const harness: RedisHubHarness = {
     get redis() {
       return required(redis);
     },
@@ -135,5 +148,15 @@ export function useRedisHubHarness(): RedisHubHarness {
         },
       };
     },
+    async annAndBob(aOptions = {}, bOptions = {}) {
+      const a = await harness.instance(aOptions);
+      const b = await harness.instance(bOptions);
+      const ann = createRecordingMember('ann');
+      const bob = createRecordingMember('bob');
+      await a.hub.join(ann, 'lobby');
+      await b.hub.join(bob, 'lobby');
+      return { a, b, ann, bob };
+    },
   };
+  return harness;
 }
