@@ -66,6 +66,24 @@ export class HubUnavailableError extends HubRefusal {
   }
 }
 
+/** The options every hub takes, each with a default (docs/PROTOCOL.md, "Limits and defaults"). */
+export interface HubOptions {
+  /** Messages retained per room (default 1000). */
+  readonly retainedHistory?: number;
+  /** Latest messages in a `welcome` without `since` (default 50). */
+  readonly welcomeHistory?: number;
+  /** Most bytes of history in one `welcome` or `history` answer (default 256 KiB). */
+  readonly historyPageBytes?: number;
+  /** Most members in one room, on every instance together (default 2000). */
+  readonly maxRoomMembers?: number;
+  /** How long presence changes wait to go out together, in ms (default 100). */
+  readonly presenceWindowMs?: number;
+  /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
+  readonly now?: () => number;
+  /** Told when a member's `deliver` throws; the others are delivered to regardless. */
+  readonly onDeliverError?: (error: unknown, member: RoomMember) => void;
+}
+
 /** Rooms, members, history and fan-out. */
 export interface Hub {
   /**

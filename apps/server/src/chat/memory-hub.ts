@@ -38,7 +38,13 @@ import {
   ROOM_OVERHEAD_BYTES,
 } from '../constants.js';
 import type { EvictionReason, Metrics } from '../metrics.js';
-import { type DeliveryKind, type Hub, HubRefusal, type RoomMember } from './hub.js';
+import {
+  type DeliveryKind,
+  type Hub,
+  type HubOptions,
+  HubRefusal,
+  type RoomMember,
+} from './hub.js';
 import { deliverPresence, PRESENCE_WINDOW_MS, PresenceBatch } from './presence-batch.js';
 import { createRoomHistory, dedupeKey, type RoomHistory } from './room-history.js';
 import {
@@ -49,29 +55,15 @@ import {
 } from './serialize.js';
 
 /** Options of the in-memory hub; every one has a default. */
-export interface MemoryHubOptions {
-  /** Messages retained per room (default 1000). */
-  readonly retainedHistory?: number;
-  /** Latest messages in a `welcome` without `since` (default 50). */
-  readonly welcomeHistory?: number;
-  /** Most bytes of history in one `welcome` or `history` answer (default 256 KiB). */
-  readonly historyPageBytes?: number;
+export interface MemoryHubOptions extends HubOptions {
   /** Most bytes of history one room retains (default 1 MiB). */
   readonly roomHistoryBytes?: number;
   /** Most bytes all rooms retain together, their own cost included (default 64 MiB). */
   readonly totalHistoryBytes?: number;
-  /** Most members in one room (default 2000). */
-  readonly maxRoomMembers?: number;
   /** How many forgotten rooms keep their last seq (default 100 000). */
   readonly maxForgottenRooms?: number;
-  /** How long presence changes wait to go out together, in ms (default 100). */
-  readonly presenceWindowMs?: number;
   /** How long an empty room keeps its history, in ms; `Infinity` keeps it for good. */
   readonly emptyRoomTtlMs?: number;
-  /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
-  readonly now?: () => number;
-  /** Told when a member's `deliver` throws; the others are delivered to regardless. */
-  readonly onDeliverError?: (error: unknown, member: RoomMember) => void;
   /** Where evictions and sizes are counted. */
   readonly metrics?: Metrics;
 }

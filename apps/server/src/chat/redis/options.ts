@@ -10,7 +10,7 @@ import {
 import type { Redis } from 'ioredis';
 import { DEFAULT_EMPTY_ROOM_TTL_MS, PRODUCT_NAME } from '../../constants.js';
 import type { Logger } from '../../logger.js';
-import type { RoomMember } from '../hub.js';
+import type { HubOptions } from '../hub.js';
 import { PRESENCE_WINDOW_MS } from '../presence-batch.js';
 
 /** Default prefix of every key and channel the hub uses in Redis. */
@@ -35,21 +35,11 @@ export const DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS = 2000;
 export type RedisRole = 'commands' | 'subscriber';
 
 /** Options of the Redis hub; everything but `url` has a default. */
-export interface RedisHubOptions {
+export interface RedisHubOptions extends HubOptions {
   /** `redis://` or `rediss://` URL of the shared Redis. */
   readonly url: string;
   /** Prefix of every key and channel, so that several deployments can share one Redis. */
   readonly keyPrefix?: string;
-  /** Messages retained per room (default 1000). */
-  readonly retainedHistory?: number;
-  /** Latest messages in a `welcome` without `since` (default 50). */
-  readonly welcomeHistory?: number;
-  /** Most bytes of history in one welcome or history page (default 256 KiB). */
-  readonly historyPageBytes?: number;
-  /** Most members in one room, on all instances together (default 2000). */
-  readonly maxRoomMembers?: number;
-  /** How long presence changes wait to go out together, in ms (default 100). */
-  readonly presenceWindowMs?: number;
   /**
    * How long a room's keys outlive the room's last activity (a message, a join, or a heartbeat
    * of an instance with members in it), in ms; `Infinity` keeps them. Its `seq` goes with the
@@ -66,10 +56,6 @@ export interface RedisHubOptions {
   readonly commandTimeoutMs?: number;
   /** Upper bound of the delay between reconnection attempts, in ms (default 2000). */
   readonly reconnectMaxDelayMs?: number;
-  /** The clock for `ts`, in ms since the epoch (default `Date.now`). */
-  readonly now?: () => number;
-  /** Told when a member's `deliver` throws; the others are delivered to regardless. */
-  readonly onDeliverError?: (error: unknown, member: RoomMember) => void;
   /** Where the hub logs connection changes and recoveries; silent when absent. */
   readonly logger?: Logger;
   /**
@@ -103,22 +89,28 @@ function requireInteger(option: keyof RedisHubOptions, value: number, min: numbe
   }
 }
 
+// Every option's default but the URL's; the hub options shared with the memory hub default alike.
+const REDIS_HUB_DEFAULTS = {
+  keyPrefix: DEFAULT_REDIS_KEY_PREFIX,
+  retainedHistory: DEFAULT_RETAINED_HISTORY,
+  welcomeHistory: DEFAULT_WELCOME_HISTORY,
+  historyPageBytes: DEFAULT_HISTORY_PAGE_BYTES,
+  maxRoomMembers: DEFAULT_MAX_ROOM_MEMBERS,
+  presenceWindowMs: PRESENCE_WINDOW_MS,
+  historyTtlMs: DEFAULT_EMPTY_ROOM_TTL_MS,
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
+  presenceTtlMs: DEFAULT_PRESENCE_TTL_MS,
+  commandTimeoutMs: DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  reconnectMaxDelayMs: DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
+  now: Date.now,
+} as const satisfies Omit<ResolvedRedisHubOptions, 'url' | 'logger' | 'onDeliverError' | 'connect'>;
+
 /** Applies the defaults and checks every option; throws a RedisHubOptionError naming the first bad one. */
 export function resolveRedisHubOptions(options: RedisHubOptions): ResolvedRedisHubOptions {
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
   const resolved: ResolvedRedisHubOptions = {
-    ...options,
-    keyPrefix: options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
-    retainedHistory: options.retainedHistory ?? DEFAULT_RETAINED_HISTORY,
-    welcomeHistory: options.welcomeHistory ?? DEFAULT_WELCOME_HISTORY,
-    historyPageBytes: options.historyPageBytes ?? DEFAULT_HISTORY_PAGE_BYTES,
-    maxRoomMembers: options.maxRoomMembers ?? DEFAULT_MAX_ROOM_MEMBERS,
-    presenceWindowMs: options.presenceWindowMs ?? PRESENCE_WINDOW_MS,
-    historyTtlMs: options.historyTtlMs ?? DEFAULT_EMPTY_ROOM_TTL_MS,
-    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-    presenceTtlMs: options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS,
-    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
-    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
-    now: options.now ?? Date.now,
+    ...REDIS_HUB_DEFAULTS,
+    ...(Object.fromEntries(given) as RedisHubOptions),
   };
   if (!/^rediss?:\/\//.test(resolved.url)) {
     throw new RedisHubOptionError('url', 'a redis:// or rediss:// URL', resolved.url);
