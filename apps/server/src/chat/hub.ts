@@ -96,8 +96,10 @@ export interface Hub {
   /**
    * Publishes a `say`: a new `(client, id)` becomes one `message` delivered to every member,
    * the sender included; a duplicate delivers the original `message` to the sender only.
+   * A hub done before it returns may return nothing (no promise per message on the hot path);
+   * a refusal is a rejected promise either way.
    */
-  say(member: RoomMember, room: string, id: string, text: string): Promise<void>;
+  say(member: RoomMember, room: string, id: string, text: string): Promise<void> | undefined;
   /** Delivers to `member` one `history` page: retained messages before `before`, newest first to fit. */
   history(member: RoomMember, room: string, before: number): Promise<void>;
   /** Removes `member` from `room` and delivers `presence` leave to the rest. */

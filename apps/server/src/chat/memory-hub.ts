@@ -304,6 +304,50 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     return room;
   }
 
+  // The memory hub's `say`, done before it returns; a refusal throws.
+  function sayNow(member: RoomMember, name: string, id: string, text: string): void {
+    assertOpen();
+    const room = memberOf(name, member);
+    const key = dedupeKey(member.client, id);
+    const original = room.history.find(key);
+    if (original !== undefined) {
+      handOver(room);
+      deliver(member, 'duplicate', new PreparedMessage(original.text));
+      return;
+    }
+    // Whoever joined before this message is heard of before it.
+    if (room.presence.size > 0) flushPresence(room);
+    room.seq += 1;
+    const message = new PreparedMessage(
+      serializeChatMessage(
+        {
+          type: 'message',
+          room: name,
+          seq: room.seq,
+          id,
+          client: member.client,
+          text,
+          ts: now(),
+          from: member.member,
+        },
+        room.members.get(member)?.json,
+      ),
+    );
+    const { history } = room;
+    evicted(
+      'count',
+      history.append({ seq: room.seq, key, text: message.text }, message.byteLength),
+    );
+    let overRoomBudget = 0;
+    while (history.bytes > roomBudget && history.dropOldest()) overRoomBudget += 1;
+    evicted('room_budget', overRoomBudget);
+    account(room);
+    touch(room);
+    enforceTotalBudget();
+    reportSizes();
+    broadcast(room, message);
+  }
+
   return {
     async join(member, name, since) {
       assertOpen();
@@ -328,47 +372,13 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
       reportSizes();
     },
 
-    async say(member, name, id, text) {
-      assertOpen();
-      const room = memberOf(name, member);
-      const key = dedupeKey(member.client, id);
-      const original = room.history.find(key);
-      if (original !== undefined) {
-        handOver(room);
-        deliver(member, 'duplicate', new PreparedMessage(original.text));
-        return;
+    say(member, name, id, text) {
+      try {
+        sayNow(member, name, id, text);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      // Whoever joined before this message is heard of before it.
-      if (room.presence.size > 0) flushPresence(room);
-      room.seq += 1;
-      const message = new PreparedMessage(
-        serializeChatMessage(
-          {
-            type: 'message',
-            room: name,
-            seq: room.seq,
-            id,
-            client: member.client,
-            text,
-            ts: now(),
-            from: member.member,
-          },
-          room.members.get(member)?.json,
-        ),
-      );
-      const { history } = room;
-      evicted(
-        'count',
-        history.append({ seq: room.seq, key, text: message.text }, message.byteLength),
-      );
-      let overRoomBudget = 0;
-      while (history.bytes > roomBudget && history.dropOldest()) overRoomBudget += 1;
-      evicted('room_budget', overRoomBudget);
-      account(room);
-      touch(room);
-      enforceTotalBudget();
-      reportSizes();
-      broadcast(room, message);
+      return undefined;
     },
 
     async history(member, name, before) {

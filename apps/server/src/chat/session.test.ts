@@ -37,6 +37,22 @@ async function counterValue(counter: Counter<string>, labels: Record<string, str
   return found?.value ?? 0;
 }
 
+// A hub that records its calls in `calls` and takes 5 ms to join, as a remote one would.
+function slowJoinHub(calls: string[], say: Hub['say']): Hub {
+  return {
+    join: async (member) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      calls.push(`join ${member.member.nick}`);
+    },
+    say,
+    history: async () => {},
+    leave: async () => {
+      calls.push('leave');
+    },
+    close: async () => {},
+  };
+}
+
 describe('createChatSession', () => {
   let hub: Hub;
   let metrics: Metrics;
@@ -254,20 +270,9 @@ describe('createChatSession', () => {
 
   it('keeps join and the says that follow in order even when the hub is slow', async () => {
     const calls: string[] = [];
-    const slowHub: Hub = {
-      join: async (member) => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        calls.push(`join ${member.member.nick}`);
-      },
-      say: async (_member, _room, id) => {
-        calls.push(`say ${id}`);
-      },
-      history: async () => {},
-      leave: async () => {
-        calls.push('leave');
-      },
-      close: async () => {},
-    };
+    const slowHub = slowJoinHub(calls, async (_member, _room, id) => {
+      calls.push(`say ${id}`);
+    });
     const { connection, session } = open(new FakeConnection(), { hub: slowHub });
     connection.receive(join('ann'));
     connection.receive(say('a', 'one'));
@@ -275,6 +280,23 @@ describe('createChatSession', () => {
     connection.drop();
     await session.settled();
     expect(calls).toEqual(['join ann', 'say a', 'say b', 'leave']);
+  });
+
+  it('calls a hub that is done at once right away, and still after a slow call before it', async () => {
+    const calls: string[] = [];
+    const hub = slowJoinHub(calls, (_member, _room, id) => {
+      calls.push(`say ${id}`);
+      return undefined;
+    });
+    const { connection, session } = open(new FakeConnection(), { hub });
+    connection.receive(join('ann'));
+    connection.receive(say('a', 'one'));
+    expect(calls).toEqual([]);
+    await session.settled();
+    expect(calls).toEqual(['join ann', 'say a']);
+    // Nothing waits now: the next say is made before the frame's handler returns.
+    connection.receive(say('b', 'two'));
+    expect(calls).toEqual(['join ann', 'say a', 'say b']);
   });
 
   it('closes with 1011 when the hub fails', async () => {

@@ -325,11 +325,41 @@ class Session implements ChatSession {
     this.#sendError(code);
   }
 
-  #enqueue(call: () => Promise<void>): void {
-    this.#queue = (this.#queue ?? Promise.resolve()).then(call).catch((error: unknown) => {
-      this.#logger.error({ ...this.#where(), err: error }, 'hub call failed');
-      this.#stop('hub-failure');
-    });
+  // Hub calls run in order. With none waiting a call starts at once, and one the hub finishes
+  // before it returns (the memory hub's `say`, the hot path of a burst) makes no promise at all;
+  // a call that waits (Redis) holds the queue until it settles.
+  #enqueue(call: () => Promise<void> | undefined): void {
+    const waiting = this.#queue;
+    if (waiting !== undefined) {
+      this.#hold(waiting.then(call));
+      return;
+    }
+    let running: Promise<void> | undefined;
+    try {
+      running = call();
+    } catch (error) {
+      this.#hubFailed(error);
+      return;
+    }
+    if (running !== undefined) this.#hold(running);
+  }
+
+  #hold(running: Promise<void>): void {
+    const settled: Promise<void> = running.then(
+      () => {
+        if (this.#queue === settled) this.#queue = undefined;
+      },
+      (error: unknown) => {
+        if (this.#queue === settled) this.#queue = undefined;
+        this.#hubFailed(error);
+      },
+    );
+    this.#queue = settled;
+  }
+
+  #hubFailed(error: unknown): void {
+    this.#logger.error({ ...this.#where(), err: error }, 'hub call failed');
+    this.#stop('hub-failure');
   }
 
   /** Takes a token for an incoming frame; false when the frame must be dropped. */
@@ -381,13 +411,13 @@ class Session implements ChatSession {
   }
 
   // A hub call on behalf of the joined member, in order; `not_joined` before a join.
-  #asMember(call: (member: SessionMember) => Promise<void>): void {
+  #asMember(call: (member: SessionMember) => Promise<void> | undefined): void {
     const current = this.#joined;
     if (current === undefined) {
       this.#sendError('not_joined');
       return;
     }
-    this.#enqueue(() => call(current).catch((error: unknown) => this.#onRefused(error)));
+    this.#enqueue(() => call(current)?.catch((error: unknown) => this.#onRefused(error)));
   }
 
   #onMessage(message: ClientMessage): void {

@@ -148,7 +148,9 @@ describe('createRedisHub recovery', () => {
     await eventually(() => expect(seqs(bob.receivedOf('message'))).toEqual([1]));
 
     await h.redis.stop('SIGKILL');
-    const refused = await a.hub.say(ann, 'lobby', 'm2', 'during').catch((error) => error);
+    const refused = await Promise.resolve(a.hub.say(ann, 'lobby', 'm2', 'during')).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(HubUnavailableError);
     expect(refused).toMatchObject({ code: 'unavailable' });
     expect((await a.hub.health()).ok).toBe(false);
