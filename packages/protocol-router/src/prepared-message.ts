@@ -6,7 +6,11 @@
  * RFC 6455, hybi-08 and hybi-07 client alike. The drafts share one frame too:
  * `0x00 <utf-8> 0xFF` (draft-hixie-76 §5.3, the same in draft-75).
  */
-import { encodeHixieTextFrame, writeHixieTextFrame } from './hixie/hixie-frames.js';
+import {
+  encodeHixieTextFrame,
+  hixieTextFrameLength,
+  writeHixieTextFrame,
+} from './hixie/hixie-frames.js';
 import {
   encodeHybiFrame,
   encodeHybiTextFrame,
@@ -110,7 +114,7 @@ const RUN_WRITERS: Readonly<
   >
 > = {
   hybi: { length: hybiTextFrameLength, write: writeHybiTextFrame },
-  hixie: { length: (byteLength) => byteLength + 2, write: writeHixieTextFrame },
+  hixie: { length: hixieTextFrameLength, write: writeHixieTextFrame },
 };
 
 // The frames of `messages` written one after another into one buffer: no buffer per frame to

@@ -24,6 +24,11 @@ import {
   HIXIE_TEXT_FRAME_START,
 } from './hixie-constants.js';
 
+/** The length of the draft text frame of `byteLength` UTF-8 bytes: the bytes and two sentinels. */
+export function hixieTextFrameLength(byteLength: number): number {
+  return byteLength + 2;
+}
+
 /**
  * Writes one draft text frame (`0x00`, the UTF-8 bytes, `0xFF`) into `target` at `at`; returns
  * where it ends. `byteLength` is the text's UTF-8 length and `target` has room for it and two.
@@ -38,7 +43,7 @@ export function writeHixieTextFrame(
   if (typeof text === 'string') target.write(text, at + 1, byteLength, 'utf8');
   else target.set(text, at + 1);
   target[at + 1 + byteLength] = HIXIE_FRAME_END;
-  return at + 2 + byteLength;
+  return at + hixieTextFrameLength(byteLength);
 }
 
 /** One draft text frame in a buffer of its own (see writeHixieTextFrame). */
@@ -46,7 +51,7 @@ export function encodeHixieTextFrame(
   text: string | Uint8Array,
   byteLength = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length,
 ): Buffer {
-  const frame = Buffer.allocUnsafe(byteLength + 2);
+  const frame = Buffer.allocUnsafe(hixieTextFrameLength(byteLength));
   writeHixieTextFrame(frame, 0, text, byteLength);
   return frame;
 }
