@@ -54,6 +54,14 @@ export const INPUT_FRAMES_PER_TURN = 64;
 export const INPUT_BYTES_PER_TURN = 16 * 1024;
 
 /**
+ * How long one turn parses input that was left over from earlier turns, after every connection
+ * with fresh input had its share: a hundred sockets flooding tiny frames then take a turn of
+ * about this long, not one of each of their shares in a row (6 800 frames, 30-110 ms), and a
+ * bystander's message, fresh, is parsed in the turn it arrives.
+ */
+export const INPUT_TURN_MS = 10;
+
+/**
  * A connection's backlog (what it has queued and the socket has not handed to the kernel) past
  * which, while the socket has not drained, the server stops reading from it (see
  * engine-connection.ts): a peer that does not read is not served more, and one that reads a

@@ -18,14 +18,23 @@
  *   when it runs dry the connection stops reading until it refills. TCP then slows the
  *   sender: nothing is dropped and nobody is closed for sending fast, but a flood of empty
  *   frames or pings costs the server a bounded share of its CPU.
- * - A turn's share. Each connection parses at most `INPUT_FRAMES_PER_TURN` frames (or
- *   `INPUT_BYTES_PER_TURN` bytes) in one event-loop turn, then waits for the next: many
+ * - A turn's share. Input is parsed in the loop's check phase (`setImmediate`), never in the
+ *   callback that read it, and each connection parses at most `INPUT_FRAMES_PER_TURN` frames
+ *   (or `INPUT_BYTES_PER_TURN` bytes) in one event-loop turn, then waits for the next: many
  *   connections that all send at once take turns instead of holding the loop in a row, and a
- *   burst still leaves in one write per member for many messages. An engine that parses whole
- *   chunks at once (websocket-driver) is fed through `feedInput`, in small slices until the
- *   turn's share is parsed, and none while reading is paused; WebSocket-Node's own read loop is
- *   run by its adapter with the same share. So the budget holds inside a 64 KiB chunk of tiny
- *   frames too.
+ *   burst still leaves in one write per member for many messages. One parse is scheduled per
+ *   connection at a time however many chunks arrive (a parse per chunk read let a socket that
+ *   delivered four chunks in a turn parse four shares, and a turn of a hundred attackers grow
+ *   to 17 000 frames and 160-250 ms). All of a turn's parsing is one `setImmediate`: first a
+ *   share for every connection whose input is fresh (nothing of it was waiting), then shares
+ *   for those with input left over from earlier turns until `INPUT_TURN_MS` have gone; those
+ *   not reached keep their place for the next turn. So a member's message is parsed in the
+ *   turn it arrives however many sockets flood, and its answer leaves in that turn too: the
+ *   write turn runs right after. Past `INPUT_WAITING_BYTES` read and not parsed, the socket
+ *   is not read either. An engine that parses whole chunks at once (websocket-driver) is fed
+ *   through `feedInput`, in small slices until the turn's share is parsed; WebSocket-Node's own
+ *   read loop is run by its adapter in `parseTurn`. Neither parses while reading is paused for
+ *   the budget or the backlog, so the budget holds inside a 64 KiB chunk of tiny frames too.
  * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
  *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
  *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
@@ -40,9 +49,10 @@ import {
   FRAME_COST_BYTES,
   INPUT_BYTES_PER_TURN,
   INPUT_FRAMES_PER_TURN,
+  INPUT_TURN_MS,
 } from '../constants.js';
 import { encodeHybiFrame, HYBI_OPCODES } from '../hybi/hybi-frames.js';
-import { destroySocketNow, type Outbox, type OutboxOwner } from '../outbox.js';
+import { destroySocketNow, type Outbox, type OutboxOwner, runWriteTurn } from '../outbox.js';
 import { encodeHybiPongFrame, type PreparedBatch, PreparedMessage } from '../prepared-message.js';
 import { type Engine, type FrameFamily, frameFamilyOf, type Protocol } from '../protocols.js';
 import type { EngineContext, EngineLimits } from './engine.js';
@@ -59,10 +69,13 @@ const PAUSED_FOR_BUDGET = 2;
 const PAUSED_FOR_INPUT = 4;
 
 /**
- * Bytes handed to a chunk-parsing engine at a time: some fifty of the smallest frames. Slices go
- * on within a turn until its share (INPUT_FRAMES_PER_TURN, INPUT_BYTES_PER_TURN) is parsed.
+ * The smallest frame a client can send, by family: a hybi client masks every frame (RFC 6455
+ * §5.3), so 2 header bytes and a 4-byte key; a draft frame is at least `00 FF` (hixie-76
+ * §4.2). A chunk-parsing engine is handed this many bytes for each frame left in the turn's
+ * share: a slice of k frames' worth completes at most k frames, a partial one included, so
+ * the share is never overrun.
  */
-const INPUT_SLICE_BYTES = 512;
+const SMALLEST_FRAME_BYTES: Readonly<Record<FrameFamily, number>> = { hybi: 6, hixie: 2 };
 
 /** Bytes waiting to be parsed past which the socket is not read: one read's worth. */
 const INPUT_WAITING_BYTES = 64 * 1024;
@@ -111,6 +124,13 @@ export class IdleSweep {
   }
 }
 
+// The connections whose input is parsed in the next input turn (one setImmediate for all).
+const inputTurn: {
+  fresh: EngineConnection[];
+  continuing: EngineConnection[];
+  scheduled: boolean;
+} = { fresh: [], continuing: [], scheduled: false };
+
 // Sent by the idle sweep to a quiet hybi or RFC 6455 peer, which must answer it (RFC 6455 §5.5.2).
 const IDLE_PING_FRAME = encodeHybiFrame(HYBI_OPCODES.ping, Buffer.alloc(0));
 
@@ -150,7 +170,8 @@ export abstract class EngineConnection
   #onResume: (() => void) | undefined;
   #idleTicks = 0;
   #pendingInput: Buffer | undefined;
-  #sliceScheduled = false;
+  // True while this connection is in one of `inputTurn`'s lists.
+  #parseScheduled = false;
   #framesThisTurn = 0;
 
   constructor(context: EngineContext) {
@@ -189,6 +210,53 @@ export abstract class EngineConnection
   /** Parses bytes given to `feedInput`, for an engine that parses whole chunks. */
   protected consumeInput(_bytes: Buffer): void {
     throw new Error(`${this.engine} does not take its input through feedInput.`);
+  }
+
+  /**
+   * Parses up to one turn's share of the input waiting (`shareLeft` says when to stop) and
+   * says whether any is left. By default, `feedInput`'s bytes a slice at a time; an engine with
+   * its own read loop runs that instead.
+   */
+  protected parseTurn(): boolean {
+    let bytes = 0;
+    let pending = this.#pendingInput;
+    const smallest = SMALLEST_FRAME_BYTES[this.#family];
+    while (pending !== undefined && this.canParse && this.shareLeft(bytes)) {
+      const slice = Math.min(
+        (INPUT_FRAMES_PER_TURN - this.#framesThisTurn) * smallest,
+        INPUT_BYTES_PER_TURN - bytes,
+      );
+      this.#pendingInput = pending.length > slice ? pending.subarray(slice) : undefined;
+      this.consumeInput(pending.subarray(0, slice));
+      bytes += slice;
+      pending = this.#pendingInput;
+    }
+    return pending !== undefined;
+  }
+
+  /** Bytes read and not yet parsed. */
+  protected waitingBytes(): number {
+    return this.#pendingInput?.length ?? 0;
+  }
+
+  /** True while this turn's share is not used up, `bytes` parsed so far this turn. */
+  protected shareLeft(bytes: number): boolean {
+    return this.#framesThisTurn < INPUT_FRAMES_PER_TURN && bytes < INPUT_BYTES_PER_TURN;
+  }
+
+  /** True while the engine may parse: nothing but waiting input stopped the socket. */
+  protected get canParse(): boolean {
+    return (this.#pausedFor & ~PAUSED_FOR_INPUT) === 0 && !this.#closed;
+  }
+
+  /**
+   * Adapter input: bytes were read (and are waiting in `feedInput`'s buffer or the engine's).
+   * They are parsed in this turn's check phase; past a read's worth waiting, the socket is not
+   * read until they are.
+   */
+  protected inputArrived(): void {
+    if (this.waitingBytes() >= INPUT_WAITING_BYTES) this.#pause(PAUSED_FOR_INPUT);
+    this.#scheduleParse(false);
   }
 
   // Node reads the peer's address once per socket and keeps it.
@@ -255,46 +323,58 @@ export abstract class EngineConnection
    * `consumeInput` in slices, and wait (with what follows) while reading is paused.
    */
   feedInput(bytes: Buffer): void {
-    const pending =
+    this.#pendingInput =
       this.#pendingInput === undefined ? bytes : Buffer.concat([this.#pendingInput, bytes]);
-    this.#pendingInput = pending;
-    // Parsed a slice a turn, bytes wait here: past a socket chunk's worth, stop reading more.
-    if (pending.length >= INPUT_WAITING_BYTES) this.#pause(PAUSED_FOR_INPUT);
-    if (!this.#sliceScheduled) this.#sliceTurn();
+    this.inputArrived();
   }
 
-  // The engine may parse while nothing but waiting input stopped the socket.
-  #canParse(): boolean {
-    return (this.#pausedFor & ~PAUSED_FOR_INPUT) === 0 && !this.#closed;
+  // Fresh input (none was waiting) is parsed first in the next input turn; what is left of
+  // earlier input continues after it.
+  #scheduleParse(continuing: boolean): void {
+    if (this.#parseScheduled || this.#closed) return;
+    this.#parseScheduled = true;
+    (continuing ? inputTurn.continuing : inputTurn.fresh).push(this);
+    if (inputTurn.scheduled) return;
+    inputTurn.scheduled = true;
+    setImmediate(EngineConnection.#runInputTurn);
   }
 
-  #scheduleSlice(): void {
-    if (this.#sliceScheduled) return;
-    this.#sliceScheduled = true;
-    setImmediate(EngineConnection.#runSlice, this);
-  }
-
-  static #runSlice(connection: EngineConnection): void {
-    connection.#sliceTurn();
-  }
-
-  // Slices now, up to a turn's share of frames or bytes; the rest in later turns.
-  #sliceTurn(): void {
-    this.#sliceScheduled = false;
-    this.#framesThisTurn = 0;
-    let bytes = 0;
-    let pending = this.#pendingInput;
-    while (pending !== undefined && this.#canParse()) {
-      this.#pendingInput =
-        pending.length > INPUT_SLICE_BYTES ? pending.subarray(INPUT_SLICE_BYTES) : undefined;
-      this.consumeInput(pending.subarray(0, INPUT_SLICE_BYTES));
-      bytes += INPUT_SLICE_BYTES;
-      pending = this.#pendingInput;
-      if (this.#framesThisTurn >= INPUT_FRAMES_PER_TURN || bytes >= INPUT_BYTES_PER_TURN) break;
+  // Every connection with fresh input parses its share, then those with input left parse
+  // theirs until the turn has taken INPUT_TURN_MS; the write turn follows, so that what they
+  // said leaves in this loop iteration.
+  static #runInputTurn(): void {
+    inputTurn.scheduled = false;
+    const { fresh, continuing } = inputTurn;
+    inputTurn.fresh = [];
+    inputTurn.continuing = [];
+    for (const connection of fresh) connection.#parseShare();
+    const until = performance.now() + INPUT_TURN_MS;
+    let reached = 0;
+    while (reached < continuing.length) {
+      (continuing[reached] as EngineConnection).#parseShare();
+      reached += 1;
+      if (performance.now() >= until) break;
     }
-    if ((pending?.length ?? 0) < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
+    if (reached < continuing.length) {
+      // Those not reached keep their place, ahead of the ones that had their share.
+      inputTurn.continuing = continuing.slice(reached).concat(inputTurn.continuing);
+      if (!inputTurn.scheduled) {
+        inputTurn.scheduled = true;
+        setImmediate(EngineConnection.#runInputTurn);
+      }
+    }
+    runWriteTurn();
+  }
+
+  // One turn's share now; the rest in the next turn, after every other connection had its own.
+  #parseShare(): void {
+    this.#parseScheduled = false;
+    if (!this.canParse) return;
+    this.#framesThisTurn = 0;
+    const more = this.parseTurn();
+    if (this.waitingBytes() < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
     // Paused, the rest waits for the unpause, which schedules it.
-    if (pending !== undefined && this.#canParse()) this.#scheduleSlice();
+    if (more && this.canParse) this.#scheduleParse(true);
   }
 
   /** Adapter input: answer a ping (hybi and RFC 6455); only the latest unanswered one is. */
@@ -437,8 +517,8 @@ export abstract class EngineConnection
     if ((this.#pausedFor & reason) === 0) return;
     this.#pausedFor &= ~reason;
     if (this.#closed) return;
-    // What was read before the pause goes first, a slice a turn.
-    if (this.#pendingInput !== undefined && this.#canParse()) this.#scheduleSlice();
+    // What was read before the pause goes first, a share a turn.
+    if (this.waitingBytes() > 0 && this.canParse) this.#scheduleParse(true);
     if (this.#pausedFor === 0) this.#socket.resume();
   }
 }

@@ -6,8 +6,8 @@
  * cannot serve). `handleUpgrade` ignores the bytes the HTTP parser read past the headers, so
  * they are put back with `socket.unshift` first.
  *
- * The adapter runs the library's read loop (`readFrames`: the library's parser, more frames a
- * turn), and every frame it parses passes through `takeFrame`, where the adapter takes over what
+ * The adapter runs the library's read loop (`parseTurn`: the library's parser, a turn's share
+ * of frames at a time), and every frame it parses passes through `takeFrame`, where the adapter takes over what
  * the library leaves undone or does in a way one socket can abuse:
  * - a client frame that is not masked closes with 1002 (RFC 6455 §5.1: the server "MUST close
  *   the connection upon receiving a frame that is not masked"); the library never checks;
@@ -27,7 +27,6 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import websocket from 'websocket';
 import { CLOSE_CODES } from '../connection.js';
-import { INPUT_BYTES_PER_TURN, INPUT_FRAMES_PER_TURN } from '../constants.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
 import { EngineConnection } from './engine-connection.js';
 import {
@@ -131,7 +130,6 @@ type WebSocketConnection = Omit<websocket.connection, 'processFrame'> & {
   // The read loop's state (lib/WebSocketConnection.js).
   currentFrame: LibraryFrame;
   readonly bufferList: { readonly length: number; advance(bytes: number): void };
-  readonly inputPaused: boolean;
   readonly maskBytes: Buffer;
   readonly frameHeader: Buffer;
   readonly config: unknown;
@@ -171,6 +169,61 @@ class WebSocketNodeConnection extends EngineConnection {
     this.#library.drop(code, reason);
   }
 
+  libraryInputArrived(): void {
+    this.inputArrived();
+  }
+
+  protected waitingBytes(): number {
+    return this.#library.bufferList.length;
+  }
+
+  /**
+   * The library's read loop (processReceivedData), parsing up to a turn's share of frames where
+   * the library parses one: one frame a turn from each sender made a burst of messages leave in
+   * as many writes per member as there were frames. Parsing is still the library's
+   * (WebSocketFrame), and its refusals are its own, as it makes them (a tick later).
+   */
+  protected parseTurn(): boolean {
+    const library = this.#library;
+    let bytes = 0;
+    while (this.shareLeft(bytes)) {
+      if (!library.connected) {
+        // After its Close the library parses nothing more (it waits for the peer to end TCP or
+        // for its close timer) yet its socket listener keeps appending every byte read to this
+        // list: let go of them.
+        library.bufferList.advance(library.bufferList.length);
+        return false;
+      }
+      // The library's own `inputPaused` follows the socket's pause, which is also how reading
+      // stops for waiting input: `canParse` tells which pauses stop parsing.
+      if (!this.canParse) return true;
+      const frame = library.currentFrame;
+      if (!frame.addData(library.bufferList)) return false;
+      if (frame.protocolError) {
+        process.nextTick(dropLater, library, CLOSE_CODES.protocolError, frame.dropReason);
+        return false;
+      }
+      if (frame.frameTooLarge) {
+        process.nextTick(dropLater, library, CLOSE_CODES.messageTooBig, frame.dropReason);
+        return false;
+      }
+      // No extension is negotiated, so every reserved bit is illegal (RFC 6455 §5.2).
+      if (frame.rsv1 || frame.rsv2 || frame.rsv3) {
+        const reason = 'Unsupported usage of rsv bits without negotiated extension.';
+        process.nextTick(dropLater, library, CLOSE_CODES.protocolError, reason);
+        return false;
+      }
+      library.currentFrame = new LibraryWebSocketFrame(
+        library.maskBytes,
+        library.frameHeader,
+        library.config,
+      ) as Library['currentFrame'];
+      bytes += frame.length;
+      this.takeFrame(frame);
+    }
+    return library.bufferList.length > 0;
+  }
+
   /** Every frame the library parsed, before it acts on it. */
   takeFrame(frame: ParsedFrame): void {
     this.received(0, 1);
@@ -195,55 +248,11 @@ class WebSocketNodeConnection extends EngineConnection {
   }
 }
 
-/**
- * The library's read loop (processReceivedData), parsing up to INPUT_FRAMES_PER_TURN frames a
- * turn where the library parses one: one frame a turn from each sender made a burst of
- * messages leave in as many writes per member as there were frames. Parsing is still the
- * library's (WebSocketFrame), and its refusals are its own, as it makes them (a tick later).
- */
-function readFrames(this: Library): void {
-  const connection = this[kConnection];
-  let bytes = 0;
-  for (let frames = 0; frames < INPUT_FRAMES_PER_TURN && bytes < INPUT_BYTES_PER_TURN; ) {
-    if (!this.connected) {
-      // After its Close the library parses nothing more (it waits for the peer to end TCP or
-      // for its close timer) yet its socket listener keeps appending every byte read to this
-      // list: let go of them.
-      this.bufferList.advance(this.bufferList.length);
-      return;
-    }
-    if (this.inputPaused) return;
-    const frame = this.currentFrame;
-    if (!frame.addData(this.bufferList)) return;
-    if (frame.protocolError) {
-      process.nextTick(dropLater, this, CLOSE_CODES.protocolError, frame.dropReason);
-      return;
-    }
-    if (frame.frameTooLarge) {
-      process.nextTick(dropLater, this, CLOSE_CODES.messageTooBig, frame.dropReason);
-      return;
-    }
-    // No extension is negotiated, so every reserved bit is illegal (RFC 6455 §5.2).
-    if (frame.rsv1 || frame.rsv2 || frame.rsv3) {
-      const reason = 'Unsupported usage of rsv bits without negotiated extension.';
-      process.nextTick(dropLater, this, CLOSE_CODES.protocolError, reason);
-      return;
-    }
-    this.currentFrame = new LibraryWebSocketFrame(
-      this.maskBytes,
-      this.frameHeader,
-      this.config,
-    ) as Library['currentFrame'];
-    frames += 1;
-    bytes += frame.length;
-    connection.takeFrame(frame);
-  }
-  // The rest in a later turn, after every other connection had its share.
-  if (this.bufferList.length > 0) setImmediate(readFramesLater, this);
-}
-
-function readFramesLater(library: Library): void {
-  readFrames.call(library);
+// The library calls its read loop (processReceivedData) on every chunk read and on every
+// resume; each call parsed a frame and, with more waiting, scheduled another: a chain per call.
+// Now a call only says input arrived, and the connection runs `parseTurn` once a turn.
+function inputArrived(this: Library): void {
+  this[kConnection].libraryInputArrived();
 }
 
 function dropLater(library: Library, code: number, reason: string): void {
@@ -264,8 +273,9 @@ function onLibraryClose(this: Library, code: number, description: string): void 
   this[kConnection].closed(code, description);
 }
 
-// Bytes are counted as they are read, frames as they are parsed: the library parses one frame
-// a turn, so counting only parsed frames would let its buffer fill faster than it is charged.
+// Bytes are counted as they are read, frames as they are parsed: parsing waits for the check
+// phase and a turn's share, so counting only parsed frames would let the library's buffer fill
+// faster than it is charged.
 function chargeRead(this: Socket, chunk: Buffer): void {
   bySocket.get(this)?.received(chunk.length, 0);
 }
@@ -280,7 +290,7 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   const connection = new WebSocketNodeConnection(context, library);
   bySocket.set(socket, connection);
   socket.prependListener('data', chargeRead);
-  library.processReceivedData = readFrames;
+  library.processReceivedData = inputArrived;
   library.sendCloseFrame = sendCloseFrameLast;
   library.on('error', onLibraryError);
   library.on('close', onLibraryClose);
