@@ -30,11 +30,12 @@
  *   for those with input left over from earlier turns until `INPUT_TURN_MS` have gone; those
  *   not reached keep their place for the next turn. So a member's message is parsed in the
  *   turn it arrives however many sockets flood, and its answer leaves in that turn too: the
- *   write turn runs right after. Past `INPUT_WAITING_BYTES` read and not parsed, the socket
- *   is not read either. An engine that parses whole chunks at once (websocket-driver) is fed
- *   through `feedInput`, in small slices until the turn's share is parsed; WebSocket-Node's own
- *   read loop is run by its adapter in `parseTurn`. Neither parses while reading is paused for
- *   the budget or the backlog, so the budget holds inside a 64 KiB chunk of tiny frames too.
+ *   write turn runs right after. Past `INPUT_WAITING_BYTES` read and not parsed (or the
+ *   largest frame the limits allow, if more), the socket is not read either. An engine that
+ *   parses whole chunks at once (websocket-driver) is fed through `feedInput`, in slices that
+ *   cannot overrun the share; WebSocket-Node's own read loop is run by its adapter in
+ *   `parseTurn`. Neither parses while reading is paused for the budget or the backlog, so the
+ *   budget holds inside a 64 KiB chunk of tiny frames too.
  * - Silence. A connection that makes no progress for `idleTimeoutMs` (sends nothing, or leaves
  *   its backlog undrained) is closed (1001). Clients ping (a ping frame, a pong, or the chat's
  *   JSON ping on the drafts, which have no ping frame) more often than that; the sweep that
@@ -77,8 +78,15 @@ const PAUSED_FOR_INPUT = 4;
  */
 const SMALLEST_FRAME_BYTES: Readonly<Record<FrameFamily, number>> = { hybi: 6, hixie: 2 };
 
-/** Bytes waiting to be parsed past which the socket is not read: one read's worth. */
+/**
+ * Bytes waiting to be parsed past which the socket is not read: one read's worth, or the
+ * largest frame the limits allow if that is more (an engine that keeps a partial frame in its
+ * own buffer, as WebSocket-Node does, must be able to read all of it).
+ */
 const INPUT_WAITING_BYTES = 64 * 1024;
+
+/** The longest frame header: 2 bytes, an 8-byte length and the masking key (RFC 6455 §5.2). */
+const LONGEST_FRAME_HEADER_BYTES = 14;
 
 /**
  * Every connection's silence, checked by one timer for all of them (a timer per connection
@@ -255,7 +263,7 @@ export abstract class EngineConnection
    * read until they are.
    */
   protected inputArrived(): void {
-    if (this.waitingBytes() >= INPUT_WAITING_BYTES) this.#pause(PAUSED_FOR_INPUT);
+    if (this.waitingBytes() >= this.#inputWaitingLimit()) this.#pause(PAUSED_FOR_INPUT);
     this.#scheduleParse(false);
   }
 
@@ -328,6 +336,10 @@ export abstract class EngineConnection
     this.inputArrived();
   }
 
+  #inputWaitingLimit(): number {
+    return Math.max(INPUT_WAITING_BYTES, this.#limits.maxMessageBytes + LONGEST_FRAME_HEADER_BYTES);
+  }
+
   // Fresh input (none was waiting) is parsed first in the next input turn; what is left of
   // earlier input continues after it.
   #scheduleParse(continuing: boolean): void {
@@ -372,7 +384,7 @@ export abstract class EngineConnection
     if (!this.canParse) return;
     this.#framesThisTurn = 0;
     const more = this.parseTurn();
-    if (this.waitingBytes() < INPUT_WAITING_BYTES) this.#unpause(PAUSED_FOR_INPUT);
+    if (this.waitingBytes() < this.#inputWaitingLimit()) this.#unpause(PAUSED_FOR_INPUT);
     // Paused, the rest waits for the unpause, which schedules it.
     if (more && this.canParse) this.#scheduleParse(true);
   }

@@ -60,3 +60,29 @@ describe('a connection that sends many frames at once', () => {
     15_000,
   );
 });
+
+describe('a message larger than one read, with a limit that allows it', () => {
+  let big: EchoRouter;
+  beforeAll(async () => {
+    big = await startEchoRouter({
+      maxMessageBytes: 512 * 1024,
+      inboundBytesPerSecond: Number.POSITIVE_INFINITY,
+      inboundBurstBytes: Number.POSITIVE_INFINITY,
+    });
+  });
+  afterAll(() => big.stop());
+
+  // Reading stops once a read's worth (64 KiB) waits unparsed; a frame larger than that must
+  // still be read to its end, or the connection waits for bytes it no longer reads.
+  it.each(HYBI_PATHS)('on %s arrives whole', async (_name, version, target) => {
+    const protocol = protocolOfVersion(version) as Protocol;
+    const session = await openRawSession(big.port, protocol, target);
+    const text = 'a'.repeat(300_000);
+    session.sendRaw(clientFrame(0x1, Buffer.from(text)));
+    await session.waitForFrame(
+      (frame) => frame.kind === 'text' && frame.text === `echo:${text}`,
+      5000,
+    );
+    session.peer.socket.destroy();
+  });
+});
