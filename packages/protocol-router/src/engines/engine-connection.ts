@@ -70,15 +70,6 @@ const PAUSED_FOR_BUDGET = 2;
 const PAUSED_FOR_INPUT = 4;
 
 /**
- * The smallest frame a client can send, by family: a hybi client masks every frame (RFC 6455
- * §5.3), so 2 header bytes and a 4-byte key; a draft frame is at least `00 FF` (hixie-76
- * §4.2). A chunk-parsing engine is handed this many bytes for each frame left in the turn's
- * share: a slice of k frames' worth completes at most k frames, a partial one included, so
- * the share is never overrun.
- */
-const SMALLEST_FRAME_BYTES: Readonly<Record<FrameFamily, number>> = { hybi: 6, hixie: 2 };
-
-/**
  * Bytes waiting to be parsed past which the socket is not read: one read's worth, or the
  * largest frame the limits allow if that is more (an engine that keeps a partial frame in its
  * own buffer, as WebSocket-Node does, must be able to read all of it).
@@ -215,8 +206,11 @@ export abstract class EngineConnection
     return 0;
   }
 
-  /** Parses bytes given to `feedInput`, for an engine that parses whole chunks. */
-  protected consumeInput(_bytes: Buffer): void {
+  /**
+   * Parses the start of `bytes` (given to `feedInput`), for an engine that parses whole chunks:
+   * no more than `maxFrames` complete frames. Returns how many bytes it consumed.
+   */
+  protected consumeInput(_bytes: Buffer, _maxFrames: number): number {
     throw new Error(`${this.engine} does not take its input through feedInput.`);
   }
 
@@ -228,15 +222,12 @@ export abstract class EngineConnection
   protected parseTurn(): boolean {
     let bytes = 0;
     let pending = this.#pendingInput;
-    const smallest = SMALLEST_FRAME_BYTES[this.#family];
     while (pending !== undefined && this.canParse && this.shareLeft(bytes)) {
-      const slice = Math.min(
-        (INPUT_FRAMES_PER_TURN - this.#framesThisTurn) * smallest,
-        INPUT_BYTES_PER_TURN - bytes,
-      );
-      this.#pendingInput = pending.length > slice ? pending.subarray(slice) : undefined;
-      this.consumeInput(pending.subarray(0, slice));
-      bytes += slice;
+      const room = INPUT_BYTES_PER_TURN - bytes;
+      const offer = pending.length > room ? pending.subarray(0, room) : pending;
+      const used = this.consumeInput(offer, INPUT_FRAMES_PER_TURN - this.#framesThisTurn);
+      this.#pendingInput = used < pending.length ? pending.subarray(used) : undefined;
+      bytes += used;
       pending = this.#pendingInput;
     }
     return pending !== undefined;

@@ -97,6 +97,8 @@ function isDraft(protocol: Protocol): protocol is 'hixie-76' | 'hixie-75' {
 
 const kConnection = Symbol('draftbridge.connection');
 
+const SMALLEST_MASKED_FRAME_BYTES = 6;
+
 type Driver = HybiDriver & {
   [kConnection]: FayeConnection;
   start(): boolean;
@@ -165,13 +167,17 @@ class FayeConnection extends EngineConnection implements HixieReaderEvents {
     return this.#library.bufferedAmount;
   }
 
-  protected consumeInput(bytes: Buffer): void {
+  protected consumeInput(bytes: Buffer, maxFrames: number): number {
     if (this.#draft === 0) {
-      driverMethods(this.#driver).parse.call(this.#driver, bytes);
-      return;
+      // The driver parses all it is handed: a slice of k masked frames' worth (RFC 6455 §5.3:
+      // 2 header bytes and a 4-byte key at least) completes at most k frames, a partial one
+      // included.
+      const slice = Math.min(bytes.length, maxFrames * SMALLEST_MASKED_FRAME_BYTES);
+      driverMethods(this.#driver).parse.call(this.#driver, bytes.subarray(0, slice));
+      return slice;
     }
     this.#reader ??= new HixieServerReader(this.#draft, this.#maxMessageBytes, this);
-    this.#reader.push(bytes);
+    return this.#reader.pushFrames(bytes, maxFrames);
   }
 
   /** Every chunk faye hands its driver. */

@@ -63,6 +63,11 @@ export class HixieServerReader implements HixieFrameSink {
     this.#reader.push(chunk);
   }
 
+  /** Reads `chunk` up to its `maxFrames`th frame; returns the bytes it consumed. */
+  pushFrames(chunk: Uint8Array, maxFrames: number): number {
+    return this.#reader.pushFrames(chunk, maxFrames);
+  }
+
   /** Codec input. */
   onText(payload: Buffer | null): void {
     if (payload === null || isUtf8(payload)) {

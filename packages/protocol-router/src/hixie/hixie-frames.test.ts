@@ -52,6 +52,31 @@ describe('HixieFrameReader', () => {
     }
   });
 
+  it('reads up to a count of frames at a time, the rest left for the next push', () => {
+    const frames = [
+      encodeHixieTextFrame('one'),
+      Buffer.from([0x80, 0x02, 0xff, 0xff]),
+      encodeHixieTextFrame('two'),
+      encodeHixieTextFrame('three'),
+    ];
+    const whole = Buffer.concat(frames);
+    const { reader, texts, skipped } = createReader({ decode: true });
+    // Two frames of any kind: the text and the skipped length-prefixed one.
+    const first = reader.pushFrames(whole, 2);
+    expect(first).toBe((frames[0] as Buffer).length + (frames[1] as Buffer).length);
+    expect(texts).toEqual(['one']);
+    expect(skipped).toEqual([0x80]);
+    // A frame split across two pushes counts once, where it ends.
+    const rest = whole.subarray(first);
+    expect(reader.pushFrames(rest.subarray(0, 2), 1)).toBe(2);
+    expect(reader.pushFrames(rest.subarray(2), 1)).toBe((frames[2] as Buffer).length - 2);
+    expect(texts).toEqual(['one', 'two']);
+    expect(reader.pushFrames(whole.subarray(whole.length - (frames[3] as Buffer).length), 5)).toBe(
+      (frames[3] as Buffer).length,
+    );
+    expect(texts).toEqual(['one', 'two', 'three']);
+  });
+
   it('decodes payloads only when asked, even from a reused chunk buffer', () => {
     const quiet = createReader();
     quiet.reader.push(stream);

@@ -124,11 +124,24 @@ export class HixieFrameReader {
 
   /** Consumes one chunk; returns how many text frames it completed. */
   push(chunk: Uint8Array): number {
+    return this.#read(chunk, Number.POSITIVE_INFINITY).texts;
+  }
+
+  /**
+   * Consumes `chunk` up to the end of its `maxFrames`th complete frame (of any kind); returns
+   * how many bytes it consumed. For a server that parses a share of frames at a time.
+   */
+  pushFrames(chunk: Uint8Array, maxFrames: number): number {
+    return this.#read(chunk, maxFrames).consumed;
+  }
+
+  #read(chunk: Uint8Array, maxFrames: number): { texts: number; consumed: number } {
     const keepRaw = this.#sink.onFrame !== undefined;
     let frameStart = 0;
     let offset = 0;
     let texts = 0;
-    while (offset < chunk.length && this.#state !== 'done') {
+    let frames = 0;
+    while (offset < chunk.length && this.#state !== 'done' && frames < maxFrames) {
       let complete = false;
       if (this.#state === 'type') {
         this.#startFrame(chunk[offset] ?? 0);
@@ -143,11 +156,14 @@ export class HixieFrameReader {
         complete = this.#remaining === 0;
       } else {
         const end = chunk.indexOf(HIXIE_FRAME_END, offset);
-        if (!this.#take(chunk, offset, end === -1 ? chunk.length : end)) return texts;
+        if (!this.#take(chunk, offset, end === -1 ? chunk.length : end)) {
+          return { texts, consumed: chunk.length };
+        }
         offset = end === -1 ? chunk.length : end + 1;
         complete = end !== -1;
       }
       if (!complete) continue;
+      frames += 1;
       if (keepRaw) {
         this.#rawParts.push(Buffer.from(chunk.subarray(frameStart, offset)));
         const raw = Buffer.concat(this.#rawParts);
@@ -160,7 +176,8 @@ export class HixieFrameReader {
     if (keepRaw && frameStart < offset && this.#state !== 'done') {
       this.#rawParts.push(Buffer.from(chunk.subarray(frameStart, offset)));
     }
-    return texts;
+    // A stopped reader takes (and drops) the rest of the chunk.
+    return { texts, consumed: this.#state === 'done' ? chunk.length : offset };
   }
 
   #startFrame(type: number): void {
