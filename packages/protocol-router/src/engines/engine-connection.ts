@@ -20,7 +20,8 @@
  *   frames or pings costs the server a bounded share of its CPU.
  * - A turn's share. Input is parsed in the loop's check phase (`setImmediate`), never in the
  *   callback that read it, and each connection parses at most `INPUT_FRAMES_PER_TURN` frames
- *   (or `INPUT_BYTES_PER_TURN` bytes) in one event-loop turn, then waits for the next: many
+ *   (or `INPUT_BYTES_PER_TURN` bytes) of fresh input, or four times that of input left over
+ *   from earlier turns, in one event-loop turn, then waits for the next: many
  *   connections that all send at once take turns instead of holding the loop in a row, and a
  *   burst still leaves in one write per member for many messages. One parse is scheduled per
  *   connection at a time however many chunks arrive (a parse per chunk read let a socket that
@@ -51,6 +52,8 @@ import {
   INPUT_BYTES_PER_TURN,
   INPUT_FRAMES_PER_TURN,
   INPUT_TURN_MS,
+  LEFTOVER_BYTES_PER_TURN,
+  LEFTOVER_FRAMES_PER_TURN,
 } from '../constants.js';
 import { encodeHybiFrame, HYBI_OPCODES } from '../hybi/hybi-frames.js';
 import { destroySocketNow, type Outbox, type OutboxOwner, runWriteTurn } from '../outbox.js';
@@ -123,12 +126,22 @@ export class IdleSweep {
   }
 }
 
-// The connections whose input is parsed in the next input turn (one setImmediate for all).
+/** How much one connection parses in one turn: frames, and bytes after which no more frames. */
+interface Share {
+  readonly frames: number;
+  readonly bytes: number;
+}
+const FRESH_SHARE: Share = { frames: INPUT_FRAMES_PER_TURN, bytes: INPUT_BYTES_PER_TURN };
+const LEFTOVER_SHARE: Share = { frames: LEFTOVER_FRAMES_PER_TURN, bytes: LEFTOVER_BYTES_PER_TURN };
+
+// The connections whose input is parsed in the next input turn (one setImmediate for all), and
+// the share of the one parsing now.
 const inputTurn: {
   fresh: EngineConnection[];
   continuing: EngineConnection[];
   scheduled: boolean;
-} = { fresh: [], continuing: [], scheduled: false };
+  share: Share;
+} = { fresh: [], continuing: [], scheduled: false, share: FRESH_SHARE };
 
 // Sent by the idle sweep to a quiet hybi or RFC 6455 peer, which must answer it (RFC 6455 §5.5.2).
 const IDLE_PING_FRAME = encodeHybiFrame(HYBI_OPCODES.ping, Buffer.alloc(0));
@@ -223,9 +236,9 @@ export abstract class EngineConnection
     let bytes = 0;
     let pending = this.#pendingInput;
     while (pending !== undefined && this.canParse && this.shareLeft(bytes)) {
-      const room = INPUT_BYTES_PER_TURN - bytes;
+      const room = inputTurn.share.bytes - bytes;
       const offer = pending.length > room ? pending.subarray(0, room) : pending;
-      const used = this.consumeInput(offer, INPUT_FRAMES_PER_TURN - this.#framesThisTurn);
+      const used = this.consumeInput(offer, inputTurn.share.frames - this.#framesThisTurn);
       this.#pendingInput = used < pending.length ? pending.subarray(used) : undefined;
       bytes += used;
       pending = this.#pendingInput;
@@ -240,7 +253,8 @@ export abstract class EngineConnection
 
   /** True while this turn's share is not used up, `bytes` parsed so far this turn. */
   protected shareLeft(bytes: number): boolean {
-    return this.#framesThisTurn < INPUT_FRAMES_PER_TURN && bytes < INPUT_BYTES_PER_TURN;
+    const { share } = inputTurn;
+    return this.#framesThisTurn < share.frames && bytes < share.bytes;
   }
 
   /** True while the engine may parse: nothing but waiting input stopped the socket. */
@@ -350,7 +364,9 @@ export abstract class EngineConnection
     const { fresh, continuing } = inputTurn;
     inputTurn.fresh = [];
     inputTurn.continuing = [];
+    inputTurn.share = FRESH_SHARE;
     for (const connection of fresh) connection.#parseShare();
+    inputTurn.share = LEFTOVER_SHARE;
     const until = performance.now() + INPUT_TURN_MS;
     let reached = 0;
     while (reached < continuing.length) {
@@ -366,6 +382,7 @@ export abstract class EngineConnection
         setImmediate(EngineConnection.#runInputTurn);
       }
     }
+    inputTurn.share = FRESH_SHARE;
     runWriteTurn();
   }
 
