@@ -65,18 +65,14 @@ let turnStarts: (() => void)[] = [];
 function scheduleTurn(): void {
   if (turnScheduled) return;
   turnScheduled = true;
-  setImmediate(runScheduledTurn);
-}
-
-// A turn run early (runWriteTurn) leaves its setImmediate nothing to do.
-function runScheduledTurn(): void {
-  if (turnScheduled) runTurn();
+  setImmediate(runWriteTurn);
 }
 
 /**
  * Runs the write turn now if anything waits for it. Input is parsed in the loop's check phase
  * (engine-connection.ts), where a turn scheduled by what it pushes would only run in the next
  * loop iteration: the input turn ends with this, so answers leave in the turn they were made.
+ * It is also the scheduled turn's callback, which a turn run early leaves nothing to do.
  */
 export function runWriteTurn(): void {
   if (turnScheduled) runTurn();

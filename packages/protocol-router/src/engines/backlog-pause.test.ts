@@ -37,14 +37,19 @@ async function backUp(connection: Connection, bytes: number): Promise<void> {
   expect(connection.bufferedAmount).toBeGreaterThan(bytes);
 }
 
+// A raw peer on `version` at `target`, past its handshake, and the server's side of it.
+async function openPeer(version: string, target: string) {
+  const peer = await connectRaw(server.port);
+  const opened = server.nextConnection();
+  await hybiHandshake(peer, server.port, version, target);
+  return { peer, connection: await opened };
+}
+
 describe('a peer that does not read', () => {
   it.each(HYBI_PATHS)(
     'on %s is still read a little behind, and not past the backlog bound until it drains',
     async (_name, version, target) => {
-      const peer = await connectRaw(server.port);
-      const opened = server.nextConnection();
-      await hybiHandshake(peer, server.port, version, target);
-      const connection = await opened;
+      const { peer, connection } = await openPeer(version, target);
       const texts: string[] = [];
       connection.on('text', (text) => texts.push(text));
       peer.socket.pause();
@@ -71,10 +76,7 @@ describe('a peer that does not read', () => {
   it.each(HYBI_PATHS)(
     'on %s, flooding requests whose answers it never reads, holds the backlog near the pause',
     async (name, version, target) => {
-      const peer = await connectRaw(server.port);
-      const opened = server.nextConnection();
-      await hybiHandshake(peer, server.port, version, target);
-      const connection = await opened;
+      const { peer, connection } = await openPeer(version, target);
       const accepted = server.sockets.find((socket) => socket.remotePort === peer.socket.localPort);
       let dropped = false;
       connection.on('close', () => {
