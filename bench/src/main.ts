@@ -33,7 +33,9 @@ import { runBench } from './runner.js';
 import { scenarioTitle } from './scenarios/catalog.js';
 import { killAllServers } from './server-process.js';
 import {
+  BASELINE_ENTRY_VARIABLE,
   BOUND_SUBJECT,
+  draftbridgeBaselineSubject,
   draftbridgeSubject,
   NAIVE_SUBJECT,
   PEER_SUBJECTS,
@@ -87,6 +89,7 @@ const candidates: Subject[] = [
   ...PEER_SUBJECTS,
   draftbridgeSubject('memory'),
   draftbridgeSubject('redis'),
+  draftbridgeBaselineSubject(process.env[BASELINE_ENTRY_VARIABLE]),
 ].filter((s) => options.subjects.includes(s.name));
 const subjects: Subject[] = [];
 const skipped: { name: string; reason: string }[] = [];

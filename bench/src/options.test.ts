@@ -22,6 +22,7 @@ describe('parseBenchOptions', () => {
 
   it('runs a diagnostic subject only when named, as a partial run', () => {
     expect(parseBenchOptions([]).subjects).not.toContain('bound-writev');
+    expect(parseBenchOptions([]).subjects).not.toContain('draftbridge-baseline');
     expect(parseBenchOptions(['--subjects', 'bound-writev'])).toMatchObject({
       subjects: ['bound', 'bound-writev', 'ws'],
       mode: 'partial',

@@ -41,13 +41,14 @@ export const SUBJECT_NAMES = [
   'faye-websocket',
   'draftbridge',
   'draftbridge-redis',
+  'draftbridge-baseline',
 ] as const;
 
 /** One subject's name. */
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
 /** Subjects that run only when asked for (`--subjects`): diagnostics, not part of a full run. */
-export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = ['bound-writev'];
+export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = ['bound-writev', 'draftbridge-baseline'];
 
 /** The subjects of a full run. */
 export const DEFAULT_SUBJECTS: readonly SubjectName[] = SUBJECT_NAMES.filter(
@@ -64,7 +65,11 @@ export const NAIVE_SUBJECT: SubjectName = 'ws';
 export const REFERENCE_SUBJECTS: readonly SubjectName[] = [BOUND_SUBJECT, NAIVE_SUBJECT];
 
 /** The draftbridge subjects: the ones the targets are about. */
-export const DRAFTBRIDGE_SUBJECTS: readonly SubjectName[] = ['draftbridge', 'draftbridge-redis'];
+export const DRAFTBRIDGE_SUBJECTS: readonly SubjectName[] = [
+  'draftbridge',
+  'draftbridge-redis',
+  'draftbridge-baseline',
+];
 
 /** A server under test. */
 export interface Subject {
@@ -178,6 +183,30 @@ export function draftbridgeSubject(mode: DraftbridgeMode): Subject {
   };
 }
 
+/**
+ * Where another build's server is, for `draftbridge-baseline`: a clone or worktree of another
+ * commit, built, so that a change is measured against the code before it in one run.
+ */
+export const BASELINE_ENTRY_VARIABLE = 'BENCH_BASELINE_ENTRY';
+
+/**
+ * Another build of draftbridge, in memory, side by side with this one (diagnostic): the build
+ * whose `apps/server/dist/index.js` the environment's `BENCH_BASELINE_ENTRY` names.
+ */
+export function draftbridgeBaselineSubject(entry: string | undefined): Subject {
+  const subject = draftbridgeSubject('memory');
+  return {
+    ...subject,
+    name: 'draftbridge-baseline',
+    description: `another build of draftbridge in memory (${entry ?? `${BASELINE_ENTRY_VARIABLE} unset`})`,
+    launch: {
+      ...subject.launch,
+      args: [entry ?? ''],
+      cwd: entry === undefined ? repoRoot : path.resolve(path.dirname(entry), '../../..'),
+    },
+  };
+}
+
 /** A chat subject with the protocols it answers chat on, or the reason it cannot be benched. */
 export type ProbeResult =
   | {
@@ -198,6 +227,12 @@ export async function probeChatSubject(subject: Subject): Promise<ProbeResult> {
     return {
       ok: false,
       reason: `${path.relative(repoRoot, DRAFTBRIDGE_ENTRY)} is missing: run npm run build`,
+    };
+  }
+  if (subject.name === 'draftbridge-baseline' && !existsSync(subject.launch.args[0] ?? '')) {
+    return {
+      ok: false,
+      reason: `${BASELINE_ENTRY_VARIABLE} must name another build's apps/server/dist/index.js`,
     };
   }
   let server: ServerGroup;

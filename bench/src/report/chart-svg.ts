@@ -91,6 +91,7 @@ const COLORS: Record<SubjectName, string> = {
   'faye-websocket': '#c7822f',
   draftbridge: '#2f9a5a',
   'draftbridge-redis': '#7b52ab',
+  'draftbridge-baseline': '#9bc9a9',
 };
 
 const PROTOCOL_SUFFIX: Record<WireProtocol, string> = { rfc6455: 'RFC 6455', hixie76: 'hixie-76' };

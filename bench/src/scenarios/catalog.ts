@@ -58,6 +58,7 @@ const CHAT: readonly SubjectName[] = [
   'ws',
   'draftbridge',
   'draftbridge-redis',
+  'draftbridge-baseline',
 ];
 const ALL_ONE_ROOM: readonly SubjectName[] = SUBJECT_NAMES;
 
@@ -72,10 +73,18 @@ export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
   'burst-500': ALL_ONE_ROOM,
   'burst-2000': CHAT,
   'rooms-100x10': CHAT,
-  'slow-reader': ['bound', 'bound-writev', 'ws', 'draftbridge'],
+  'slow-reader': ['bound', 'bound-writev', 'ws', 'draftbridge', 'draftbridge-baseline'],
   'paced-light': CHAT,
   'paced-heavy': ALL_ONE_ROOM,
-  capacity: ['bound', 'ws', 'websocket-node', 'faye-websocket', 'draftbridge', 'draftbridge-redis'],
+  capacity: [
+    'bound',
+    'ws',
+    'websocket-node',
+    'faye-websocket',
+    'draftbridge',
+    'draftbridge-redis',
+    'draftbridge-baseline',
+  ],
 };
 
 /** Senders in each room of a burst: all members of a room smaller than the plan's count. */
