@@ -40,6 +40,19 @@ describe('createMetrics', () => {
   });
 });
 
+describe('hubSizes', () => {
+  it('is what the history and room gauges read at each scrape', async () => {
+    const metrics = createMetrics();
+    metrics.hubSizes.historyBytes = 4096;
+    metrics.hubSizes.rooms = 3;
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('draftbridge_history_bytes 4096');
+    expect(text).toContain('draftbridge_rooms 3');
+    metrics.hubSizes.rooms = 2;
+    expect(await metrics.registry.metrics()).toContain('draftbridge_rooms 2');
+  });
+});
+
 describe('countConnectionOpened and countConnectionClosed', () => {
   it('count every connection, and the open ones until they close', async () => {
     const metrics = createMetrics();

@@ -43,10 +43,11 @@ export interface Metrics {
   readonly evictions: EvictionTally;
   /** Rooms forgotten with their history, by why: `ttl`, `total_budget`. */
   readonly roomsForgotten: Counter<'reason'>;
-  /** Bytes the in-memory hub's rooms count against the total history budget. */
-  readonly historyBytes: Gauge;
-  /** Rooms the in-memory hub holds. */
-  readonly rooms: Gauge;
+  /**
+   * The in-memory hub's sizes, as plain numbers it updates with every `say` and the scrape
+   * reads (a gauge's `set` per message costs more than the message's history does).
+   */
+  readonly hubSizes: HubSizes;
 }
 
 /** Creates every metric, plus Node's default process metrics, on a fresh registry. */
@@ -76,6 +77,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   );
   const connectionTallies = new Map<string, ConnectionTally>();
   const evictions = new EvictionTally();
+  const hubSizes: HubSizes = { historyBytes: 0, rooms: 0 };
   // A plain series, moved where it is counted.
   const counter = <Label extends string>(suffix: string, help: string, label: Label) =>
     new Counter({ name: name(suffix), help, labelNames: [label], registers });
@@ -157,12 +159,24 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
       'Rooms forgotten with their history, by reason (ttl, total_budget).',
       'reason',
     ),
-    historyBytes: gauge(
-      'history_bytes',
-      'Bytes the rooms in memory count against the total history budget.',
-    ),
-    rooms: gauge('rooms', 'Rooms held in memory.'),
+    hubSizes,
   };
+  new Gauge({
+    name: name('history_bytes'),
+    help: 'Bytes the rooms in memory count against the total history budget.',
+    registers,
+    collect() {
+      this.set(hubSizes.historyBytes);
+    },
+  });
+  new Gauge({
+    name: name('rooms'),
+    help: 'Rooms held in memory.',
+    registers,
+    collect() {
+      this.set(hubSizes.rooms);
+    },
+  });
 
   // Series that exist from the start read 0 on the first scrape instead of being absent,
   // so a dashboard's rate() sees the first increment.
@@ -195,6 +209,12 @@ export class EvictionTally implements Record<EvictionReason, number> {
   count = 0;
   room_budget = 0;
   total_budget = 0;
+}
+
+/** What the in-memory hub holds now: the bytes it counts against its total budget, its rooms. */
+export interface HubSizes {
+  historyBytes: number;
+  rooms: number;
 }
 
 /** The series a session moves, bound to its protocol once: a label lookup per message costs. */

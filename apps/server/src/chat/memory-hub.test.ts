@@ -5,7 +5,7 @@ import {
   decodeServerMessage,
 } from '@draftbridge/shared-types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_EMPTY_ROOM_TTL_MS } from '../constants.js';
+import { DEFAULT_EMPTY_ROOM_TTL_MS, ROOM_OVERHEAD_BYTES } from '../constants.js';
 import { createMetrics } from '../metrics.js';
 import { useFakeTimersPerTest } from '../test-support/fake-timers.js';
 import type { Hub } from './hub.js';
@@ -533,6 +533,23 @@ describe('createMemoryHub bounds (issue 11)', () => {
     const late = await joinNewMember(hub, 'late', 'lobby', 0);
     const kept = welcomeOf(late).history.length;
     expect((after.count ?? 0) + (after.room_budget ?? 0)).toBe(20 - kept);
+    await hub.close();
+  });
+
+  it('keeps the sizes a scrape reads true as rooms fill and are forgotten', async () => {
+    const metrics = createMetrics();
+    const hub = createMemoryHub({ emptyRoomTtlMs: 0, presenceWindowMs: 0, metrics });
+    const ann = await joinNewMember(hub, 'ann', 'one');
+    const bob = await joinNewMember(hub, 'bob', 'two');
+    expect(metrics.hubSizes).toEqual({ historyBytes: 2 * ROOM_OVERHEAD_BYTES, rooms: 2 });
+    await hub.say(ann, 'one', 'm1', 'hello');
+    const withOne = metrics.hubSizes.historyBytes;
+    expect(withOne).toBeGreaterThan(2 * ROOM_OVERHEAD_BYTES + 'hello'.length);
+    await hub.say(ann, 'one', 'm1', 'hello');
+    expect(metrics.hubSizes.historyBytes).toBe(withOne);
+    await hub.leave(ann, 'one');
+    expect(metrics.hubSizes).toEqual({ historyBytes: ROOM_OVERHEAD_BYTES, rooms: 1 });
+    await hub.leave(bob, 'two');
     await hub.close();
   });
 

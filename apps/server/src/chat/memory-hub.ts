@@ -46,7 +46,7 @@ import {
   type RoomMember,
 } from './hub.js';
 import { deliverPresence, PRESENCE_WINDOW_MS, PresenceBatch } from './presence-batch.js';
-import { createRoomHistory, dedupeKey, type RoomHistory } from './room-history.js';
+import { createRoomHistory, type RoomHistory } from './room-history.js';
 import {
   serializeChatMessage,
   serializeHistoryPage,
@@ -169,8 +169,9 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
   }
 
   function reportSizes() {
-    metrics?.historyBytes.set(total);
-    metrics?.rooms.set(rooms.size);
+    if (metrics === undefined) return;
+    metrics.hubSizes.historyBytes = total;
+    metrics.hubSizes.rooms = rooms.size;
   }
 
   // The room last touched is already last in `rooms`: a busy room skips the re-insertion.
@@ -308,8 +309,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
   function sayNow(member: RoomMember, name: string, id: string, text: string): void {
     assertOpen();
     const room = memberOf(name, member);
-    const key = dedupeKey(member.client, id);
-    const original = room.history.find(key);
+    const { client } = member;
+    const original = room.history.find(client, id);
     if (original !== undefined) {
       handOver(room);
       deliver(member, 'duplicate', new PreparedMessage(original.text));
@@ -325,7 +326,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
           room: name,
           seq: room.seq,
           id,
-          client: member.client,
+          client,
           text,
           ts: now(),
           from: member.member,
@@ -336,7 +337,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): Hub {
     const { history } = room;
     evicted(
       'count',
-      history.append({ seq: room.seq, key, text: message.text }, message.byteLength),
+      history.append({ seq: room.seq, client, id, text: message.text }, message.byteLength),
     );
     let overRoomBudget = 0;
     while (history.bytes > roomBudget && history.dropOldest()) overRoomBudget += 1;
