@@ -339,6 +339,38 @@ describe('Outbox', () => {
     expect(outbox.bytes).toBe(0);
   });
 
+  it('reads one chunk a loop iteration from a closing peer that floods', async () => {
+    const pair = await connectedPair({ port: 0, allowHalfOpen: true });
+    pair.client.on('error', () => {});
+    guardSocket(pair.server, 10_000);
+    pair.server.destroy();
+    await once(pair.client, 'end');
+    // Counted by a listener of our own: the lingering close keeps its own.
+    let chunksThisIteration = 0;
+    let most = 0;
+    let total = 0;
+    pair.server.on('data', (chunk: Buffer) => {
+      chunksThisIteration += 1;
+      total += chunk.length;
+      most = Math.max(most, chunksThisIteration);
+    });
+    const iterations = (async () => {
+      while (!pair.server.destroyed) {
+        chunksThisIteration = 0;
+        await turn();
+      }
+    })();
+    // 768 KiB at once, under the 1 MiB a closing peer may send: the kernel holds most of it
+    // for the server, which could read it all in one iteration.
+    pair.client.write(Buffer.alloc(768 * 1024));
+    while (total < 768 * 1024) await turn();
+    pair.client.end();
+    await once(pair.server, 'close');
+    await iterations;
+    expect(total).toBe(768 * 1024);
+    expect(most).toBe(1);
+  });
+
   it('drops what is queued when destroyed at once, without lingering', async () => {
     const pair = await connectedPair();
     const outbox = guardSocket(pair.server);

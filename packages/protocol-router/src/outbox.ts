@@ -33,7 +33,8 @@
  *   then sees 1006 instead of the code. RFC 6455 §7.1.1 asks the server to close TCP after
  *   the Close, and §5.5.1 lets it keep reading: so the guarded `destroy` half-closes (our FIN
  *   goes after every queued byte), reads and discards whatever still comes (1 MiB at most: more
- *   is not a closing peer's), and closes when the peer closes its side or after `lingerMs`.
+ *   is not a closing peer's; one chunk a loop iteration, so that many closing floods do not
+ *   hold the loop), and closes when the peer closes its side or after `lingerMs`.
  */
 import { Socket } from 'node:net';
 import { FrameRun } from './prepared-message.js';
@@ -337,7 +338,24 @@ const discarded = new WeakMap<Socket, number>();
 function discardInput(this: Socket, chunk: Buffer): void {
   const total = (discarded.get(this) ?? 0) + chunk.length;
   discarded.set(this, total);
-  if (total > LINGER_MAX_BYTES) realDestroy.call(this);
+  if (total > LINGER_MAX_BYTES) {
+    realDestroy.call(this);
+    return;
+  }
+  // One chunk a loop iteration: libuv reads a readable socket up to 32 times in a row, so a
+  // hundred peers flooding after their Close would have a megabyte each read and dropped in
+  // one or two iterations, ahead of everyone else's input.
+  this.pause();
+  if (lingering.push(this) === 1) setImmediate(resumeLingering);
+}
+
+// Lingering sockets that read a chunk in this loop iteration: they read again in the next.
+let lingering: Socket[] = [];
+
+function resumeLingering(): void {
+  const paused = lingering;
+  lingering = [];
+  for (const socket of paused) if (!socket.destroyed) socket.resume();
 }
 
 function destroyNow(this: Socket): void {
