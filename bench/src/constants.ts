@@ -25,6 +25,9 @@ export const SCENARIO_NAMES = [
 /** One of the scenarios. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
+/** The share of a burst written first to warm every subject up (`--cold`: none). */
+export const BURST_WARMUP_SHARE = 0.2;
+
 /** Every count a run needs; the full and quick plans are two values of it. */
 export interface BenchPlan {
   readonly repetitions: number;
@@ -32,6 +35,12 @@ export interface BenchPlan {
   readonly burstDeliveries: number;
   /** Members of a room that send in a burst (all of them in a smaller room). */
   readonly burstSendersPerRoom: number;
+  /**
+   * Share of its burst each sender writes first, unmeasured, and waits for (0: none). A fresh
+   * process compiles its hot code during its first burst, on V8's background threads as well
+   * as its own, and a subject with more code pays more for it: a burst is measured warm.
+   */
+  readonly burstWarmupShare: number;
   /** Members of the paced room, senders included. */
   readonly pacedMembers: number;
   readonly pacedSenders: number;
@@ -52,6 +61,7 @@ export const FULL_PLAN: BenchPlan = {
   repetitions: 3,
   burstDeliveries: 1_000_000,
   burstSendersPerRoom: 10,
+  burstWarmupShare: BURST_WARMUP_SHARE,
   pacedMembers: 1000,
   pacedSenders: 10,
   pacedLightRate: 40,
@@ -65,6 +75,7 @@ export const QUICK_PLAN: BenchPlan = {
   repetitions: 1,
   burstDeliveries: 200_000,
   burstSendersPerRoom: 10,
+  burstWarmupShare: BURST_WARMUP_SHARE,
   pacedMembers: 200,
   pacedSenders: 5,
   pacedLightRate: 40,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_PLAN, QUICK_PLAN, SCENARIO_NAMES } from './constants.js';
+import { BURST_WARMUP_SHARE, FULL_PLAN, QUICK_PLAN, SCENARIO_NAMES } from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions } from './options.js';
 
 describe('parseBenchOptions', () => {
@@ -25,6 +25,15 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions([]).subjects).not.toContain('draftbridge-baseline');
     expect(parseBenchOptions(['--subjects', 'bound-writev'])).toMatchObject({
       subjects: ['bound', 'bound-writev', 'ws'],
+      mode: 'partial',
+    });
+  });
+
+  it('warms every burst up unless --cold, which makes the run partial', () => {
+    expect(parseBenchOptions([]).plan.burstWarmupShare).toBe(BURST_WARMUP_SHARE);
+    expect(parseBenchOptions(['--quick']).plan.burstWarmupShare).toBe(BURST_WARMUP_SHARE);
+    expect(parseBenchOptions(['--cold'])).toMatchObject({
+      plan: { burstWarmupShare: 0 },
       mode: 'partial',
     });
   });

@@ -1,6 +1,6 @@
 /**
  * The command line: `--quick`, `--repetitions N`, `--subjects a,b`, `--scenarios a,b`,
- * `--profile a,b`. A bad option fails at start, naming the option and what it accepts.
+ * `--profile a,b`, `--cold`. A bad option fails at start, naming the option and what it accepts.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -44,6 +44,8 @@ export const USAGE = `npm run bench [-- options]
   --profile a,b         CPU-profile these subjects' servers over each measured window
                         (V8's profiler, as node --cpu-prof); files and summaries under
                         results/local/profiles/; makes the run partial
+  --cold                bursts without their unmeasured warm-up (each server's first
+                        burst, JIT compilation and all); makes the run partial
   --help                this text`;
 
 /** Parses the arguments after `npm run bench --`. */
@@ -56,6 +58,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       subjects: { type: 'string' },
       scenarios: { type: 'string' },
       profile: { type: 'string' },
+      cold: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,10 +89,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     subjects.some((name) => !DEFAULT_SUBJECTS.includes(name)) ||
     scenarios.length < SCENARIO_NAMES.length ||
     repetitions !== base.repetitions ||
-    profile.length > 0;
+    profile.length > 0 ||
+    values.cold === true;
   return {
     mode: values.quick ? 'quick' : partial ? 'partial' : 'full',
-    plan: { ...base, repetitions },
+    plan: { ...base, repetitions, ...(values.cold ? { burstWarmupShare: 0 } : {}) },
     subjects: SUBJECT_NAMES.filter((name) => subjects.includes(name)),
     scenarios,
     profile,

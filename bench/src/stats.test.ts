@@ -31,6 +31,18 @@ describe('summarizeLatency', () => {
   });
 });
 
+describe('SampleList', () => {
+  it('grows past its first block and forgets everything when cleared', () => {
+    const list = new SampleList();
+    for (let i = 0; i < 3000; i += 1) list.push(i);
+    expect(list.toArray().length).toBe(3000);
+    list.clear();
+    expect(list.toArray().length).toBe(0);
+    list.push(7);
+    expect([...list.toArray()]).toEqual([7]);
+  });
+});
+
 describe('summarizeRepetitions', () => {
   it('gives the median and range of the finite values', () => {
     expect(summarizeRepetitions([3, 1, 2])).toMatchObject({ median: 2, min: 1, max: 3 });

@@ -64,6 +64,11 @@ export class SampleList {
     this.#length += 1;
   }
 
+  /** Forgets every value. */
+  clear(): void {
+    this.#length = 0;
+  }
+
   /** The values pushed so far (a copy to sort). */
   toArray(): Float64Array {
     return this.#values.slice(0, this.#length);

@@ -5,11 +5,16 @@
  * the first write to the last delivery on that path), latency p50/p99 from the sampled members,
  * and the server's CPU, memory and garbage collections over the burst.
  *
+ * Every subject is warmed up first: each sender writes `burstWarmupShare` of its messages at
+ * once and the bench waits until every member has them, unmeasured (a fresh process compiles
+ * its hot code during its first burst; `--cold` leaves this out).
+ *
  * With `slowReader`, one RFC 6455 member that neither sends nor samples stops reading as the
  * burst starts: the others' figures should stay within 10% of the plain burst, and the server's
  * peak memory bounded. Its deliveries are not expected, so they do not gate the end of the run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchConnection } from '../client/bench-connection.js';
 import { now } from '../client/delivery-counter.js';
 import { BURST_TIMEOUT_MS } from '../constants.js';
 import { createMessageText } from '../payload.js';
@@ -21,6 +26,31 @@ import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-c
 
 // How long the slow reader reads again after the burst, to see whether it was closed.
 const SLOW_READER_RESUME_MS = 500;
+
+// Unmeasured: a share of each sender's burst, written at once and waited for; true when every
+// member had it.
+async function warmUp(
+  context: ScenarioContext,
+  spec: BurstSpec,
+  rooms: RoomSet,
+  uncounted: BenchConnection | undefined,
+): Promise<boolean> {
+  const { plan, subject } = context;
+  if (plan.burstWarmupShare <= 0) return true;
+  const perSender = Math.max(1, Math.round(messagesPerSender(plan, spec) * plan.burstWarmupShare));
+  rooms.startMeasuring(uncounted);
+  const senders = rooms.senders.flat();
+  senders.forEach((connection, sender) => {
+    const frames: Buffer[] = [];
+    for (let n = 0; n < perSender; n += 1) {
+      const text = createMessageText(sender, n, 0);
+      frames.push(connection.frame(subject.dialect.say(`warm${sender}-${n}`, text)));
+    }
+    connection.socket.write(Buffer.concat(frames));
+  });
+  const counted = rooms.members.length - (uncounted === undefined ? 0 : 1);
+  return rooms.total.until(counted * sendersPerRoom(plan, spec) * perSender, BURST_TIMEOUT_MS);
+}
 
 /** Runs one burst scenario. */
 export async function runBurst(context: ScenarioContext, spec: BurstSpec): Promise<RunOutcome> {
@@ -47,6 +77,8 @@ async function measureBurst(
         (m, i) => m.protocol === 'rfc6455' && !rooms.isSampler(i) && !isSender.has(m),
       )
     : undefined;
+  const warmedUp = await warmUp(context, spec, rooms, slow);
+  if (!warmedUp) notes.push('the warm-up burst did not complete');
   rooms.startMeasuring(slow);
   slow?.socket.pause();
   const counted = rooms.members.length - (slow === undefined ? 0 : 1);

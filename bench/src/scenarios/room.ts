@@ -134,6 +134,8 @@ export async function openRooms(context: ScenarioContext, spec: RoomsSpec): Prom
     startMeasuring(uncounted) {
       total.reset();
       for (const counter of byProtocol.values()) counter.reset();
+      for (const samples of latency.values()) samples.clear();
+      sampled.clear();
       members.forEach((member, index) => {
         member.counter = member === uncounted ? null : (byProtocol.get(member.protocol) ?? null);
         if (member === uncounted || !isSampler(index)) return;
