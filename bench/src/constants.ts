@@ -28,6 +28,9 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** The share of a burst written first to warm every subject up (`--cold`: none). */
 export const BURST_WARMUP_SHARE = 0.2;
 
+/** Connections opened and closed before capacity is measured (`--cold`: none). */
+export const CAPACITY_WARMUP_CONNECTIONS = 500;
+
 /** Every count a run needs; the full and quick plans are two values of it. */
 export interface BenchPlan {
   readonly repetitions: number;
@@ -41,6 +44,11 @@ export interface BenchPlan {
    * as its own, and a subject with more code pays more for it: a burst is measured warm.
    */
   readonly burstWarmupShare: number;
+  /**
+   * Connections the capacity scenario opens and closes, half per protocol, before it measures
+   * (0: none): the first handshakes of a fresh process run cold code, as its first burst does.
+   */
+  readonly capacityWarmupConnections: number;
   /** Members of the paced room, senders included. */
   readonly pacedMembers: number;
   readonly pacedSenders: number;
@@ -68,6 +76,7 @@ export const FULL_PLAN: BenchPlan = {
   pacedHeavyRate: 200,
   pacedSeconds: 5,
   capacityConnections: 5000,
+  capacityWarmupConnections: CAPACITY_WARMUP_CONNECTIONS,
 };
 
 /** Smaller counts and one repetition, for trying things. */
@@ -82,6 +91,7 @@ export const QUICK_PLAN: BenchPlan = {
   pacedHeavyRate: 200,
   pacedSeconds: 2,
   capacityConnections: 1000,
+  capacityWarmupConnections: CAPACITY_WARMUP_CONNECTIONS,
 };
 
 /** Message text length in bytes, before any chat envelope ("about 100 bytes"). */

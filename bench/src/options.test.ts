@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BURST_WARMUP_SHARE, FULL_PLAN, QUICK_PLAN, SCENARIO_NAMES } from './constants.js';
+import {
+  BURST_WARMUP_SHARE,
+  CAPACITY_WARMUP_CONNECTIONS,
+  FULL_PLAN,
+  QUICK_PLAN,
+  SCENARIO_NAMES,
+} from './constants.js';
 import { fitPlanToFileLimit, parseBenchOptions } from './options.js';
 
 describe('parseBenchOptions', () => {
@@ -29,11 +35,15 @@ describe('parseBenchOptions', () => {
     });
   });
 
-  it('warms every burst up unless --cold, which makes the run partial', () => {
-    expect(parseBenchOptions([]).plan.burstWarmupShare).toBe(BURST_WARMUP_SHARE);
-    expect(parseBenchOptions(['--quick']).plan.burstWarmupShare).toBe(BURST_WARMUP_SHARE);
+  it('warms bursts and capacity up unless --cold, which makes the run partial', () => {
+    for (const argv of [[], ['--quick']]) {
+      expect(parseBenchOptions(argv).plan).toMatchObject({
+        burstWarmupShare: BURST_WARMUP_SHARE,
+        capacityWarmupConnections: CAPACITY_WARMUP_CONNECTIONS,
+      });
+    }
     expect(parseBenchOptions(['--cold'])).toMatchObject({
-      plan: { burstWarmupShare: 0 },
+      plan: { burstWarmupShare: 0, capacityWarmupConnections: 0 },
       mode: 'partial',
     });
   });

@@ -44,8 +44,9 @@ export const USAGE = `npm run bench [-- options]
   --profile a,b         CPU-profile these subjects' servers over each measured window
                         (V8's profiler, as node --cpu-prof); files and summaries under
                         results/local/profiles/; makes the run partial
-  --cold                bursts without their unmeasured warm-up (each server's first
-                        burst, JIT compilation and all); makes the run partial
+  --cold                no unmeasured warm-up before bursts and capacity (each server's
+                        first burst and handshakes, JIT compilation and all); makes the
+                        run partial
   --help                this text`;
 
 /** Parses the arguments after `npm run bench --`. */
@@ -93,7 +94,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     values.cold === true;
   return {
     mode: values.quick ? 'quick' : partial ? 'partial' : 'full',
-    plan: { ...base, repetitions, ...(values.cold ? { burstWarmupShare: 0 } : {}) },
+    plan: {
+      ...base,
+      repetitions,
+      ...(values.cold ? { burstWarmupShare: 0, capacityWarmupConnections: 0 } : {}),
+    },
     subjects: SUBJECT_NAMES.filter((name) => subjects.includes(name)),
     scenarios,
     profile,

@@ -10,6 +10,9 @@
  * it the heap's first expansions and let the second half ride on the room left over; alternating
  * spreads that over both. Handshake time counts only the batches themselves, not the pauses in
  * which memory settles. draftbridge connections are not joined: an idle connection is measured.
+ *
+ * Before anything is measured, `capacityWarmupConnections` connections (half per protocol) are
+ * opened and closed again: a fresh process's first handshakes run cold code.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchConnection, openConnection } from '../client/bench-connection.js';
@@ -48,6 +51,23 @@ export function planBatches(
   return order;
 }
 
+// Unmeasured: connections opened, half per protocol, and closed again.
+async function warmUp(context: ScenarioContext): Promise<void> {
+  const { plan, subject, server } = context;
+  const protocols = subject.protocols;
+  const results = await settleConcurrently(
+    plan.capacityWarmupConnections,
+    CONNECT_CONCURRENCY,
+    (i) =>
+      openConnection(protocols[i % protocols.length] as WireProtocol, {
+        host: BENCH_HOST,
+        port: server.portFor(i),
+        path: subject.dialect.path,
+      }),
+  );
+  for (const result of results) if (result.status === 'fulfilled') result.value.destroy();
+}
+
 /** Runs the capacity scenario. */
 export async function runCapacity(context: ScenarioContext): Promise<RunOutcome> {
   const { plan, subject, server } = context;
@@ -63,6 +83,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   let failed = 0;
   let firstFailure: string | undefined;
   try {
+    await warmUp(context);
     await sleep(MEMORY_SETTLE_MS);
     // Profiling leaves the forced GCs out: they would show in the profile as the server's GC.
     const measureHeap = context.profileStem === null;
