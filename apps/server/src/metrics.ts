@@ -161,22 +161,16 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
     ),
     hubSizes,
   };
-  new Gauge({
-    name: name('history_bytes'),
-    help: 'Bytes the rooms in memory count against the total history budget.',
-    registers,
-    collect() {
-      this.set(hubSizes.historyBytes);
-    },
-  });
-  new Gauge({
-    name: name('rooms'),
-    help: 'Rooms held in memory.',
-    registers,
-    collect() {
-      this.set(hubSizes.rooms);
-    },
-  });
+  for (const [size, suffix, help] of HUB_SIZE_GAUGES) {
+    new Gauge({
+      name: name(suffix),
+      help,
+      registers,
+      collect() {
+        this.set(hubSizes[size]);
+      },
+    });
+  }
 
   // Series that exist from the start read 0 on the first scrape instead of being absent,
   // so a dashboard's rate() sees the first increment.
@@ -216,6 +210,16 @@ export interface HubSizes {
   historyBytes: number;
   rooms: number;
 }
+
+// The gauge each size is read into at scrape: its name after the prefix, its help text.
+const HUB_SIZE_GAUGES: readonly (readonly [keyof HubSizes, string, string])[] = [
+  [
+    'historyBytes',
+    'history_bytes',
+    'Bytes the rooms in memory count against the total history budget.',
+  ],
+  ['rooms', 'rooms', 'Rooms held in memory.'],
+];
 
 /** The series a session moves, bound to its protocol once: a label lookup per message costs. */
 export interface ProtocolSeries {

@@ -27,6 +27,22 @@ import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-c
 // How long the slow reader reads again after the burst, to see whether it was closed.
 const SLOW_READER_RESUME_MS = 500;
 
+// `count` says of one sender, framed and joined for one write; ids `<prefix><sender>-<n>`.
+function sayFrames(
+  connection: BenchConnection,
+  subject: ScenarioContext['subject'],
+  sender: number,
+  count: number,
+  idPrefix: string,
+): Buffer {
+  const frames: Buffer[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const text = createMessageText(sender, n, 0);
+    frames.push(connection.frame(subject.dialect.say(`${idPrefix}${sender}-${n}`, text)));
+  }
+  return Buffer.concat(frames);
+}
+
 // Unmeasured: a share of each sender's burst, written at once and waited for; true when every
 // member had it.
 async function warmUp(
@@ -41,12 +57,7 @@ async function warmUp(
   rooms.startMeasuring(uncounted);
   const senders = rooms.senders.flat();
   senders.forEach((connection, sender) => {
-    const frames: Buffer[] = [];
-    for (let n = 0; n < perSender; n += 1) {
-      const text = createMessageText(sender, n, 0);
-      frames.push(connection.frame(subject.dialect.say(`warm${sender}-${n}`, text)));
-    }
-    connection.socket.write(Buffer.concat(frames));
+    connection.socket.write(sayFrames(connection, subject, sender, perSender, 'warm'));
   });
   const counted = rooms.members.length - (uncounted === undefined ? 0 : 1);
   return rooms.total.until(counted * sendersPerRoom(plan, spec) * perSender, BURST_TIMEOUT_MS);
@@ -86,18 +97,10 @@ async function measureBurst(
 
   // Built before the window opens (a room of 10 takes 100 000 frames), so each text carries its
   // send time relative to the moment the burst is written, which is the latency base.
-  let sender = 0;
-  const bursts = rooms.senders.flatMap((roomSenders) =>
-    roomSenders.map((connection) => {
-      const frames: Buffer[] = [];
-      for (let n = 0; n < perSender; n += 1) {
-        const text = createMessageText(sender, n, 0);
-        frames.push(connection.frame(subject.dialect.say(`s${sender}-${n}`, text)));
-      }
-      sender += 1;
-      return { connection, bytes: Buffer.concat(frames) };
-    }),
-  );
+  const bursts = rooms.senders.flat().map((connection, sender) => ({
+    connection,
+    bytes: sayFrames(connection, subject, sender, perSender, 's'),
+  }));
   const window = await startWindow(server, context.profileStem);
   rooms.setTimeBase(now());
   for (const { connection, bytes } of bursts) connection.socket.write(bytes);
