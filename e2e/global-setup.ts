@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,7 +56,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       `no Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`,
     );
   }
-  const readyFile = path.join(await mkdtemp(path.join(tmpdir(), 'draftbridge-e2e-')), 'ready.json');
+  const scratch = await mkdtemp(path.join(tmpdir(), 'draftbridge-e2e-'));
+  const readyFile = path.join(scratch, 'ready.json');
   const child = spawn(process.execPath, [resolveServerEntry()], {
     env: {
       ...process.env,
@@ -72,9 +73,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!health.ok) throw new Error(`${url}/healthz answered ${health.status}`);
   process.env[BASE_URL_ENV] = url;
   return async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(scratch, { recursive: true, force: true });
   };
 }

@@ -6,7 +6,7 @@
  * connection, and when an instance is killed its clients come back through the proxy, resume
  * with `since` and lose nothing.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,7 @@ async function openConnections(instanceHttp: string): Promise<number> {
 
 describe.each(PROXIES)('behind %s', (proxyName) => {
   let cluster: Cluster;
+  let webRoot: string | undefined;
   const opened: ChatTestClient[] = [];
 
   // A page's origin on the proxy, and the client's URL base, for each scheme.
@@ -70,7 +71,7 @@ describe.each(PROXIES)('behind %s', (proxyName) => {
   }
 
   beforeAll(async () => {
-    const webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-'));
+    webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-'));
     await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><title>draftbridge</title>');
     cluster = await startCluster({
       proxy: proxyName,
@@ -81,6 +82,7 @@ describe.each(PROXIES)('behind %s', (proxyName) => {
   afterAll(async () => {
     for (const client of opened) client.close();
     await cluster?.stop();
+    if (webRoot !== undefined) await rm(webRoot, { recursive: true, force: true });
   });
 
   it('serves the web app over http and https', async () => {
@@ -292,6 +294,7 @@ describe.each(PROXIES)('behind %s', (proxyName) => {
         ]);
       } finally {
         await haproxy.stop('SIGKILL');
+        await rm(dir, { recursive: true, force: true });
       }
     },
   );

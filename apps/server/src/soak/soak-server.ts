@@ -3,7 +3,7 @@
  * 127.0.0.1 port 0, warmed up, measured idle, soaked, then measured again once every client is
  * gone, so the report says both what the room holds and what the server kept.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIG_DEFAULTS, type Config } from '../config.js';
@@ -33,12 +33,13 @@ export async function soakServer(
   options: Omit<SoakOptions, 'base'>,
   overrides: Partial<Config> = {},
 ): Promise<SoakResult> {
+  const webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-soak-'));
   const config: Config = {
     ...CONFIG_DEFAULTS,
     port: 0,
     host: '127.0.0.1',
     logLevel: 'silent',
-    webRoot: await mkdtemp(path.join(tmpdir(), 'draftbridge-soak-')),
+    webRoot,
     historyRetained: SOAK_RETAINED_HISTORY,
     ...overrides,
   };
@@ -64,5 +65,6 @@ export async function soakServer(
     return { report, idle, after, leftOpen };
   } finally {
     await server.close();
+    await rm(webRoot, { recursive: true, force: true });
   }
 }

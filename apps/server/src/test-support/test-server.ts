@@ -2,7 +2,7 @@
  * A real draftbridge server on 127.0.0.1 port 0 for integration tests, with a quiet logger
  * and any configuration overridden.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -34,7 +34,10 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     port,
     http: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}`,
-    stop: () => server.close(),
+    stop: async () => {
+      await server.close();
+      await rm(webRoot, { recursive: true, force: true });
+    },
   };
 }
 

@@ -2,7 +2,7 @@
  * Two (or three) real server instances on one real Redis, with real clients over every path:
  * the scale-out guarantees of docs/PROTOCOL.md ("Guarantees") end to end.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChatMessage, ServerMessage } from '@draftbridge/shared-types';
@@ -263,7 +263,9 @@ describe('an instance killed', () => {
         return redis;
       },
     });
-    const webRoot = await mkdtemp(path.join(tmpdir(), 'draftbridge-web-'));
+    const webRoot = cleanup.add(await mkdtemp(path.join(tmpdir(), 'draftbridge-web-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
     const config = { ...CONFIG_DEFAULTS, port: 0, webRoot, logLevel: 'silent' as const };
     const server: ChatServer = cleanup.add(
       createServer(config, { hub, logger: createLogger('silent') }),
