@@ -144,9 +144,7 @@ export function createServer(config: Config, parts: ServerParts = {}): ChatServe
   }
 
   function isRelayLeg(connection: Connection): boolean {
-    return (
-      connection.path === '/ws' && relay.isRelayLeg(connection.headers, connection.remoteAddress)
-    );
+    return connection.path === '/ws' && relay.isRelayLeg(connection);
   }
 
   // One listener for every connection, not a closure each.

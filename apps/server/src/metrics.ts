@@ -23,8 +23,11 @@ export interface Metrics {
   readonly messagesIn: Counter<'protocol'>;
   /** What sessions counted since the last scrape, by protocol (see MessageTally). */
   readonly tallies: Map<string, MessageTally>;
-  /** Connections by protocol and engine, handed to the connection metrics at each scrape. */
-  readonly connectionTallies: Map<string, ConnectionTally>;
+  /**
+   * Connections by protocol and engine, handed to the connection metrics at each scrape: a
+   * list, since there are at most ten pairs and a lookup should build no key.
+   */
+  readonly connectionTallies: ConnectionTally[];
   /** Messages sent to clients, by protocol. */
   readonly messagesOut: Counter<'protocol'>;
   /** Upgrade requests refused before any engine saw them, by reason. */
@@ -75,7 +78,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
   const tallies = new Map<string, MessageTally>(
     PROTOCOL_IDS.map((protocol) => [protocol, new MessageTally()]),
   );
-  const connectionTallies = new Map<string, ConnectionTally>();
+  const connectionTallies: ConnectionTally[] = [];
   const evictions = new EvictionTally();
   const hubSizes: HubSizes = { historyBytes: 0, rooms: 0 };
   // A plain series, moved where it is counted.
@@ -107,7 +110,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
       labelNames: ['protocol', 'engine'] as const,
       registers,
       collect() {
-        for (const tally of connectionTallies.values()) this.set(tally.labels, tally.open);
+        for (const tally of connectionTallies) this.set(tally.labels, tally.open);
       },
     }),
     connectionsTotal: new Counter({
@@ -116,7 +119,7 @@ export function createMetrics(resources?: ResourceWatch): Metrics {
       labelNames: ['protocol', 'engine'] as const,
       registers,
       collect() {
-        for (const tally of connectionTallies.values()) {
+        for (const tally of connectionTallies) {
           this.inc(tally.labels, tally.accepted);
           tally.accepted = 0;
         }
@@ -275,12 +278,12 @@ export class ConnectionTally {
 }
 
 function connectionTallyOf(metrics: Metrics, labels: ConnectionLabels): ConnectionTally {
-  const key = `${labels.protocol} ${labels.engine}`;
-  let tally = metrics.connectionTallies.get(key);
-  if (tally === undefined) {
-    tally = new ConnectionTally(labels.protocol, labels.engine);
-    metrics.connectionTallies.set(key, tally);
+  const { protocol, engine } = labels;
+  for (const tally of metrics.connectionTallies) {
+    if (tally.labels.protocol === protocol && tally.labels.engine === engine) return tally;
   }
+  const tally = new ConnectionTally(protocol, engine);
+  metrics.connectionTallies.push(tally);
   return tally;
 }
 

@@ -27,7 +27,6 @@
  *   browser, and the leg goes with it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   CLOSE_CODES,
   type Connection,
@@ -77,8 +76,11 @@ export interface RelayOptions {
 export interface Relay {
   /** Starts relaying one browser connection that arrived on `/relay`. */
   relay(browser: Connection): void;
-  /** True when a `/ws` request is a leg this relay opened. */
-  isRelayLeg(headers: IncomingHttpHeaders, remoteAddress: string): boolean;
+  /**
+   * True when a `/ws` connection is a leg this relay opened: it carries the relay's secret and
+   * comes from loopback. The address is read only from a connection that has the secret.
+   */
+  isRelayLeg(leg: Pick<Connection, 'headers' | 'remoteAddress'>): boolean;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -146,9 +148,9 @@ export function createRelay(options: RelayOptions): Relay {
   const secret = randomBytes(32).toString('hex');
   const secretBytes = Buffer.from(secret);
 
-  function isRelayLeg(headers: IncomingHttpHeaders, remoteAddress: string): boolean {
-    const value = headers[RELAY_SECRET_HEADER];
-    if (typeof value !== 'string' || !LOOPBACK.test(remoteAddress)) return false;
+  function isRelayLeg(leg: Pick<Connection, 'headers' | 'remoteAddress'>): boolean {
+    const value = leg.headers[RELAY_SECRET_HEADER];
+    if (typeof value !== 'string' || !LOOPBACK.test(leg.remoteAddress)) return false;
     const given = Buffer.from(value);
     return given.length === secretBytes.length && timingSafeEqual(given, secretBytes);
   }

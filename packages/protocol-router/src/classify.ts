@@ -33,7 +33,10 @@ export interface UpgradeRequest {
   /** `1.1` and so on; absent means it is not known (and not checked). */
   readonly httpVersion?: string | undefined;
   readonly headers: IncomingHttpHeaders;
-  /** The TCP peer's address; forwarding headers are read only when `trustProxy` trusts it. */
+  /**
+   * The TCP peer's address; forwarding headers are read only when `trustProxy` trusts it.
+   * Without `trustProxy` it decides nothing and may be left out.
+   */
   readonly peerAddress?: string | undefined;
 }
 
@@ -238,7 +241,7 @@ export function classifyUpgrade(request: UpgradeRequest, options: ClassifyOption
   const engine = chooseEngine(protocol, search, request.headers, options.engines);
   if (typeof engine !== 'string') return engine;
 
-  const forwarding = readForwarding(request.headers, request.peerAddress ?? '', options.trustProxy);
+  const forwarding = readForwarding(request.headers, request.peerAddress, options.trustProxy);
   const origin = readOrigin(request.headers);
   if (!options.isOriginAllowed(origin, request.headers, forwarding)) {
     return reject('forbidden_origin', 403, 'Origin not allowed.');

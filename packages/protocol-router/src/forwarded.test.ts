@@ -3,6 +3,7 @@
  * on real sockets: the drafts' location, the origin check and the client's address, from a
  * trusted peer and, unchanged by the same headers, from any other.
  */
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyTrust, parseProxyRange, readForwarding } from './forwarded.js';
 import type { Protocol } from './protocols.js';
@@ -205,4 +206,46 @@ describe('the router behind a proxy', () => {
     expect(await statusFor(`http://127.0.0.1:${server.port}`)).toBe('101');
     expect(await statusFor(`https://127.0.0.1:${server.port}`)).toBe('101');
   });
+});
+
+describe('the peer address with no proxy trusted', () => {
+  let stop: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+  });
+
+  // Reading it is a getpeername system call; faye-websocket never reads it, so on its paths
+  // the router must not either, until someone asks the connection.
+  it.each(['hixie-76', 'hixie-75', 'hybi-07'] as const)(
+    'is not read for a %s handshake, and is the client address when asked',
+    async (protocol) => {
+      let reads = 0;
+      const server = await startEchoRouter({
+        onSocket(socket) {
+          Object.defineProperty(socket, 'remoteAddress', {
+            get() {
+              reads += 1;
+              return Reflect.get(net.Socket.prototype, 'remoteAddress', socket);
+            },
+          });
+        },
+      });
+      stop = () => server.stop();
+      const opened = server.nextConnection();
+      const headers = { 'X-Forwarded-For': '203.0.113.9' };
+      const peer = await connectRaw(
+        server.port,
+        upgradeRequest(protocol, server.port, { headers }),
+      );
+      const connection = await opened;
+      const readsAtOpen = reads;
+      expect([readsAtOpen, connection.clientAddress, connection.remoteAddress]).toEqual([
+        0,
+        '127.0.0.1',
+        '127.0.0.1',
+      ]);
+      peer.socket.destroy();
+    },
+  );
 });

@@ -26,8 +26,11 @@ export interface Forwarding {
   readonly scheme: 'http' | 'https' | undefined;
   /** The public `Host` (host and port as the client wrote them), when the request has one. */
   readonly host: string | undefined;
-  /** The client's address: the TCP peer's, or the one a trusted proxy forwarded for. */
-  readonly clientAddress: string;
+  /**
+   * The client's address: the TCP peer's, or the one a trusted proxy forwarded for; undefined
+   * when the peer's address was not read (no proxy trusted: the client is the TCP peer).
+   */
+  readonly clientAddress: string | undefined;
 }
 
 /** One entry of a trusted-proxy list, parsed: an address, or a network in CIDR notation. */
@@ -105,15 +108,16 @@ function clientAddressOf(forwardedFor: string, peer: string, trust: ProxyTrust):
 /**
  * What `headers` say about the client, when they came from `peer` (the TCP peer's address):
  * believed only when `trust(peer)`; otherwise the peer's address, the request's own `Host`
- * and an unknown scheme, whatever the headers say.
+ * and an unknown scheme, whatever the headers say. With no `trust`, `peer` may be left
+ * unread (undefined).
  */
 export function readForwarding(
   headers: IncomingHttpHeaders,
-  peer: string,
+  peer: string | undefined,
   trust: ProxyTrust | undefined,
 ): Forwarding {
   const host = header(headers, 'host');
-  if (trust === undefined || !trust(peer)) {
+  if (trust === undefined || peer === undefined || !trust(peer)) {
     return { scheme: undefined, host, clientAddress: peer };
   }
   const proto = rightMost(header(headers, 'x-forwarded-proto'))?.toLowerCase();

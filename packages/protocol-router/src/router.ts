@@ -188,7 +188,9 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
         url: request.url,
         httpVersion: request.httpVersion,
         headers: request.headers,
-        peerAddress: request.socket.remoteAddress,
+        // A system call (getpeername) per handshake: read only when a trusted proxy makes it
+        // decide something. Otherwise the connection reads it from the socket when asked.
+        peerAddress: options.trustProxy === undefined ? undefined : request.socket.remoteAddress,
       },
       classifyOptions,
     );

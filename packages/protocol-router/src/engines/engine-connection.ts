@@ -160,8 +160,9 @@ export abstract class EngineConnection
   readonly engine: Engine;
   readonly path: string;
   readonly origin: string | undefined;
-  readonly clientAddress: string;
   readonly headers: IncomingHttpHeaders;
+  // Set when a trusted proxy said who the client is; otherwise it is the socket's peer.
+  readonly #forwardedFor: string | undefined;
   readonly #search: string;
   #query: URLSearchParams | undefined;
   readonly #socket: Socket;
@@ -195,7 +196,7 @@ export abstract class EngineConnection
     // The query string, parsed only if someone asks: most connections never do.
     this.#search = decision.search;
     this.origin = decision.origin;
-    this.clientAddress = decision.forwarding.clientAddress;
+    this.#forwardedFor = decision.forwarding.clientAddress;
     this.headers = context.request.headers;
     this.#socket = socket;
     this.#outbox = outbox;
@@ -272,9 +273,13 @@ export abstract class EngineConnection
     this.#scheduleParse(false);
   }
 
-  // Node reads the peer's address once per socket and keeps it.
+  // Node reads the peer's address once per socket, when first asked, and keeps it.
   get remoteAddress(): string {
     return this.#socket.remoteAddress ?? '';
+  }
+
+  get clientAddress(): string {
+    return this.#forwardedFor ?? this.remoteAddress;
   }
 
   get remotePort(): number {

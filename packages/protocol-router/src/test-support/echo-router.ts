@@ -23,17 +23,23 @@ export interface EchoRouter {
   stop(): Promise<void>;
 }
 
+/** Options of the echo server: the router's, and a look at each socket before the router's. */
+export type EchoRouterOptions = Partial<Omit<RouterOptions, 'onConnection' | 'onFailure'>> & {
+  readonly onSocket?: (socket: Socket) => void;
+};
+
 /** Starts an echo server behind the router. */
-export async function startEchoRouter(
-  options: Partial<Omit<RouterOptions, 'onConnection' | 'onFailure'>> = {},
-): Promise<EchoRouter> {
+export async function startEchoRouter(options: EchoRouterOptions = {}): Promise<EchoRouter> {
   const connections: Connection[] = [];
   const closes: EchoRouter['closes'] = [];
   const failures: HandshakeFailure[] = [];
   const waiting: ((connection: Connection) => void)[] = [];
   const sockets: Socket[] = [];
   const server = http.createServer((_req, res) => res.end('plain http\n'));
-  server.on('connection', (socket) => sockets.push(socket));
+  server.on('connection', (socket: Socket) => {
+    sockets.push(socket);
+    options.onSocket?.(socket);
+  });
   const router = createProtocolRouter({
     paths: ['/ws'],
     originPolicy: createOriginPolicy(['http://allowed.example']),
