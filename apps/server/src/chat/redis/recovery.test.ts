@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubUnavailableError } from '../hub.js';
-import { createRecordingMember, joinNewMember } from '../test-support/hub-member.js';
+import {
+  createBatchingMember,
+  createRecordingMember,
+  joinNewMember,
+} from '../test-support/hub-member.js';
 import { createRoomKeys } from './keys.js';
 import {
   eventually,
@@ -35,6 +39,35 @@ describe('createRedisHub recovery', () => {
 
     await eventually(() => expect(seqs(ann.receivedOf('message'))).toEqual([1, 2, 3, 4, 5]));
     expect(messageTexts(ann)).toEqual(messageTexts(bob));
+  });
+
+  it('gives a member that joined inside a filled gap only what came after its welcome', async () => {
+    const { a, b, bob } = await h.annAndBob({ heartbeatMs: 10_000, presenceTtlMs: 30_000 });
+    const cid = createBatchingMember('cid');
+    await a.hub.join(cid, 'lobby');
+    await b.hub.say(bob, 'lobby', 'm1', 'one');
+    await eventually(() => expect(seqs(cid.receivedOf('message'))).toEqual([1]));
+
+    // a misses 2 to 6 without knowing; two members join it at seq 4, inside that gap.
+    const channel = createRoomKeys(h.prefix, 'lobby').channel;
+    await a.connection.subscriber?.unsubscribe(channel);
+    for (let i = 2; i <= 4; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
+    const late = [createBatchingMember('dan'), createBatchingMember('eve')];
+    for (const member of late) await a.hub.join(member, 'lobby');
+    for (let i = 5; i <= 6; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
+    await a.connection.subscriber?.subscribe(channel);
+    await b.hub.say(bob, 'lobby', 'm7', 'seven');
+
+    await eventually(() => expect(seqs(cid.receivedOf('message'))).toEqual(range(1, 7)));
+    expect(cid.batches).toEqual([1, 5, 1]);
+    for (const member of late) {
+      await eventually(() => expect(seqs(member.receivedOf('message'))).toEqual([5, 6, 7]));
+      expect([seqs(welcomeOf(member).history), member.batches]).toEqual([range(1, 4), [2, 1]]);
+    }
+    // The part after seq 4 was made once for both, from the same messages as cid's.
+    const [dan, eve] = late.map((member) => member.delivered.slice(-3));
+    expect(eve).toEqual(dan);
+    for (let i = 0; i < 3; i += 1) expect(dan?.[i]).toBe(cid.delivered.at(i - 3));
   });
 
   it('catches up a quiet room on the next heartbeat', async () => {

@@ -3,6 +3,7 @@ import { decodeServerMessage } from '@draftbridge/shared-types';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHub } from '../memory-hub.js';
 import {
+  createBatchingMember,
   createRecordingMember,
   joinNewMember,
   type RecordingMember,
@@ -83,6 +84,31 @@ describe('createRedisHub', () => {
     const outbound = members[0]?.delivered.at(-1);
     expect(outbound).toBeInstanceOf(PreparedMessage);
     for (const member of members) expect(member.delivered.at(-1)).toBe(outbound);
+  });
+
+  it('hands the messages of one read of its subscription to each member as one batch, frames shared', async () => {
+    const { a, b, bob } = await h.annAndBob();
+    const members = ['c', 'd'].map((id) => createBatchingMember(id));
+    for (const member of members) await a.hub.join(member, 'lobby');
+    const watcher = members[0] as RecordingMember;
+    await eventually(() => expect(watcher.receivedOf('presence')).toHaveLength(1));
+
+    // Held in the subscriber's socket until all 20 are published: one read brings them all.
+    const stream = a.connection.subscriber?.stream;
+    stream?.pause();
+    for (let i = 1; i <= 20; i += 1) await b.hub.say(bob, 'lobby', `m${i}`, `text ${i}`);
+    // Redis may answer a `say` before it writes the publication out; a later round trip comes
+    // after that write.
+    await h.admin.ping();
+    stream?.resume();
+
+    for (const member of members) {
+      await eventually(() => expect(seqs(member.receivedOf('message'))).toEqual(range(1, 20)));
+      expect(member.batches).toEqual([20]);
+    }
+    const [first, second] = members.map((member) => member.delivered.slice(-20));
+    for (let i = 0; i < 20; i += 1) expect(second?.[i]).toBe(first?.[i]);
+    expect(messageTexts(watcher)).toEqual(messageTexts(bob));
   });
 
   it('sends a message byte for byte as the in-memory hub does', async () => {

@@ -13,15 +13,22 @@
  *   so the snapshot's seq is at least `delivered`; the joiner gets the welcome first and then
  *   only messages after the snapshot (its `cursor`). The same holds for presence, ordered by
  *   the room's presence counter, so a joiner never hears of a change its welcome already shows.
+ *
+ * Publications are taken in batches: all those that arrived before the queue gets to them (one
+ * read of the subscriber's socket brings many) are one task, and each run of consecutive
+ * messages among them goes to a member as one batch (`deliverBatch`, its frames shared): a
+ * burst of M messages to N members is N deliveries, not M x N. A member whose cursor is inside
+ * the run (its snapshot was taken while the run was on its way) gets the part after its
+ * cursor, and members with the same cursor share that part.
  */
-import { PreparedMessage } from '@draftbridge/protocol-router';
+import { PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 import type { Logger } from '../../logger.js';
 import { type DeliveryKind, HubRefusal, type RoomMember } from '../hub.js';
 import { deliverPresence, PresenceBatch } from '../presence-batch.js';
 import { serializeHistoryPage, serializePresence, serializeWelcome } from '../serialize.js';
 import type { Publication } from './codec.js';
 import type { RoomKeys } from './keys.js';
-import type { RedisStore } from './store.js';
+import type { RedisStore, StoredMessage } from './store.js';
 
 /** What a room needs from its hub. */
 export interface RedisRoomContext {
@@ -87,6 +94,9 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
   let released = false;
   let queue: Promise<void> = Promise.resolve();
   const presence = new PresenceBatch(context.presenceWindowMs, () => flushPresence());
+  // Publications not yet taken by the queue, and whether a task to take them is queued.
+  let inbox: Publication[] = [];
+  let inboxQueued = false;
 
   function enqueue<T>(task: () => T | Promise<T>): Promise<T> {
     const result = queue.then(task);
@@ -112,16 +122,39 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
     }
   }
 
-  function deliverMessage(seq: number, text: string) {
-    // Whoever joined before this message is heard of before it (presence-batch.ts).
+  /** Delivers `run`, messages of consecutive seqs right after `delivered`, to every member. */
+  function deliverRun(run: readonly StoredMessage[]) {
+    const first = run[0]?.seq;
+    const last = run.at(-1)?.seq;
+    if (first === undefined || last === undefined) return;
+    // Whoever joined before these messages is heard of before them (presence-batch.ts).
     if (presence.size > 0) flushPresence();
-    const message = new PreparedMessage(text);
+    const messages = run.map((message) => new PreparedMessage(message.text));
+    // The part of the run after each cursor met, made once for all the members at it.
+    const parts = new Map<number, PreparedBatch>();
     for (const local of members.values()) {
-      if (local.cursor >= seq) continue;
-      local.cursor = seq;
-      deliverTo(local.roomMember, 'message', message);
+      if (local.cursor >= last) continue;
+      const from = Math.max(0, local.cursor - first + 1);
+      local.cursor = last;
+      const member = local.roomMember;
+      if (member.deliverBatch === undefined) {
+        for (let i = from; i < messages.length; i += 1) {
+          deliverTo(member, 'message', messages[i] as PreparedMessage);
+        }
+        continue;
+      }
+      let part = parts.get(from);
+      if (part === undefined) {
+        part = new PreparedBatch(from === 0 ? messages : messages.slice(from));
+        parts.set(from, part);
+      }
+      try {
+        member.deliverBatch(part);
+      } catch (error) {
+        context.onDeliverError?.(error, member);
+      }
     }
-    delivered = seq;
+    delivered = last;
   }
 
   function flushPresence() {
@@ -144,8 +177,9 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
     const from = delivered;
     if (from === undefined) return;
     const messages = await store.range(keys, from, upTo);
+    let run: StoredMessage[] = [];
+    let last = delivered ?? 0;
     for (const message of messages) {
-      const last = delivered ?? 0;
       if (message.seq <= last) continue;
       if (message.seq !== last + 1) {
         // More messages went by while this instance was cut off than the room retains.
@@ -153,15 +187,41 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
           { room: context.name, from: last + 1, to: message.seq - 1 },
           'redis hub: messages expired from history before they could be delivered',
         );
+        deliverRun(run);
+        run = [];
       }
-      deliverMessage(message.seq, message.text);
+      run.push(message);
+      last = message.seq;
     }
+    deliverRun(run);
   }
 
-  async function onMessage(seq: number, text: string) {
-    if (delivered === undefined || seq <= delivered) return;
-    if (seq > delivered + 1) await fill(seq - 1);
-    if (seq === delivered + 1) deliverMessage(seq, text);
+  /** Takes every publication that arrived since the last time, in the order they came. */
+  async function takeInbox() {
+    inboxQueued = false;
+    const publications = inbox;
+    inbox = [];
+    let run: StoredMessage[] = [];
+    for (const publication of publications) {
+      if (publication.kind === 'presence') {
+        deliverRun(run);
+        run = [];
+        onPresence(publication.presenceSeq, publication.memberId, publication.text);
+        continue;
+      }
+      const { seq } = publication;
+      const last = run.at(-1)?.seq ?? delivered;
+      if (last === undefined || seq <= last) continue;
+      if (seq > last + 1) {
+        deliverRun(run);
+        run = [];
+        await fill(seq - 1);
+        // What history could not give is left for the catch-up, as a gap in the stream.
+        if (delivered === undefined || seq !== delivered + 1) continue;
+      }
+      run.push(publication);
+    }
+    deliverRun(run);
   }
 
   function onPresence(presenceSeq: number, memberId: string, text: string) {
@@ -279,12 +339,10 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
     },
 
     receive(publication) {
-      if (publication.kind === 'message') {
-        enqueueLogged('delivery', () => onMessage(publication.seq, publication.text));
-      } else {
-        const { presenceSeq, memberId, text } = publication;
-        enqueueLogged('presence', () => onPresence(presenceSeq, memberId, text));
-      }
+      inbox.push(publication);
+      if (inboxQueued) return;
+      inboxQueued = true;
+      enqueueLogged('delivery', takeInbox);
     },
 
     catchUp() {
