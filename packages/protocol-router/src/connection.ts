@@ -51,7 +51,11 @@ export interface ConnectionInfo {
   readonly query: URLSearchParams;
   /** `Origin` or `Sec-WebSocket-Origin`, when the client sent one. */
   readonly origin: string | undefined;
-  /** The peer's address as the socket sees it (never X-Forwarded-For). */
+  /**
+   * The peer's address as the socket sees it (never X-Forwarded-For), read when first asked.
+   * As with Node's `socket.remoteAddress`, ask while the connection is open: once the socket
+   * is closed, an address nobody read is empty.
+   */
   readonly remoteAddress: string;
   /** The peer's port. */
   readonly remotePort: number;

@@ -245,7 +245,14 @@ describe('the peer address with no proxy trusted', () => {
         '127.0.0.1',
         '127.0.0.1',
       ]);
+      // Read while open, it stays once the socket is gone (Node keeps what it read).
+      const closed = new Promise((resolve) => connection.once('close', resolve));
       peer.socket.destroy();
+      await closed;
+      expect([connection.clientAddress, connection.remoteAddress]).toEqual([
+        '127.0.0.1',
+        '127.0.0.1',
+      ]);
     },
   );
 });
