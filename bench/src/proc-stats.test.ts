@@ -30,6 +30,8 @@ describe('sampleProcess', () => {
     expect(sample.rssKb).toBeGreaterThan(1000);
     expect(sample.peakRssKb).toBeGreaterThanOrEqual(sample.rssKb);
     expect(sample.cpuUserMs + sample.cpuSystemMs).toBeGreaterThan(0);
+    expect(sample.mainThreadCpuMs).toBeGreaterThan(0);
+    expect(sample.mainThreadCpuMs).toBeLessThanOrEqual(sample.cpuUserMs + sample.cpuSystemMs);
     expect(readOpenFileLimit()).toBeGreaterThan(0);
   });
 });

@@ -84,6 +84,7 @@ const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly F
   capacity: [
     column('handshakesPerSecond', 'handshakes/s', 'higher', 'protocol'),
     column('serverCpuUsPerHandshake', 'server CPU us/handshake', 'lower', 'protocol'),
+    column('mainThreadCpuUsPerHandshake', 'of it main thread us', 'lower', 'protocol'),
     column('heapPerConnectionKb', 'heap KB/conn', 'lower', 'protocol'),
     column('memoryPerConnectionKb', 'RSS KB/conn', 'lower', 'protocol'),
     column('serverRssMb', 'server RSS MB', 'lower', 'total'),

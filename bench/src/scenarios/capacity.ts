@@ -1,7 +1,8 @@
 /**
  * Capacity: idle connections, half RFC 6455 and half hixie-76 where the subject serves both (all
  * RFC 6455 otherwise), CONNECT_CONCURRENCY handshakes in flight. Per protocol: handshakes per
- * second, the server's CPU per handshake, and memory per connection twice: the growth of the
+ * second, the server's CPU per handshake (and its main thread's share: the rest is V8's helper
+ * threads, which every subject has), and memory per connection twice: the growth of the
  * JS heap the server itself reports after a full GC (what the connections keep alive), and the
  * growth of its resident size (read after that GC too).
  *
@@ -34,6 +35,7 @@ interface ProtocolTally {
   opened: number;
   handshakeMs: number;
   cpuMs: number;
+  mainThreadCpuMs: number;
   rssGrowthKb: number;
   heapGrowthKb: number;
 }
@@ -75,7 +77,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
   const tallies = new Map<WireProtocol, ProtocolTally>(
     subject.protocols.map((p) => [
       p,
-      { opened: 0, handshakeMs: 0, cpuMs: 0, rssGrowthKb: 0, heapGrowthKb: 0 },
+      { opened: 0, handshakeMs: 0, cpuMs: 0, mainThreadCpuMs: 0, rssGrowthKb: 0, heapGrowthKb: 0 },
     ]),
   );
   const notes: string[] = [];
@@ -125,6 +127,7 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
         }
       }
       tally.cpuMs += atEnd.cpuUserMs + atEnd.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
+      tally.mainThreadCpuMs += atEnd.mainThreadCpuMs - before.mainThreadCpuMs;
       await sleep(CAPACITY_BATCH_SETTLE_MS);
       const heap = (await server.probeSample(measureHeap)).heapUsedKb;
       const settled = server.sample();
@@ -149,6 +152,8 @@ export async function runCapacity(context: ScenarioContext): Promise<RunOutcome>
       metrics[protocolKey(protocol, 'handshakesPerSecond')] =
         tally.opened / (tally.handshakeMs / 1000);
       metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
+      metrics[protocolKey(protocol, 'mainThreadCpuUsPerHandshake')] =
+        (tally.mainThreadCpuMs * 1000) / opened;
       metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
       if (measureHeap) {
         metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
