@@ -39,6 +39,7 @@ export const SUBJECT_NAMES = [
   'ws-echo',
   'websocket-node',
   'faye-websocket',
+  'both-engines',
   'draftbridge',
   'draftbridge-redis',
   'draftbridge-baseline',
@@ -48,7 +49,11 @@ export const SUBJECT_NAMES = [
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
 /** Subjects that run only when asked for (`--subjects`): diagnostics, not part of a full run. */
-export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = ['bound-writev', 'draftbridge-baseline'];
+export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = [
+  'bound-writev',
+  'both-engines',
+  'draftbridge-baseline',
+];
 
 /** The subjects of a full run. */
 export const DEFAULT_SUBJECTS: readonly SubjectName[] = SUBJECT_NAMES.filter(
@@ -155,6 +160,15 @@ export const PEER_SUBJECTS: readonly Subject[] = [
     protocols: ['rfc6455', 'hixie76'],
     dialect: RAW_DIALECT,
     launch: peerLaunch('faye-peer'),
+    instances: 1,
+  },
+  {
+    name: 'both-engines',
+    description:
+      'diagnostic: naive echo on bare WebSocket-Node (RFC 6455) and bare faye-websocket (hixie-76) in one process, as draftbridge splits them',
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: RAW_DIALECT,
+    launch: peerLaunch('both-engines-peer'),
     instances: 1,
   },
 ];

@@ -89,6 +89,7 @@ const COLORS: Record<SubjectName, string> = {
   'ws-echo': '#b8b8b8',
   'websocket-node': '#4a78b0',
   'faye-websocket': '#c7822f',
+  'both-engines': '#d9b38c',
   draftbridge: '#2f9a5a',
   'draftbridge-redis': '#7b52ab',
   'draftbridge-baseline': '#9bc9a9',

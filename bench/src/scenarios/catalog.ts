@@ -81,6 +81,7 @@ export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
     'ws',
     'websocket-node',
     'faye-websocket',
+    'both-engines',
     'draftbridge',
     'draftbridge-redis',
     'draftbridge-baseline',
