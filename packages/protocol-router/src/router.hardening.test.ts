@@ -145,4 +145,42 @@ describe('router under abuse', () => {
       http.close();
     }
   });
+
+  it('listens once for the close of a keep-alive socket, however many requests it carries', async () => {
+    const http = createServer((_req, res) => res.end('plain http\n'));
+    let serverSocket: import('node:net').Socket | undefined;
+    http.on('connection', (socket) => {
+      serverSocket = socket;
+    });
+    let opened = 0;
+    // Two routers on one server: each listens for the close once (each has its own mark).
+    for (const path of ['/ws', '/other']) {
+      createProtocolRouter({
+        paths: [path],
+        onConnection: (connection) => {
+          opened += 1;
+          connection.close(1000, 'bye');
+        },
+      }).attach(http);
+    }
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    try {
+      const port = (http.address() as AddressInfo).port;
+      const peer = await connectRaw(port);
+      const listenersAtStart = serverSocket?.listenerCount('close') ?? 0;
+      // More requests than EventEmitter's warning threshold of 10 listeners.
+      for (let i = 1; i <= 12; i += 1) {
+        peer.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+        await peer.waitFor((d) => d.toString('latin1').split('plain http').length > i);
+      }
+      expect(serverSocket?.listenerCount('close')).toBe(listenersAtStart);
+      peer.socket.write(upgradeHead('rfc6455', port));
+      await eventually(() => opened === 1);
+      expect(serverSocket?.listenerCount('close')).toBeLessThanOrEqual(listenersAtStart + 2);
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
 });

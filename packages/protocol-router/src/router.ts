@@ -145,8 +145,6 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     options.onFailure?.(failure, request);
   };
 
-  const watched = new WeakSet<Duplex>();
-
   function arm(socket: Duplex, request?: IncomingMessage): void {
     if (handshakes.has(socket) || keptAlive?.has(socket)) return;
     handshakes.add(socket);
@@ -162,9 +160,17 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     watch(socket);
   }
 
+  // A socket this router listens to for its close carries this router's mark: a property, not
+  // a WeakSet entry, because every weak-collection entry keyed by a new socket is an ephemeron
+  // that V8's write barrier and every scavenge must handle while the socket is young (perf:
+  // `CombinedGenerationalAndSharedEphemeronBarrierSlow`, `ClearOldEphemerons`).
+  const kWatched = Symbol('draftbridge.watched');
+  type WatchedSocket = Duplex & { [kWatched]?: true };
+
   function watch(socket: Duplex): void {
-    if (watched.has(socket)) return;
-    watched.add(socket);
+    const marked = socket as WatchedSocket;
+    if (marked[kWatched] === true) return;
+    marked[kWatched] = true;
     // `close` comes once: `on` spares the wrapper `once` would make per socket.
     socket.on('close', disarmOnClose);
   }

@@ -25,8 +25,9 @@
  *
  * Memory: a server holds tens of thousands of these, most of them idle. So a session is one
  * object with its methods on the prototype, its listeners are functions shared by every
- * session (they find theirs in `sessions`), and the join timeout of every session waiting for
- * its join is one timer (the router's DeadlineQueue): an idle session costs its fields, no closures.
+ * session (they find theirs through a symbol on the connection), and the join timeout of every
+ * session waiting for its join is one timer (the router's DeadlineQueue): an idle session costs
+ * its fields, no closures.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -162,8 +163,14 @@ class SessionMember implements RoomMember {
   }
 }
 
-// The session of each connection, for the listeners every session shares.
-const sessions = new WeakMap<Connection, Session>();
+// The session of each connection, for the listeners every session shares: a property of the
+// connection, not a WeakMap entry. Every weak-collection entry keyed by a new object is an
+// ephemeron that V8's write barrier and every scavenge must handle while the key is young
+// (perf of a handshake: `CombinedGenerationalAndSharedEphemeronBarrierSlow`,
+// `ClearOldEphemerons`). Cleared to undefined at close, not deleted: a `delete` would give
+// every connection a dictionary of properties.
+const kSession = Symbol('draftbridge.session');
+type SessionOwner = Connection & { [kSession]?: Session | undefined };
 
 class Session implements ChatSession {
   readonly #connection: Connection;
@@ -205,7 +212,7 @@ class Session implements ChatSession {
     );
     this.#deadlines = deadlinesFor(this.#limits.joinTimeoutMs);
     this.#deadlines.add(this);
-    sessions.set(connection, this);
+    (connection as SessionOwner)[kSession] = this;
     connection.on('text', onText);
     connection.on('binary', onBinary);
     connection.on('error', onError);
@@ -271,7 +278,7 @@ class Session implements ChatSession {
     this.#closing = true;
     this.#endJoinWait();
     this.#leaveRoom();
-    sessions.delete(this.#connection);
+    (this.#connection as SessionOwner)[kSession] = undefined;
   }
 
   #endJoinWait(): void {
@@ -439,24 +446,24 @@ class Session implements ChatSession {
 }
 
 // Listeners shared by every session: EventEmitter calls them with the connection as `this`.
-function onText(this: Connection, text: string): void {
-  sessions.get(this)?.onText(text);
+function onText(this: SessionOwner, text: string): void {
+  this[kSession]?.onText(text);
 }
 
-function onBinary(this: Connection): void {
-  sessions.get(this)?.onBinary();
+function onBinary(this: SessionOwner): void {
+  this[kSession]?.onBinary();
 }
 
-function onError(this: Connection, error: Error): void {
-  sessions.get(this)?.onError(error);
+function onError(this: SessionOwner, error: Error): void {
+  this[kSession]?.onError(error);
 }
 
-function onOverflow(this: Connection, buffered: number): void {
-  sessions.get(this)?.onOverflow(buffered);
+function onOverflow(this: SessionOwner, buffered: number): void {
+  this[kSession]?.onOverflow(buffered);
 }
 
-function onClose(this: Connection): void {
-  sessions.get(this)?.onClose();
+function onClose(this: SessionOwner): void {
+  this[kSession]?.onClose();
 }
 
 /** Starts a chat session on `connection`. */

@@ -144,8 +144,11 @@ const libraryProcessFrame = (websocket.connection.prototype as unknown as WebSoc
 const librarySendCloseFrame = (websocket.connection.prototype as unknown as WebSocketConnection)
   .sendCloseFrame;
 
-// The socket a connection reads from, for the byte count of every chunk.
-const bySocket = new WeakMap<Socket, WebSocketNodeConnection>();
+// The socket a connection reads from finds it, for the byte count of every chunk, through the
+// same symbol: a property, not a WeakMap entry. Every WeakMap entry keyed by a new socket is an
+// ephemeron that V8's write barrier and every scavenge must handle while the socket is young
+// (perf: `CombinedGenerationalAndSharedEphemeronBarrierSlow`, `ClearOldEphemerons`).
+type CountedSocket = Socket & { [kConnection]?: WebSocketNodeConnection };
 
 class WebSocketNodeConnection extends EngineConnection {
   readonly #library: Library;
@@ -276,8 +279,8 @@ function onLibraryClose(this: Library, code: number, description: string): void 
 // Bytes are counted as they are read, frames as they are parsed: parsing waits for the check
 // phase and a turn's share, so counting only parsed frames would let the library's buffer fill
 // faster than it is charged.
-function chargeRead(this: Socket, chunk: Buffer): void {
-  bySocket.get(this)?.received(chunk.length, 0);
+function chargeRead(this: CountedSocket, chunk: Buffer): void {
+  this[kConnection]?.received(chunk.length, 0);
 }
 
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
@@ -288,7 +291,7 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   wsRequest.readHandshake();
   const library = wsRequest.accept(undefined, wsRequest.origin) as WebSocketConnection;
   const connection = new WebSocketNodeConnection(context, library);
-  bySocket.set(socket, connection);
+  (socket as CountedSocket)[kConnection] = connection;
   socket.prependListener('data', chargeRead);
   library.processReceivedData = inputArrived;
   library.sendCloseFrame = sendCloseFrameLast;
