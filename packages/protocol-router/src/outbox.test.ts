@@ -371,6 +371,24 @@ describe('Outbox', () => {
     expect(most).toBe(1);
   });
 
+  it('lingers for the time it was given, then closes on a peer that never does', async () => {
+    for (const lingerMs of [150, 600]) {
+      const pair = await connectedPair({ port: 0, allowHalfOpen: true });
+      pair.client.on('error', () => {});
+      const outbox = guardSocket(pair.server, lingerMs);
+      expect(outbox.lingerMs).toBe(lingerMs);
+      const startedAt = performance.now();
+      pair.server.destroy();
+      await once(pair.client, 'end');
+      await once(pair.server, 'close');
+      const lingered = performance.now() - startedAt;
+      // Not a timing claim: only that the given time, not the default of 2 s, was used.
+      expect(lingered).toBeGreaterThanOrEqual(lingerMs - 20);
+      expect(lingered).toBeLessThan(lingerMs + 1000);
+      pair.client.destroy();
+    }
+  });
+
   it('drops what is queued when destroyed at once, without lingering', async () => {
     const pair = await connectedPair();
     const outbox = guardSocket(pair.server);

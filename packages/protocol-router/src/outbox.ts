@@ -146,9 +146,17 @@ function runTurn(): void {
   for (const outbox of outboxes) outbox.endTurn();
 }
 
+// How long a closing socket keeps reading after its FIN, when the guard was given no other time.
+const DEFAULT_LINGER_MS = 2000;
+
 /** The frames one socket will be sent, and the rules for sending them. */
 export class Outbox {
   readonly socket: Socket;
+  /**
+   * How long the socket keeps reading after its FIN once closed. Kept here rather than in a
+   * WeakMap by socket: each such entry is an ephemeron V8 must handle while the socket is young.
+   */
+  readonly lingerMs: number;
   #owner: OutboxOwner | undefined;
   // Frames, and runs of frames shared with other outboxes, in the order they go out.
   #frames: (Buffer | FrameRun)[] = [];
@@ -159,8 +167,9 @@ export class Outbox {
   #inTurn = false;
   #held = false;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, lingerMs = DEFAULT_LINGER_MS) {
     this.socket = socket;
+    this.lingerMs = lingerMs;
   }
 
   /** Bytes queued here and not yet handed to the socket. */
@@ -316,17 +325,13 @@ function endAfterOutbox(this: GuardedSocket, ...args: Parameters<Socket['end']>)
   return (Socket.prototype.end as (...a: Parameters<Socket['end']>) => Socket).apply(this, args);
 }
 
-// How long a closing socket keeps reading after its FIN, when the guard was given no other time.
-const DEFAULT_LINGER_MS = 2000;
-const lingerTimes = new WeakMap<Socket, number>();
-
 function lingerInstead(this: GuardedSocket, error?: Error): Socket {
   const outbox = this[kOutbox];
   outbox?.flush(true);
   if (error !== undefined || this.destroyed || this.errored || !this.readable) {
     return realDestroy.call(this, error);
   }
-  linger(this, lingerTimes.get(this) ?? DEFAULT_LINGER_MS);
+  linger(this, outbox?.lingerMs ?? DEFAULT_LINGER_MS);
   return this;
 }
 
@@ -391,9 +396,8 @@ export function guardSocket(socket: Socket, lingerMs = DEFAULT_LINGER_MS): Outbo
   const guarded = socket as GuardedSocket;
   const existing = guarded[kOutbox];
   if (existing !== undefined) return existing;
-  const outbox = new Outbox(socket);
+  const outbox = new Outbox(socket, lingerMs);
   guarded[kOutbox] = outbox;
-  if (lingerMs !== DEFAULT_LINGER_MS) lingerTimes.set(socket, lingerMs);
   socket.write = writeAfterOutbox as Socket['write'];
   socket.end = endAfterOutbox as Socket['end'];
   socket.destroy = lingerInstead;

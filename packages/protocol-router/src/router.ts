@@ -145,34 +145,28 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
     options.onFailure?.(failure, request);
   };
 
+  // Whether `attach` runs: then every socket is armed, and listened to for its close, from its
+  // `connection` event on.
+  let attached = false;
+
   function arm(socket: Duplex, request?: IncomingMessage): void {
     if (handshakes.has(socket) || keptAlive?.has(socket)) return;
     handshakes.add(socket);
     if (request !== undefined) requests.set(socket, request);
-    watch(socket);
+    // Once per socket, known without a mark on it or a weak-collection entry for it (each entry
+    // keyed by a young socket is an ephemeron that V8's write barrier and every scavenge must
+    // handle; perf: `CombinedGenerationalAndSharedEphemeronBarrierSlow`): an attached router
+    // listens from `connection` on, one that is only handed upgrades at the upgrade. `close`
+    // comes once: `on` spares the wrapper `once` would make per socket.
+    if (!attached || request === undefined) socket.on('close', disarmOnClose);
   }
 
+  // A socket between keep-alive requests: armed at its `connection` already, so listened to.
   function armKeptAlive(socket: Duplex, idleMs: number): void {
     keptAlive ??= new DeadlineQueue<Duplex>(idleMs + handshakeTimeoutMs, (idle) =>
       destroySocketNow(idle as Socket),
     );
     keptAlive.add(socket);
-    watch(socket);
-  }
-
-  // A socket this router listens to for its close carries this router's mark: a property, not
-  // a WeakSet entry, because every weak-collection entry keyed by a new socket is an ephemeron
-  // that V8's write barrier and every scavenge must handle while the socket is young (perf:
-  // `CombinedGenerationalAndSharedEphemeronBarrierSlow`, `ClearOldEphemerons`).
-  const kWatched = Symbol('draftbridge.watched');
-  type WatchedSocket = Duplex & { [kWatched]?: true };
-
-  function watch(socket: Duplex): void {
-    const marked = socket as WatchedSocket;
-    if (marked[kWatched] === true) return;
-    marked[kWatched] = true;
-    // `close` comes once: `on` spares the wrapper `once` would make per socket.
-    socket.on('close', disarmOnClose);
   }
 
   // One listener for every socket, not a closure each.
@@ -242,6 +236,7 @@ export function createProtocolRouter(options: RouterOptions): ProtocolRouter {
   return {
     handleUpgrade,
     attach(server) {
+      attached = true;
       server.on('connection', (socket: Socket) => arm(socket));
       // A plain HTTP request is not a handshake: Node's own timeouts govern it until its
       // response is sent. Then a keep-alive socket may carry the next request, an upgrade among

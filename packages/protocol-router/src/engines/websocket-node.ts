@@ -24,7 +24,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
 import websocket from 'websocket';
 import { CLOSE_CODES } from '../connection.js';
 import type { AcceptCallbacks, EngineAdapter, EngineContext, EngineLimits } from './engine.js';
@@ -143,12 +142,6 @@ const libraryProcessFrame = (websocket.connection.prototype as unknown as WebSoc
   .processFrame;
 const librarySendCloseFrame = (websocket.connection.prototype as unknown as WebSocketConnection)
   .sendCloseFrame;
-
-// The socket a connection reads from finds it, for the byte count of every chunk, through the
-// same symbol: a property, not a WeakMap entry. Every WeakMap entry keyed by a new socket is an
-// ephemeron that V8's write barrier and every scavenge must handle while the socket is young
-// (perf: `CombinedGenerationalAndSharedEphemeronBarrierSlow`, `ClearOldEphemerons`).
-type CountedSocket = Socket & { [kConnection]?: WebSocketNodeConnection };
 
 class WebSocketNodeConnection extends EngineConnection {
   readonly #library: Library;
@@ -278,9 +271,12 @@ function onLibraryClose(this: Library, code: number, description: string): void 
 
 // Bytes are counted as they are read, frames as they are parsed: parsing waits for the check
 // phase and a turn's share, so counting only parsed frames would let the library's buffer fill
-// faster than it is charged.
-function chargeRead(this: CountedSocket, chunk: Buffer): void {
-  this[kConnection]?.received(chunk.length, 0);
+// faster than it is charged. One small closure per connection finds it: neither a WeakMap entry
+// keyed by the socket (an ephemeron V8's write barrier and every scavenge handle while the
+// socket is young) nor a property on the socket (one more shape of socket for Node's stream
+// code to meet).
+function chargeReads(connection: WebSocketNodeConnection): (chunk: Buffer) => void {
+  return (chunk) => connection.received(chunk.length, 0);
 }
 
 function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
@@ -291,8 +287,7 @@ function accept(context: EngineContext, callbacks: AcceptCallbacks): void {
   wsRequest.readHandshake();
   const library = wsRequest.accept(undefined, wsRequest.origin) as WebSocketConnection;
   const connection = new WebSocketNodeConnection(context, library);
-  (socket as CountedSocket)[kConnection] = connection;
-  socket.prependListener('data', chargeRead);
+  socket.prependListener('data', chargeReads(connection));
   library.processReceivedData = inputArrived;
   library.sendCloseFrame = sendCloseFrameLast;
   library.on('error', onLibraryError);
