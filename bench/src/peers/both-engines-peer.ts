@@ -11,12 +11,10 @@ import WebSocket from 'faye-websocket';
 import websocket from 'websocket';
 import {
   createPeerHttpServer,
+  FAYE_OPEN,
   listenFromEnvironment,
   PEER_MAX_MESSAGE_BYTES,
 } from './peer-support.js';
-
-// faye's WebSocket.OPEN is undefined: readyState 1 is open.
-const OPEN = 1;
 
 const server = createPeerHttpServer();
 // WebSocket-Node's server is handed upgrades here; the server it is mounted on never listens.
@@ -33,7 +31,7 @@ function broadcast(text: string): void {
     if (member.connected) member.sendUTF(text);
   }
   for (const member of drafts) {
-    if (member.readyState === OPEN) member.send(text);
+    if (member.readyState === FAYE_OPEN) member.send(text);
   }
 }
 

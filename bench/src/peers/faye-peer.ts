@@ -7,12 +7,10 @@
 import WebSocket from 'faye-websocket';
 import {
   createPeerHttpServer,
+  FAYE_OPEN,
   listenFromEnvironment,
   PEER_MAX_MESSAGE_BYTES,
 } from './peer-support.js';
-
-// faye's WebSocket.OPEN is undefined: readyState 1 is open.
-const OPEN = 1;
 
 const server = createPeerHttpServer();
 const members = new Set<WebSocket>();
@@ -29,7 +27,7 @@ server.on('upgrade', (request, socket, head: Buffer) => {
   member.on('message', (event) => {
     if (typeof event.data !== 'string') return;
     for (const other of members) {
-      if (other.readyState === OPEN) other.send(event.data);
+      if (other.readyState === FAYE_OPEN) other.send(event.data);
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the three naive peers share: where to listen (PORT and HOST, like draftbridge), a
+ * What the naive peers share: where to listen (PORT and HOST, like draftbridge), a
  * health check on the same path as draftbridge's, and a clean exit on SIGTERM. Each peer runs
  * as its own child process so the bench can read its CPU and memory from /proc.
  */
@@ -8,6 +8,9 @@ import { HEALTH_PATH } from '../constants.js';
 
 /** Frame size limit for every peer, the contract's default (64 KiB). */
 export const PEER_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** faye's readyState of an open connection (its `WebSocket.OPEN` is undefined). */
+export const FAYE_OPEN = 1;
 
 /** An HTTP server that answers the health check and 404 to anything else. */
 export function createPeerHttpServer(): http.Server {
