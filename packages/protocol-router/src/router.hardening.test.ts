@@ -183,4 +183,39 @@ describe('router under abuse', () => {
       http.close();
     }
   });
+
+  it('serves a server that dispatches upgrades itself: opens, and times out a stalled key3', async () => {
+    const http = createServer();
+    const failures: { failure: string; url: string | undefined }[] = [];
+    let opened = 0;
+    const router = createProtocolRouter({
+      paths: ['/ws'],
+      handshakeTimeoutMs: 200,
+      onConnection: (connection) => {
+        opened += 1;
+        connection.close(1000, 'bye');
+      },
+      onFailure: (failure, request) => failures.push({ failure, url: request?.url }),
+    });
+    // Not attached: the server hands the router only its upgrades.
+    http.on('upgrade', (request, socket, head) => router.handleUpgrade(request, socket, head));
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    try {
+      const port = (http.address() as AddressInfo).port;
+      const peer = await connectRaw(port);
+      peer.socket.write(upgradeHead('rfc6455', port));
+      await eventually(() => opened === 1);
+      const stalled = await connectRaw(port);
+      stalled.socket.write(upgradeHead('hixie-76', port));
+      stalled.socket.write(DRAFT76_EXAMPLE.key3.subarray(0, 4));
+      await stalled.closed(3000);
+      await eventually(() => failures.length === 1);
+      expect(failures).toEqual([{ failure: 'handshake_timeout', url: '/ws' }]);
+      expect(opened).toBe(1);
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
 });
