@@ -122,6 +122,15 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
     }
   }
 
+  // Only for members that take batches (`deliverBatch`); the others get `deliverTo`.
+  function deliverBatchTo(member: RoomMember, batch: PreparedBatch) {
+    try {
+      member.deliverBatch?.(batch);
+    } catch (error) {
+      context.onDeliverError?.(error, member);
+    }
+  }
+
   /** Delivers `run`, messages of consecutive seqs right after `delivered`, to every member. */
   function deliverRun(run: readonly StoredMessage[]) {
     const first = run[0]?.seq;
@@ -148,11 +157,7 @@ export function createRedisRoom(context: RedisRoomContext): RedisRoom {
         part = new PreparedBatch(from === 0 ? messages : messages.slice(from));
         parts.set(from, part);
       }
-      try {
-        member.deliverBatch(part);
-      } catch (error) {
-        context.onDeliverError?.(error, member);
-      }
+      deliverBatchTo(member, part);
     }
     delivered = last;
   }
