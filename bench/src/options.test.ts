@@ -57,7 +57,7 @@ describe('parseBenchOptions', () => {
 
   it('names the option and what it accepts when a value is bad', () => {
     expect(() => parseBenchOptions(['--subjects', 'nginx'])).toThrow(
-      /--subjects accepts bound, bound-writev, ws, .*"nginx"/,
+      /--subjects accepts bound, bound-writev, bound-by-family, ws, .*"nginx"/,
     );
     expect(() => parseBenchOptions(['--repetitions', '0'])).toThrow(/--repetitions must be/);
     expect(() => parseBenchOptions(['--fast'])).toThrow(/fast/);

@@ -35,6 +35,7 @@ import { BENCH_HOST, type LaunchSpec, launchGroup, type ServerGroup } from './se
 export const SUBJECT_NAMES = [
   'bound',
   'bound-writev',
+  'bound-by-family',
   'ws',
   'ws-echo',
   'websocket-node',
@@ -51,6 +52,7 @@ export type SubjectName = (typeof SUBJECT_NAMES)[number];
 /** Subjects that run only when asked for (`--subjects`): diagnostics, not part of a full run. */
 export const DIAGNOSTIC_SUBJECTS: readonly SubjectName[] = [
   'bound-writev',
+  'bound-by-family',
   'both-engines',
   'draftbridge-baseline',
 ];
@@ -127,6 +129,15 @@ export const PEER_SUBJECTS: readonly Subject[] = [
     protocols: ['rfc6455', 'hixie76'],
     dialect: CHAT_DIALECT,
     launch: peerLaunch('bound-peer', { BOUND_WRITE: 'each' }),
+    instances: 1,
+  },
+  {
+    name: 'bound-by-family',
+    description:
+      'diagnostic: the bound writing the RFC 6455 members of each room before its hixie-76 ones (the bound until 2026-12-02)',
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('bound-peer', { BOUND_ORDER: 'family' }),
     instances: 1,
   },
   {

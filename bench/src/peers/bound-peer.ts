@@ -12,9 +12,15 @@
  *   (a slow member's bytes wait in its socket).
  * The handshakes are the least that opens RFC 6455 and draft-76 (bound-handshake.ts).
  *
+ * - members are written in the order they joined, as draftbridge's rooms write them, so that
+ *   each protocol's own deliveries/s compares like with like.
+ *
  * With BOUND_WRITE=each it writes the way draftbridge's outbox does instead: each member's
  * socket corked, one `write()` per frame, uncorked (still one system call per member per turn,
  * but a stream write per delivery). The difference between the two says what that costs.
+ * With BOUND_ORDER=family it writes every RFC 6455 member of a room before its hixie-76 ones
+ * (as it did until 2026-12-02): the same bytes and writes, but the RFC 6455 path finishes first
+ * in large rooms and the hixie-76 one later, which is what the order alone is worth.
  */
 import type { Socket } from 'node:net';
 import {
@@ -26,6 +32,15 @@ import {
 import type { WireProtocol } from '../constants.js';
 import { MaskedFrameReader } from './bound-frame-reader.js';
 import { acceptUpgrade } from './bound-handshake.js';
+import {
+  addMember,
+  type BoundRoom,
+  createBoundRoom,
+  type Family,
+  removeMember,
+  type WriteOptions,
+  writeRoom,
+} from './bound-room.js';
 import {
   type ChatMember,
   type ChatRequest,
@@ -41,23 +56,16 @@ import {
   PEER_MAX_MESSAGE_BYTES,
 } from './peer-support.js';
 
-interface BoundRoom {
-  readonly name: string;
-  seq: number;
-  readonly hybi: Set<Socket>;
-  readonly hixie: Set<Socket>;
-  hybiFrames: Buffer[];
-  hixieFrames: Buffer[];
-  queued: boolean;
-}
-
 interface Joined {
   readonly room: BoundRoom;
   readonly client: string;
   readonly member: ChatMember;
 }
 
-const writeEachFrame = process.env.BOUND_WRITE === 'each';
+const writeOptions: WriteOptions = {
+  eachFrame: process.env.BOUND_WRITE === 'each',
+  byFamily: process.env.BOUND_ORDER === 'family',
+};
 const rooms = new Map<string, BoundRoom>();
 let turn: BoundRoom[] = [];
 let turnScheduled = false;
@@ -68,38 +76,20 @@ function frameFor(protocol: WireProtocol, payload: Buffer): Buffer {
     : encodeHixieTextFrame(payload);
 }
 
-function writeEach(members: Set<Socket>, frames: readonly Buffer[]): void {
-  if (frames.length === 0) return;
-  if (writeEachFrame && frames.length > 1) {
-    for (const socket of members) {
-      if (!socket.writable) continue;
-      socket.cork();
-      for (const frame of frames) socket.write(frame);
-      socket.uncork();
-    }
-    return;
-  }
-  const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
-  for (const socket of members) if (socket.writable) socket.write(bytes);
-}
-
 function runTurn(): void {
   turnScheduled = false;
   const due = turn;
   turn = [];
   for (const room of due) {
     room.queued = false;
-    writeEach(room.hybi, room.hybiFrames);
-    writeEach(room.hixie, room.hixieFrames);
-    room.hybiFrames = [];
-    room.hixieFrames = [];
+    writeRoom(room, writeOptions);
   }
 }
 
 function broadcast(room: BoundRoom, text: string): void {
   const payload = Buffer.from(text, 'utf8');
-  if (room.hybi.size > 0) room.hybiFrames.push(encodeHybiFrame(HYBI_OPCODES.text, payload));
-  if (room.hixie.size > 0) room.hixieFrames.push(encodeHixieTextFrame(payload));
+  if (room.hybiCount > 0) room.hybiFrames.push(encodeHybiFrame(HYBI_OPCODES.text, payload));
+  if (room.hixieCount > 0) room.hixieFrames.push(encodeHixieTextFrame(payload));
   if (!room.queued) {
     room.queued = true;
     turn.push(room);
@@ -112,9 +102,9 @@ function broadcast(room: BoundRoom, text: string): void {
 
 function openSession(socket: Socket, protocol: WireProtocol): (text: string) => void {
   let joined: Joined | undefined;
+  const family: Family = protocol === 'rfc6455' ? 'hybi' : 'hixie';
   socket.once('close', () => {
-    joined?.room.hybi.delete(socket);
-    joined?.room.hixie.delete(socket);
+    if (joined !== undefined) removeMember(joined.room, socket);
   });
   return (text) => {
     const request: ChatRequest | null = parseChatRequest(text);
@@ -136,17 +126,9 @@ function openSession(socket: Socket, protocol: WireProtocol): (text: string) => 
       );
     } else if (request.type === 'join') {
       if (joined !== undefined) return;
-      const room = rooms.get(request.room) ?? {
-        name: request.room,
-        seq: 0,
-        hybi: new Set<Socket>(),
-        hixie: new Set<Socket>(),
-        hybiFrames: [],
-        hixieFrames: [],
-        queued: false,
-      };
+      const room = rooms.get(request.room) ?? createBoundRoom(request.room);
       rooms.set(request.room, room);
-      (protocol === 'rfc6455' ? room.hybi : room.hixie).add(socket);
+      addMember(room, socket, family);
       joined = { room, client: request.client, member: createChatMember(protocol, request.nick) };
       socket.write(
         frameFor(protocol, Buffer.from(serializeWelcome(room.name, joined.member, room.seq))),

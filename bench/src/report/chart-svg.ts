@@ -85,6 +85,7 @@ const PANELS: readonly Panel[] = [
 const COLORS: Record<SubjectName, string> = {
   bound: '#222222',
   'bound-writev': '#555555',
+  'bound-by-family': '#3d3d3d',
   ws: '#8a8a8a',
   'ws-echo': '#b8b8b8',
   'websocket-node': '#4a78b0',

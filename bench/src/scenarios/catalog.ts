@@ -55,6 +55,7 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
 const CHAT: readonly SubjectName[] = [
   'bound',
   'bound-writev',
+  'bound-by-family',
   'ws',
   'draftbridge',
   'draftbridge-redis',
@@ -63,8 +64,9 @@ const CHAT: readonly SubjectName[] = [
 const ALL_ONE_ROOM: readonly SubjectName[] = SUBJECT_NAMES;
 
 /**
- * Who runs each scenario (when selected: `bound-writev` only runs when asked for). `ws-echo`
- * and `bound-writev` sit out capacity: their idle connections are naive `ws`'s and the bound's.
+ * Who runs each scenario (when selected: the diagnostic subjects only run when asked for).
+ * `ws-echo`, `bound-writev` and `bound-by-family` sit out capacity: their idle connections are
+ * naive `ws`'s and the bound's.
  * The slow reader is draftbridge's own check against its burst, with the references beside it.
  */
 export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
@@ -73,7 +75,14 @@ export const SCENARIO_SUBJECTS: Record<ScenarioName, readonly SubjectName[]> = {
   'burst-500': ALL_ONE_ROOM,
   'burst-2000': CHAT,
   'rooms-100x10': CHAT,
-  'slow-reader': ['bound', 'bound-writev', 'ws', 'draftbridge', 'draftbridge-baseline'],
+  'slow-reader': [
+    'bound',
+    'bound-writev',
+    'bound-by-family',
+    'ws',
+    'draftbridge',
+    'draftbridge-baseline',
+  ],
   'paced-light': CHAT,
   'paced-heavy': ALL_ONE_ROOM,
   capacity: [
