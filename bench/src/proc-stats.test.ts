@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseMachineBusyTicks,
+  parseProcIo,
   parseProcStat,
   parseProcStatus,
   readOpenFileLimit,
@@ -24,6 +25,14 @@ describe('parseProcStatus', () => {
   });
 });
 
+describe('parseProcIo', () => {
+  it('reads syscw and syscr', () => {
+    const text = 'rchar: 5000\nwchar: 7000\nsyscr: 12\nsyscw: 34\nread_bytes: 0\n';
+    expect(parseProcIo(text)).toEqual({ writeCalls: 34, readCalls: 12 });
+    expect(() => parseProcIo('rchar: 5000\n')).toThrow(/syscw/);
+  });
+});
+
 describe('sampleProcess', () => {
   it('reads this very process', () => {
     const sample = sampleProcess(process.pid);
@@ -33,6 +42,15 @@ describe('sampleProcess', () => {
     expect(sample.mainThreadCpuMs).toBeGreaterThan(0);
     expect(sample.mainThreadCpuMs).toBeLessThanOrEqual(sample.cpuUserMs + sample.cpuSystemMs);
     expect(readOpenFileLimit()).toBeGreaterThan(0);
+  });
+
+  it('counts the write calls of a process that writes', async () => {
+    const { writeSync, openSync, closeSync } = await import('node:fs');
+    const before = sampleProcess(process.pid).writeCalls;
+    const fd = openSync('/dev/null', 'w');
+    for (let i = 0; i < 50; i += 1) writeSync(fd, 'x');
+    closeSync(fd);
+    expect(sampleProcess(process.pid).writeCalls - before).toBeGreaterThanOrEqual(50);
   });
 });
 

@@ -4,7 +4,8 @@
  * (the peak resident size since the process started, which is why each run gets a fresh one).
  * `task/<pid>/stat` is the same for the main thread alone (its thread id is the process id):
  * the rest of a Node process's CPU is V8's and libuv's helper threads (concurrent marking and
- * sweeping, compiling, the thread pool).
+ * sweeping, compiling, the thread pool). `io` counts the system calls that wrote (`syscw`:
+ * write, writev, send...) and read (`syscr`), every thread's, since the process started.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,29 @@ export interface ProcessSample extends MemoryKb {
   readonly cpuSystemMs: number;
   /** User and system CPU of the main thread alone, part of the two above. */
   readonly mainThreadCpuMs: number;
+  /** System calls that wrote and that read so far (NaN where /proc/<pid>/io is not readable). */
+  readonly writeCalls: number;
+  readonly readCalls: number;
+}
+
+/** Reads syscw and syscr from the text of /proc/<pid>/io. */
+export function parseProcIo(text: string): { writeCalls: number; readCalls: number } {
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)$`, 'm').exec(text);
+    if (match?.[1] === undefined) throw new Error(`no ${name} in /proc io`);
+    return Number(match[1]);
+  };
+  return { writeCalls: field('syscw'), readCalls: field('syscr') };
+}
+
+// /proc/<pid>/io needs the right to trace the process: a child of ours normally, but a
+// hardened kernel may refuse it, and then the counts are unknown rather than the run failed.
+function readProcIo(pid: number): { writeCalls: number; readCalls: number } {
+  try {
+    return parseProcIo(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  } catch {
+    return { writeCalls: Number.NaN, readCalls: Number.NaN };
+  }
 }
 
 // After the ')' that closes the command name, field 3 (state) comes first, so utime (field 14)
@@ -77,6 +101,7 @@ export function sampleProcess(pid: number): ProcessSample {
     cpuUserMs: ticks.user * msPerTick,
     cpuSystemMs: ticks.system * msPerTick,
     mainThreadCpuMs: (main.user + main.system) * msPerTick,
+    ...readProcIo(pid),
     ...memory,
   };
 }

@@ -62,6 +62,8 @@ const BURST_COLUMNS: readonly FigureColumn[] = [
   ...LATENCY_COLUMNS,
   SERVER_CPU_COLUMN,
   column('serverSystemPercent', 'of it kernel %', 'lower', 'total', false),
+  // System calls that wrote, over the window: one per member per turn is the design.
+  column('serverWriteCalls', 'write calls', 'lower', 'total', false),
   ...OTHER_CPU_COLUMNS,
   ...GC_COLUMNS,
   column('serverPeakRssMb', 'peak RSS MB', 'lower', 'total'),

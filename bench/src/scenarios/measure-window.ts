@@ -61,6 +61,11 @@ export async function startWindow(
         gcMs: probeEnd.gcMs - probeStart.gcMs,
       };
       if (redisStart !== null) figures.redisCpuPercent = (redisMs / wallMs) * 100;
+      // System calls, where /proc lets us count them: a write per member per turn is the design.
+      const writeCalls = serverEnd.writeCalls - serverStart.writeCalls;
+      const readCalls = serverEnd.readCalls - serverStart.readCalls;
+      if (Number.isFinite(writeCalls)) figures.serverWriteCalls = writeCalls;
+      if (Number.isFinite(readCalls)) figures.serverReadCalls = readCalls;
       return { figures, profiles };
     },
   };
