@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   parseMachineBusyTicks,
@@ -44,8 +45,7 @@ describe('sampleProcess', () => {
     expect(readOpenFileLimit()).toBeGreaterThan(0);
   });
 
-  it('counts the write calls of a process that writes', async () => {
-    const { writeSync, openSync, closeSync } = await import('node:fs');
+  it('counts the write calls of a process that writes', () => {
     const before = sampleProcess(process.pid).writeCalls;
     const fd = openSync('/dev/null', 'w');
     for (let i = 0; i < 50; i += 1) writeSync(fd, 'x');

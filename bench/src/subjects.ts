@@ -111,35 +111,38 @@ function peerLaunch(name: string, env: Record<string, string> = {}): LaunchSpec 
   return { args: [file], cwd: benchRoot, env };
 }
 
+// The bound and its diagnostic variants: one peer, told how to write by its environment.
+function boundSubject(
+  name: SubjectName,
+  description: string,
+  env?: Record<string, string>,
+): Subject {
+  return {
+    name,
+    description,
+    protocols: ['rfc6455', 'hixie76'],
+    dialect: CHAT_DIALECT,
+    launch: peerLaunch('bound-peer', env),
+    instances: 1,
+  };
+}
+
 /** The references and the echo peers, as they always run. */
 export const PEER_SUBJECTS: readonly Subject[] = [
-  {
-    name: 'bound',
-    description:
-      'same-work bound: the same message bytes, framed once per family, one write per member per turn, nothing else (RFC 6455 and hixie-76)',
-    protocols: ['rfc6455', 'hixie76'],
-    dialect: CHAT_DIALECT,
-    launch: peerLaunch('bound-peer'),
-    instances: 1,
-  },
-  {
-    name: 'bound-writev',
-    description:
-      'diagnostic: the bound writing as draftbridge does, each frame its own write() on a corked socket',
-    protocols: ['rfc6455', 'hixie76'],
-    dialect: CHAT_DIALECT,
-    launch: peerLaunch('bound-peer', { BOUND_WRITE: 'each' }),
-    instances: 1,
-  },
-  {
-    name: 'bound-by-family',
-    description:
-      'diagnostic: the bound writing the RFC 6455 members of each room before its hixie-76 ones (the bound until 2026-12-02)',
-    protocols: ['rfc6455', 'hixie76'],
-    dialect: CHAT_DIALECT,
-    launch: peerLaunch('bound-peer', { BOUND_ORDER: 'family' }),
-    instances: 1,
-  },
+  boundSubject(
+    'bound',
+    'same-work bound: the same message bytes, framed once per family, one write per member per turn, nothing else (RFC 6455 and hixie-76)',
+  ),
+  boundSubject(
+    'bound-writev',
+    'diagnostic: the bound writing as draftbridge does, each frame its own write() on a corked socket',
+    { BOUND_WRITE: 'each' },
+  ),
+  boundSubject(
+    'bound-by-family',
+    'diagnostic: the bound writing the RFC 6455 members of each room before its hixie-76 ones (the bound until 2026-12-02)',
+    { BOUND_ORDER: 'family' },
+  ),
   {
     name: 'ws',
     description: 'naive chat on ws 8: the same message bytes, one send per member (RFC 6455)',

@@ -9,11 +9,10 @@
  * - the frames of one event-loop turn are gathered per room and family, joined once into one
  *   buffer, and every member is written that same buffer: one write per client per turn;
  * - no validation, no limits, no history, no dedupe, no presence, no metrics, no backpressure
- *   (a slow member's bytes wait in its socket).
- * The handshakes are the least that opens RFC 6455 and draft-76 (bound-handshake.ts).
- *
+ *   (a slow member's bytes wait in its socket);
  * - members are written in the order they joined, as draftbridge's rooms write them, so that
- *   each protocol's own deliveries/s compares like with like.
+ *   each protocol's own deliveries/s compares like with like (bound-room.ts).
+ * The handshakes are the least that opens RFC 6455 and draft-76 (bound-handshake.ts).
  *
  * With BOUND_WRITE=each it writes the way draftbridge's outbox does instead: each member's
  * socket corked, one `write()` per frame, uncorked (still one system call per member per turn,
