@@ -1,13 +1,15 @@
 /**
  * The same-work bound: a server that sends exactly the bytes draftbridge sends for a burst of
- * `say`s (the contract's `message` with its `from` member, chat-wire.ts), and nothing else.
+ * `say`s (the contract's `message` with its `from` member), and nothing else.
  *
  * Design note. It is the least work that produces those deliveries, so that "x bound" says how
  * close draftbridge comes to what this machine can do with the same bytes:
  * - each `say` is read (bound-frame-reader.ts or the router's draft reader), JSON.parse'd and
- *   serialized as a `message` once, framed once per protocol family (hybi, hixie);
- * - the frames of one event-loop turn are gathered per room and family, joined once into one
- *   buffer, and every member is written that same buffer: one write per client per turn;
+ *   serialized as a `message` once, by the contract's own serializer with the sender's JSON
+ *   kept from its join (shared-types' `serializeChatMessage`, as draftbridge's hub does);
+ * - the texts of one event-loop turn are gathered per room and framed once per protocol family
+ *   (hybi, hixie), each straight into one buffer of the turn, and every member is written that
+ *   same buffer: one write per client per turn (bound-room.ts);
  * - no validation, no limits, no history, no dedupe, no presence, no metrics, no backpressure
  *   (a slow member's bytes wait in its socket);
  * - members are written in the order they joined, as draftbridge's rooms write them, so that
@@ -28,11 +30,13 @@ import {
   HixieFrameReader,
   HYBI_OPCODES,
 } from '@draftbridge/protocol-router';
+import { serializeChatMessage } from '@draftbridge/shared-types';
 import type { WireProtocol } from '../constants.js';
 import { MaskedFrameReader } from './bound-frame-reader.js';
 import { acceptUpgrade } from './bound-handshake.js';
 import {
   addMember,
+  addText,
   type BoundRoom,
   createBoundRoom,
   type Family,
@@ -45,7 +49,6 @@ import {
   type ChatRequest,
   createChatMember,
   parseChatRequest,
-  serializeChatMessage,
   serializePong,
   serializeWelcome,
 } from './chat-wire.js';
@@ -59,6 +62,8 @@ interface Joined {
   readonly room: BoundRoom;
   readonly client: string;
   readonly member: ChatMember;
+  /** The member as JSON, made once at join: every `message` it says carries it as `from`. */
+  readonly memberJson: string;
 }
 
 const writeOptions: WriteOptions = {
@@ -86,9 +91,7 @@ function runTurn(): void {
 }
 
 function broadcast(room: BoundRoom, text: string): void {
-  const payload = Buffer.from(text, 'utf8');
-  if (room.hybiCount > 0) room.hybiFrames.push(encodeHybiFrame(HYBI_OPCODES.text, payload));
-  if (room.hixieCount > 0) room.hixieFrames.push(encodeHixieTextFrame(payload));
+  addText(room, text);
   if (!room.queued) {
     room.queued = true;
     turn.push(room);
@@ -110,25 +113,28 @@ function openSession(socket: Socket, protocol: WireProtocol): (text: string) => 
     if (request === null) return;
     if (request.type === 'say') {
       if (joined === undefined) return;
-      const { room } = joined;
+      const { room, client, member, memberJson } = joined;
       room.seq += 1;
-      broadcast(
-        room,
-        serializeChatMessage(
-          room.name,
-          room.seq,
-          request.id,
-          joined.client,
-          request.text,
-          joined.member,
-        ),
-      );
+      const { id, text } = request;
+      const ts = Date.now();
+      const message = {
+        type: 'message',
+        room: room.name,
+        seq: room.seq,
+        id,
+        client,
+        text,
+        ts,
+        from: member,
+      } as const;
+      broadcast(room, serializeChatMessage(message, memberJson));
     } else if (request.type === 'join') {
       if (joined !== undefined) return;
       const room = rooms.get(request.room) ?? createBoundRoom(request.room);
       rooms.set(request.room, room);
       addMember(room, socket, family);
-      joined = { room, client: request.client, member: createChatMember(protocol, request.nick) };
+      const member = createChatMember(protocol, request.nick);
+      joined = { room, client: request.client, member, memberJson: JSON.stringify(member) };
       socket.write(
         frameFor(protocol, Buffer.from(serializeWelcome(room.name, joined.member, room.seq))),
       );

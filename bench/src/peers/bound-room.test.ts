@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addMember,
+  addText,
   createBoundRoom,
   type Family,
   removeMember,
@@ -8,7 +9,15 @@ import {
   writeRoom,
 } from './bound-room.js';
 
+// Bytes as hex, so that a hixie frame's 0x00 and 0xFF show. 'é' is two bytes in UTF-8: the
+// frames' lengths are bytes, not characters.
+const shown = (bytes: Buffer): string => bytes.toString('hex');
+const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+const hybi = (text: string): string => shown(Buffer.from([0x81, utf8(text).length, ...utf8(text)]));
+const hixie = (text: string): string => shown(Buffer.from([0x00, ...utf8(text), 0xff]));
+
 // A socket that records what is written to it, and when (one log for all of them).
+
 class RecordingSocket implements TurnSocket {
   writable = true;
   constructor(
@@ -16,7 +25,7 @@ class RecordingSocket implements TurnSocket {
     private readonly log: string[],
   ) {}
   write(bytes: Buffer): boolean {
-    this.log.push(`${this.name}:${bytes.toString()}`);
+    this.log.push(`${this.name}:${shown(bytes)}`);
     return true;
   }
   cork(): void {
@@ -35,8 +44,8 @@ function roomOf(families: Family[]) {
     addMember(room, socket, family);
     return socket;
   });
-  room.hybiFrames.push(Buffer.from('A'), Buffer.from('B'));
-  room.hixieFrames.push(Buffer.from('a'), Buffer.from('b'));
+  addText(room, 'A');
+  addText(room, 'é');
   return { log, room, sockets };
 }
 
@@ -44,15 +53,36 @@ describe('the bound room', () => {
   it("writes each member its family's frames as one buffer, in the order they joined", () => {
     const { log, room } = roomOf(['hybi', 'hixie', 'hybi', 'hixie']);
     writeRoom(room, { eachFrame: false, byFamily: false });
-    expect(log).toEqual(['hybi0:AB', 'hixie1:ab', 'hybi2:AB', 'hixie3:ab']);
-    expect(room.hybiFrames).toEqual([]);
-    expect(room.hixieFrames).toEqual([]);
+    const hybiTurn = `${hybi('A')}${hybi('é')}`;
+    const hixieTurn = `${hixie('A')}${hixie('é')}`;
+    expect(log).toEqual([
+      `hybi0:${hybiTurn}`,
+      `hixie1:${hixieTurn}`,
+      `hybi2:${hybiTurn}`,
+      `hixie3:${hixieTurn}`,
+    ]);
+    expect([room.texts, room.byteLengths]).toEqual([[], []]);
+  });
+
+  it('writes nothing for a turn without texts', () => {
+    const { log, room } = roomOf(['hybi', 'hixie']);
+    writeRoom(room, { eachFrame: false, byFamily: false });
+    log.length = 0;
+    writeRoom(room, { eachFrame: false, byFamily: false });
+    expect(log).toEqual([]);
   });
 
   it('writes every RFC 6455 member first when asked to order by family', () => {
     const { log, room } = roomOf(['hybi', 'hixie', 'hybi', 'hixie']);
     writeRoom(room, { eachFrame: false, byFamily: true });
-    expect(log).toEqual(['hybi0:AB', 'hybi2:AB', 'hixie1:ab', 'hixie3:ab']);
+    const hybiTurn = `${hybi('A')}${hybi('é')}`;
+    const hixieTurn = `${hixie('A')}${hixie('é')}`;
+    expect(log).toEqual([
+      `hybi0:${hybiTurn}`,
+      `hybi2:${hybiTurn}`,
+      `hixie1:${hixieTurn}`,
+      `hixie3:${hixieTurn}`,
+    ]);
   });
 
   it('writes each frame by itself on a corked socket when asked to', () => {
@@ -60,12 +90,12 @@ describe('the bound room', () => {
     writeRoom(room, { eachFrame: true, byFamily: false });
     expect(log).toEqual([
       'hixie0:cork',
-      'hixie0:a',
-      'hixie0:b',
+      `hixie0:${hixie('A')}`,
+      `hixie0:${hixie('é')}`,
       'hixie0:uncork',
       'hybi1:cork',
-      'hybi1:A',
-      'hybi1:B',
+      `hybi1:${hybi('A')}`,
+      `hybi1:${hybi('é')}`,
       'hybi1:uncork',
     ]);
   });
@@ -80,6 +110,6 @@ describe('the bound room', () => {
     third.writable = false;
     expect([room.hybiCount, room.hixieCount]).toEqual([2, 0]);
     writeRoom(room, { eachFrame: false, byFamily: false });
-    expect(log).toEqual(['hybi0:AB']);
+    expect(log).toEqual([`hybi0:${hybi('A')}${hybi('é')}`]);
   });
 });

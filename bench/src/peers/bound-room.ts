@@ -1,11 +1,14 @@
 /**
  * A room of the same-work bound (bound-peer.ts): its members with their frame family, and the
- * frames of the current turn, framed once per family. `writeRoom` writes every member the one
- * buffer of its family's frames: one write per member per turn.
+ * texts of the current turn. `writeRoom` frames the turn once per family, every text written
+ * straight into one buffer behind its header (no payload buffer, no frame to copy from, no
+ * concatenation), and writes every member the one buffer of its family: one write per member
+ * per turn.
  */
+import { type FrameFamily, TEXT_FRAMERS } from '@draftbridge/protocol-router';
 
 /** The two frame families: RFC 6455 (and hybi) frames, and the hixie drafts' 0x00 ... 0xFF. */
-export type Family = 'hybi' | 'hixie';
+export type Family = FrameFamily;
 
 /** What a room writes to: a net.Socket, or anything with its four members. */
 export interface TurnSocket {
@@ -22,9 +25,9 @@ export interface BoundRoom<S extends TurnSocket = TurnSocket> {
   readonly members: Map<S, Family>;
   hybiCount: number;
   hixieCount: number;
-  /** This turn's frames, per family; emptied when the turn is written. */
-  hybiFrames: Buffer[];
-  hixieFrames: Buffer[];
+  /** This turn's texts and their UTF-8 lengths; emptied when the turn is written. */
+  texts: string[];
+  byteLengths: number[];
   /** Whether the room is in the current turn's list already. */
   queued: boolean;
 }
@@ -43,8 +46,8 @@ export function createBoundRoom<S extends TurnSocket>(name: string): BoundRoom<S
     members: new Map(),
     hybiCount: 0,
     hixieCount: 0,
-    hybiFrames: [],
-    hixieFrames: [],
+    texts: [],
+    byteLengths: [],
     queued: false,
   };
 }
@@ -68,42 +71,76 @@ export function removeMember<S extends TurnSocket>(room: BoundRoom<S>, socket: S
   else room.hixieCount -= 1;
 }
 
-// The one buffer every member of a family is written this turn, or undefined where each frame
-// is written by itself.
-function joinFrames(frames: readonly Buffer[], options: WriteOptions): Buffer | undefined {
-  if (frames.length === 1) return frames[0];
-  return options.eachFrame ? undefined : Buffer.concat(frames);
+/** Adds a text to the room's turn. */
+export function addText<S extends TurnSocket>(room: BoundRoom<S>, text: string): void {
+  room.texts.push(text);
+  room.byteLengths.push(Buffer.byteLength(text, 'utf8'));
 }
 
-function writeTurn(socket: TurnSocket, frames: readonly Buffer[], bytes: Buffer | undefined): void {
-  if (frames.length === 0 || !socket.writable) return;
-  if (bytes !== undefined) {
-    socket.write(bytes);
+// The turn's frames of one family in one buffer, and where each frame ends in it.
+function frameTurn(
+  texts: readonly string[],
+  byteLengths: readonly number[],
+  family: Family,
+): { readonly joined: Buffer; readonly ends: readonly number[] } {
+  const { length, write } = TEXT_FRAMERS[family];
+  let bytes = 0;
+  for (const byteLength of byteLengths) bytes += length(byteLength);
+  const joined = Buffer.allocUnsafe(bytes);
+  const ends: number[] = [];
+  let at = 0;
+  texts.forEach((text, i) => {
+    at = write(joined, at, text, byteLengths[i] ?? 0);
+    ends.push(at);
+  });
+  return { joined, ends };
+}
+
+// What one member of a family is written: the one buffer, or each frame by itself (views).
+function turnWrites(
+  texts: readonly string[],
+  byteLengths: readonly number[],
+  family: Family,
+  options: WriteOptions,
+): readonly Buffer[] {
+  const { joined, ends } = frameTurn(texts, byteLengths, family);
+  if (!options.eachFrame) return [joined];
+  let start = 0;
+  return ends.map((end) => {
+    const frame = joined.subarray(start, end);
+    start = end;
+    return frame;
+  });
+}
+
+function writeTurn(socket: TurnSocket, writes: readonly Buffer[]): void {
+  if (!socket.writable) return;
+  const [only] = writes;
+  if (writes.length === 1 && only !== undefined) {
+    socket.write(only);
     return;
   }
   socket.cork();
-  for (const frame of frames) socket.write(frame);
+  for (const frame of writes) socket.write(frame);
   socket.uncork();
 }
 
-/** Writes the turn's frames to every member and empties them. */
+/** Writes the turn's frames to every member and empties the turn. */
 export function writeRoom<S extends TurnSocket>(room: BoundRoom<S>, options: WriteOptions): void {
-  const { hybiFrames, hixieFrames } = room;
-  room.hybiFrames = [];
-  room.hixieFrames = [];
-  const hybi = hybiFrames.length > 0 ? joinFrames(hybiFrames, options) : undefined;
-  const hixie = hixieFrames.length > 0 ? joinFrames(hixieFrames, options) : undefined;
+  const { texts, byteLengths } = room;
+  room.texts = [];
+  room.byteLengths = [];
+  if (texts.length === 0) return;
+  const hybi = room.hybiCount > 0 ? turnWrites(texts, byteLengths, 'hybi', options) : [];
+  const hixie = room.hixieCount > 0 ? turnWrites(texts, byteLengths, 'hixie', options) : [];
   if (options.byFamily) {
     for (const [socket, family] of room.members) {
-      if (family === 'hybi') writeTurn(socket, hybiFrames, hybi);
+      if (family === 'hybi') writeTurn(socket, hybi);
     }
     for (const [socket, family] of room.members) {
-      if (family === 'hixie') writeTurn(socket, hixieFrames, hixie);
+      if (family === 'hixie') writeTurn(socket, hixie);
     }
     return;
   }
-  for (const [socket, family] of room.members) {
-    if (family === 'hybi') writeTurn(socket, hybiFrames, hybi);
-    else writeTurn(socket, hixieFrames, hixie);
-  }
+  for (const [socket, family] of room.members) writeTurn(socket, family === 'hybi' ? hybi : hixie);
 }

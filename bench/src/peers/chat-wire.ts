@@ -1,10 +1,12 @@
 /**
  * The chat contract's texts (docs/PROTOCOL.md) as the two chat peers without draftbridge send
- * them: the same-work bound (bound-peer.ts) and naive `ws` (ws-chat-peer.ts). A `message` is
- * built exactly as draftbridge builds it (the same members in the same order, `from` the member
- * as draftbridge describes it, with the engine that would carry it), so each delivery is the
- * same bytes; the bench's probe compares the lengths before a run. Reading is the least a `say`
- * needs: JSON.parse and the fields used, no validation.
+ * them: the same-work bound (bound-peer.ts) and naive `ws` (ws-chat-peer.ts). A `message` has
+ * the same members in the same order as draftbridge's, `from` the member as draftbridge
+ * describes it, with the engine that would carry it, so each delivery is the same bytes; the
+ * bench's probe compares the lengths before a run. Naive `ws` makes it with `JSON.stringify`
+ * of the whole object, as a first chat server would (`serializeChatMessage` here); the bound
+ * uses the contract's hand serializer, as draftbridge does. Reading is the least a `say` needs:
+ * JSON.parse and the fields used, no validation.
  */
 import { randomUUID } from 'node:crypto';
 import type { WireProtocol } from '../constants.js';

@@ -103,16 +103,16 @@ export class FrameRun {
   }
 }
 
-// How one family's text frame is sized and written into a run (hybi-frames.ts, hixie-frames.ts).
-const RUN_WRITERS: Readonly<
-  Record<
-    FrameFamily,
-    {
-      readonly length: (byteLength: number) => number;
-      readonly write: (target: Buffer, at: number, text: string, byteLength: number) => number;
-    }
-  >
-> = {
+/** How one family's text frame is sized and written into a buffer (hybi-frames.ts, hixie-frames.ts). */
+export interface TextFramer {
+  /** The frame's length for a text of `byteLength` UTF-8 bytes. */
+  readonly length: (byteLength: number) => number;
+  /** Writes the frame at `at` in `target`; returns where it ends. */
+  readonly write: (target: Buffer, at: number, text: string, byteLength: number) => number;
+}
+
+/** The text framer of each family: what a run of frames is written with. */
+export const TEXT_FRAMERS: Readonly<Record<FrameFamily, TextFramer>> = {
   hybi: { length: hybiTextFrameLength, write: writeHybiTextFrame },
   hixie: { length: hixieTextFrameLength, write: writeHixieTextFrame },
 };
@@ -120,7 +120,7 @@ const RUN_WRITERS: Readonly<
 // The frames of `messages` written one after another into one buffer: no buffer per frame to
 // be copied from, and one allocation for the whole turn of a room.
 function writeRun(messages: readonly PreparedMessage[], family: FrameFamily): FrameRun {
-  const { length, write } = RUN_WRITERS[family];
+  const { length, write } = TEXT_FRAMERS[family];
   let bytes = 0;
   for (const message of messages) bytes += length(message.byteLength);
   const joined = Buffer.allocUnsafe(bytes);

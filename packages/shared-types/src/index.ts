@@ -7,4 +7,5 @@ export * from './decode.js';
 export * from './error-codes.js';
 export * from './limits.js';
 export * from './protocols.js';
+export * from './serialize-message.js';
 export * from './server-messages.js';

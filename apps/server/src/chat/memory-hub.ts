@@ -29,6 +29,7 @@ import {
   DEFAULT_MAX_ROOM_MEMBERS,
   DEFAULT_RETAINED_HISTORY,
   DEFAULT_WELCOME_HISTORY,
+  serializeChatMessage,
 } from '@draftbridge/shared-types';
 import {
   DEFAULT_EMPTY_ROOM_TTL_MS,
@@ -47,12 +48,7 @@ import {
 } from './hub.js';
 import { deliverPresence, PRESENCE_WINDOW_MS, PresenceBatch } from './presence-batch.js';
 import { createRoomHistory, type RoomHistory } from './room-history.js';
-import {
-  serializeChatMessage,
-  serializeHistoryPage,
-  serializePresence,
-  serializeWelcome,
-} from './serialize.js';
+import { serializeHistoryPage, serializePresence, serializeWelcome } from './serialize.js';
 
 /** Options of the in-memory hub; every one has a default. */
 export interface MemoryHubOptions extends HubOptions {

@@ -1,9 +1,9 @@
 /**
  * Serializing server messages (docs/PROTOCOL.md, "Server to client"). Every hub implementation uses
- * these, so that one message has one JSON text however many members receive it.
+ * these, so that one message has one JSON text however many members receive it. A chat `message`
+ * is serialized by the contract's own `serializeChatMessage` (@draftbridge/shared-types).
  */
 import {
-  type ChatMessage,
   ERROR_CODES,
   type ErrorCode,
   type Member,
@@ -47,31 +47,6 @@ export function serializeHistoryPage(
   more: boolean,
 ): string {
   return `{"type":"history","room":${JSON.stringify(room)},"messages":[${messageTexts.join(',')}],"more":${more}}`;
-}
-
-// JSON.stringify escapes `"`, `\`, C0 controls and lone surrogates in a string (ES2019's
-// well-formed JSON.stringify); a string with none of them is written as it is, between quotes.
-// Node 20's JSON.stringify walks a 100-character chat line about three times slower than this
-// test does, and a message has five strings.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the C0 controls are what JSON escapes.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function quote(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
-}
-
-/**
- * Serializes a chat `message`, byte for byte what `JSON.stringify(message)` gives (the Redis
- * codec relies on that key order). `fromJson` is the sender as JSON when the caller has it: the
- * hub keeps each member's JSON from its join, so a burst does not serialize the same member
- * object again for every message it says.
- */
-export function serializeChatMessage(
-  message: ChatMessage,
-  fromJson = JSON.stringify(message.from),
-): string {
-  const { room, seq, id, client, text, ts } = message;
-  return `{"type":"message","room":${quote(room)},"seq":${JSON.stringify(seq)},"id":${quote(id)},"client":${quote(client)},"text":${quote(text)},"ts":${JSON.stringify(ts)},"from":${fromJson}}`;
 }
 
 /** Serializes a `presence`. */

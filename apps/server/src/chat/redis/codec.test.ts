@@ -1,7 +1,6 @@
-import type { ChatMessage } from '@draftbridge/shared-types';
+import { type ChatMessage, serializeChatMessage } from '@draftbridge/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeChatMessage } from '../serialize.js';
 import { parsePublication, serializeMessageAroundSeq } from './codec.js';
 import { createRoomKeys, dedupeField } from './keys.js';
 

@@ -1,12 +1,9 @@
-import {
-  type ChatMessage,
-  decodeServerMessage,
-  ENGINE_NAMES,
-  PROTOCOL_IDS,
-} from '@draftbridge/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeChatMessage } from './serialize.js';
+import { decodeServerMessage } from './decode.js';
+import { ENGINE_NAMES, PROTOCOL_IDS } from './protocols.js';
+import { serializeChatMessage } from './serialize-message.js';
+import type { ChatMessage } from './server-messages.js';
 
 const chatMessage: fc.Arbitrary<ChatMessage> = fc.record({
   type: fc.constant('message' as const),
