@@ -53,8 +53,15 @@ export const nickSchema = z
 /** A client id, stable for one tab or one terminal client across reconnects. */
 export const clientIdSchema = z.string().refine(hasCodePoints(1, CLIENT_ID_MAX_CODE_POINTS));
 
+/** Whether a string is a `say` id: 1 to 64 code points. */
+export const isMessageId = hasCodePoints(1, MESSAGE_ID_MAX_CODE_POINTS);
+
 /** A `say` id, unique per client. */
-export const messageIdSchema = z.string().refine(hasCodePoints(1, MESSAGE_ID_MAX_CODE_POINTS));
+export const messageIdSchema = z.string().refine(isMessageId);
+
+/** Whether a string is `say` text: something besides white space, within both limits. */
+export const isSayText = (text: string): boolean =>
+  text.trim().length > 0 && fitsText(text, TEXT_MAX_CODE_POINTS, TEXT_MAX_BYTES);
 
 /**
  * `say` text. Empty after trimming is `bad_message`; over the limit is `too_large` (the issue

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { clientMessageSchema } from './client-messages.js';
 import { decodeClientMessage, decodeServerMessage } from './decode.js';
 import { TEXT_MAX_CODE_POINTS } from './limits.js';
 
@@ -280,5 +282,52 @@ describe('decodeServerMessage', () => {
       ok: false,
       code: 'bad_message',
     });
+  });
+});
+
+// decodeClientMessage accepts a `say` by hand before zod sees it: whatever it accepts, zod must
+// accept with the same output, and whatever zod refuses, it must refuse with zod's code.
+describe('the hand-checked say', () => {
+  const edgeText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', ' ', '\t\n', '\u00a0', '\u2028', '\ufeff', 'a', '\ud800', '\ud83d\ude00'),
+    fc
+      .integer({ min: TEXT_MAX_CODE_POINTS - 2, max: TEXT_MAX_CODE_POINTS + 2 })
+      .chain((n) =>
+        fc.constantFrom(
+          'x'.repeat(n),
+          '\u00e9'.repeat(n),
+          '\u4e2d'.repeat(n),
+          '\ud83d\ude00'.repeat(n),
+        ),
+      ),
+  );
+  const sayLike = fc.record(
+    {
+      type: fc.constantFrom('say', 'Say', 'join'),
+      id: fc.oneof(edgeText, fc.constantFrom('x'.repeat(64), 'x'.repeat(65)), fc.integer()),
+      text: fc.oneof(edgeText, fc.constant(null), fc.array(fc.string(), { maxLength: 1 })),
+      extra: fc.string(),
+    },
+    { requiredKeys: [] },
+  );
+  const anything = fc.oneof(sayLike, fc.jsonValue());
+
+  it('accepts exactly what the schema accepts, with the same message or the same code', () => {
+    fc.assert(
+      fc.property(anything, (value) => {
+        const frame = JSON.stringify(value) ?? 'null';
+        const decoded = decodeClientMessage(frame);
+        const expected = clientMessageSchema.safeParse(JSON.parse(frame));
+        expect(decoded.ok).toBe(expected.success);
+        if (decoded.ok && expected.success) expect(decoded.message).toEqual(expected.data);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('keeps only the three fields of a say, as the schema does', () => {
+    const decoded = decodeClientMessage('{"type":"say","id":"1","text":"hi","from":"someone"}');
+    expect(decoded).toEqual({ ok: true, message: { type: 'say', id: '1', text: 'hi' } });
   });
 });

@@ -6,7 +6,13 @@
  * room and a bad nick is `invalid_room`.
  */
 import type { z } from 'zod';
-import { type ClientMessage, clientMessageSchema } from './client-messages.js';
+import {
+  type ClientMessage,
+  clientMessageSchema,
+  isMessageId,
+  isSayText,
+  type SayMessage,
+} from './client-messages.js';
 import { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 import { type ServerMessage, serverMessageSchema } from './server-messages.js';
 
@@ -45,9 +51,28 @@ function parseJson(frame: string): { ok: true; data: unknown } | { ok: false } {
   }
 }
 
-function decodeWith<T>(schema: z.ZodType<T>, frame: string): DecodeResult<T> {
+// A `say` is most of what a chat server decodes, so it is accepted here by hand, with the
+// schema's own predicates and the output zod would give (the three fields, unknown keys
+// dropped); anything else, and every `say` this refuses, goes to zod, whose first issue names
+// the code. In 100 rooms x 10 (`npm run bench`) zod's object parse was about 4% of the
+// server's busy time.
+function acceptSay(data: unknown): { readonly ok: true; readonly message: SayMessage } | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { type, id, text } = data as { type?: unknown; id?: unknown; text?: unknown };
+  if (type !== 'say' || typeof id !== 'string' || typeof text !== 'string') return null;
+  if (!isMessageId(id) || !isSayText(text)) return null;
+  return { ok: true, message: { type, id, text } };
+}
+
+function decodeWith<T>(
+  schema: z.ZodType<T>,
+  frame: string,
+  accept?: (data: unknown) => { readonly ok: true; readonly message: T } | null,
+): DecodeResult<T> {
   const parsed = parseJson(frame);
   if (!parsed.ok) return { ok: false, code: 'bad_json', detail: ERROR_CODES.bad_json };
+  const accepted = accept?.(parsed.data);
+  if (accepted) return accepted;
   const result = schema.safeParse(parsed.data);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
@@ -58,7 +83,7 @@ function decodeWith<T>(schema: z.ZodType<T>, frame: string): DecodeResult<T> {
 
 /** Decodes a frame a client sent: a typed `join`, `say` or `ping`, or the error code to answer. */
 export function decodeClientMessage(frame: string): DecodeResult<ClientMessage> {
-  return decodeWith(clientMessageSchema, frame);
+  return decodeWith(clientMessageSchema, frame, acceptSay);
 }
 
 /** Decodes a frame the server sent, for clients: a typed server message, or why not. */
