@@ -427,6 +427,25 @@ class Session implements ChatSession {
     this.#enqueue(() => call(current)?.catch((error: unknown) => this.#onRefused(error)));
   }
 
+  // A burst's hot path: with no hub call waiting, a `say` is #enqueue's immediate case made
+  // without its two closures (#asMember was 23 of 831 ms busy in a profile of 100 rooms x 10).
+  #say(id: string, text: string): void {
+    const current = this.#joined;
+    if (current === undefined || this.#queue !== undefined) {
+      this.#asMember((member) => this.#hub.say(member, member.room, id, text));
+      return;
+    }
+    let running: Promise<void> | undefined;
+    try {
+      running = this.#hub.say(current, current.room, id, text);
+    } catch (error) {
+      this.#hubFailed(error);
+      return;
+    }
+    if (running !== undefined)
+      this.#hold(running.catch((error: unknown) => this.#onRefused(error)));
+  }
+
   #onMessage(message: ClientMessage): void {
     switch (message.type) {
       case 'ping':
@@ -436,7 +455,7 @@ class Session implements ChatSession {
         this.#onJoin(message);
         return;
       case 'say':
-        this.#asMember((member) => this.#hub.say(member, member.room, message.id, message.text));
+        this.#say(message.id, message.text);
         return;
       case 'history':
         this.#asMember((member) => this.#hub.history(member, member.room, message.before));
