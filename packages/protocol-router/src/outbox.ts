@@ -90,6 +90,8 @@ export function atTurnStart(task: () => void): void {
 }
 // True while runTurn writes: only then are joined lists shared.
 let writingTurn = false;
+// True while the turn's starts run (atTurnStart): rooms are handing each member its run.
+let startingTurn = false;
 
 // The lists of frames joined this turn, by their first frame (see the design note).
 const joinedThisTurn = new Map<Buffer, { readonly frames: Buffer[]; readonly joined: Buffer }>();
@@ -133,7 +135,9 @@ function runTurn(): void {
   // Still scheduled while the starts run, so what they push joins this turn, not the next.
   const starts = turnStarts;
   turnStarts = [];
+  startingTurn = true;
   for (const start of starts) start();
+  startingTurn = false;
   turnScheduled = false;
   const outboxes = turn;
   turn = [];
@@ -194,6 +198,21 @@ export class Outbox {
 
   /** Queues a run of frames shared with other outboxes; false when the socket is done. */
   pushRun(run: FrameRun): boolean {
+    const { socket } = this;
+    // A room hands each member its run at the start of the write turn. A member with nothing
+    // queued before it and a drained socket is written the run's shared buffer at once: it is
+    // the turn's first write, in a burst its only one, and the members after it no longer
+    // wait for every member to be handed its run before the first byte leaves (the handing
+    // over was about 0.4 ms of each message to 1000 members in a paced profile). What is
+    // queued after it this turn goes at the flush; the turn still ends for the owner.
+    if (startingTurn && this.#frames.length === 0 && !socket.destroyed && socket.writable) {
+      if (!socket.writableNeedDrain) {
+        realWrite.call(socket, run.joined);
+        if (socket.writableNeedDrain) this.#hold();
+        this.#schedule();
+        return true;
+      }
+    }
     return this.#queue(run, run.bytes);
   }
 
