@@ -11,8 +11,10 @@
  * - The frames of one turn are often the same for every member of a room (each message of the
  *   turn, in the same order). A room hands them over as one FrameRun at the start of the turn
  *   (`atTurnStart`): a member's outbox queues the run, not each frame, and an outbox holding
- *   just that run writes its one joined buffer, made once for all of them. So a member costs
- *   one entry and one write per turn, however many messages the turn had. Frames pushed one by
+ *   just that run writes its one joined buffer, made once for all of them; one with nothing
+ *   queued and a drained socket is written it as it is handed over, so the first member's
+ *   bytes do not wait for the last member's hand-over. So a member costs one entry (or none)
+ *   and one write per turn, however many messages the turn had. Frames pushed one by
  *   one come out the same way: the first outbox with a given list joins it and the others with
  *   the very same list write that buffer too. A list of its own (a pong among the messages) is
  *   joined for its socket alone; past `JOIN_MAX_BYTES` a list is written frame by frame,
@@ -80,9 +82,9 @@ export function runWriteTurn(): void {
 }
 
 /**
- * Runs `task` at the start of the next write turn, before any outbox writes: what it pushes
- * goes out in that turn. A room gathers its turn's messages and hands each member the batch
- * here. `task` must not throw.
+ * Runs `task` at the start of the next write turn, before the outboxes' flush: what it pushes
+ * goes out in that turn (a run handed to an empty outbox on a drained socket, at once). A room
+ * gathers its turn's messages and hands each member the batch here. `task` must not throw.
  */
 export function atTurnStart(task: () => void): void {
   turnStarts.push(task);
