@@ -164,6 +164,62 @@ describe('Outbox', () => {
     expect(written[1]?.[0]).toBe(run.joined);
   });
 
+  it('writes a run as it is handed over when nothing waits before it, and queues it when something does', async () => {
+    const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
+    const written = recordWrites(pairs);
+    const [a, b, c] = pairs.map((pair) => guardSocket(pair.server)) as [Outbox, Outbox, Outbox];
+    const run = new FrameRun(['one', 'two'].map((text) => Buffer.from(text)));
+    const seen: number[][] = [];
+    const counts = () => written.map((chunks) => chunks.length);
+    let queued: number[] = [];
+    c.push(Buffer.from('<own>'));
+    atTurnStart(() => {
+      a.pushRun(run);
+      // The first member's bytes are with the kernel before the next member is handed its run.
+      seen.push(counts());
+      b.pushRun(run);
+      c.pushRun(run);
+      seen.push(counts());
+      queued = [a.bytes, b.bytes, c.bytes];
+    });
+    await turn();
+    // (Checked here: a task that throws would leave the write turn unfinished.)
+    expect(queued).toEqual([0, 0, 5 + 6]);
+    expect(seen).toEqual([
+      [1, 0, 0],
+      [1, 1, 0],
+    ]);
+    expect(counts()).toEqual([1, 1, 1]);
+    await Promise.all(pairs.map((pair, i) => pair.waitFor(i === 2 ? 11 : 6)));
+    expect(pairs.map((pair) => pair.received().toString())).toEqual([
+      'onetwo',
+      'onetwo',
+      '<own>onetwo',
+    ]);
+  });
+
+  it('queues a run handed over at the turn start for a socket that has not drained', async () => {
+    const pair = await connectedPair();
+    pair.client.pause();
+    const outbox = guardSocket(pair.server);
+    const frame = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 400 && !pair.server.writableNeedDrain; i += 1) {
+      outbox.push(frame);
+      await turn();
+    }
+    expect(pair.server.writableNeedDrain).toBe(true);
+    const writable = pair.server.writableLength;
+    const before = outbox.bytes;
+    const run = new FrameRun([Buffer.from('z'.repeat(100))]);
+    atTurnStart(() => outbox.pushRun(run));
+    await turn();
+    // Nothing more piled onto the socket: the run waits in the outbox, counted.
+    expect(pair.server.writableLength).toBe(writable);
+    expect(outbox.bytes).toBe(before + 100);
+    destroySocketNow(pair.server);
+    pair.client.destroy();
+  });
+
   it('counts a run held for a socket that has not drained, and sends it after the drain', async () => {
     const pair = await connectedPair();
     pair.client.pause();
