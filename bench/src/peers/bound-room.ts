@@ -1,11 +1,11 @@
 /**
  * A room of the same-work bound (bound-peer.ts): its members with their frame family, and the
- * texts of the current turn. `writeRoom` frames the turn once per family, every text written
- * straight into one buffer behind its header (no payload buffer, no frame to copy from, no
- * concatenation), and writes every member the one buffer of its family: one write per member
- * per turn.
+ * messages of the current turn. `writeRoom` frames the turn once per family with the router's
+ * `PreparedBatch`, as draftbridge's rooms do (every text written straight into one buffer
+ * behind its header: no payload buffer, no frame to copy from, no concatenation), and writes
+ * every member the one buffer of its family: one write per member per turn.
  */
-import { type FrameFamily, TEXT_FRAMERS } from '@draftbridge/protocol-router';
+import { type FrameFamily, PreparedBatch, PreparedMessage } from '@draftbridge/protocol-router';
 
 /** The two frame families: RFC 6455 (and hybi) frames, and the hixie drafts' 0x00 ... 0xFF. */
 export type Family = FrameFamily;
@@ -25,9 +25,8 @@ export interface BoundRoom<S extends TurnSocket = TurnSocket> {
   readonly members: Map<S, Family>;
   hybiCount: number;
   hixieCount: number;
-  /** This turn's texts and their UTF-8 lengths; emptied when the turn is written. */
-  texts: string[];
-  byteLengths: number[];
+  /** This turn's messages; emptied when the turn is written. */
+  messages: PreparedMessage[];
   /** Whether the room is in the current turn's list already. */
   queued: boolean;
 }
@@ -46,8 +45,7 @@ export function createBoundRoom<S extends TurnSocket>(name: string): BoundRoom<S
     members: new Map(),
     hybiCount: 0,
     hixieCount: 0,
-    texts: [],
-    byteLengths: [],
+    messages: [],
     queued: false,
   };
 }
@@ -73,44 +71,17 @@ export function removeMember<S extends TurnSocket>(room: BoundRoom<S>, socket: S
 
 /** Adds a text to the room's turn. */
 export function addText<S extends TurnSocket>(room: BoundRoom<S>, text: string): void {
-  room.texts.push(text);
-  room.byteLengths.push(Buffer.byteLength(text, 'utf8'));
+  room.messages.push(new PreparedMessage(text));
 }
 
-// The turn's frames of one family in one buffer, and where each frame ends in it.
-function frameTurn(
-  texts: readonly string[],
-  byteLengths: readonly number[],
-  family: Family,
-): { readonly joined: Buffer; readonly ends: readonly number[] } {
-  const { length, write } = TEXT_FRAMERS[family];
-  let bytes = 0;
-  for (const byteLength of byteLengths) bytes += length(byteLength);
-  const joined = Buffer.allocUnsafe(bytes);
-  const ends: number[] = [];
-  let at = 0;
-  texts.forEach((text, i) => {
-    at = write(joined, at, text, byteLengths[i] ?? 0);
-    ends.push(at);
-  });
-  return { joined, ends };
-}
-
-// What one member of a family is written: the one buffer, or each frame by itself (views).
+// What one member of a family is written: the run's one buffer, or each frame by itself.
 function turnWrites(
-  texts: readonly string[],
-  byteLengths: readonly number[],
+  batch: PreparedBatch,
   family: Family,
   options: WriteOptions,
 ): readonly Buffer[] {
-  const { joined, ends } = frameTurn(texts, byteLengths, family);
-  if (!options.eachFrame) return [joined];
-  let start = 0;
-  return ends.map((end) => {
-    const frame = joined.subarray(start, end);
-    start = end;
-    return frame;
-  });
+  const run = batch.run(family);
+  return options.eachFrame ? run.frames : [run.joined];
 }
 
 function writeTurn(socket: TurnSocket, writes: readonly Buffer[]): void {
@@ -127,12 +98,12 @@ function writeTurn(socket: TurnSocket, writes: readonly Buffer[]): void {
 
 /** Writes the turn's frames to every member and empties the turn. */
 export function writeRoom<S extends TurnSocket>(room: BoundRoom<S>, options: WriteOptions): void {
-  const { texts, byteLengths } = room;
-  room.texts = [];
-  room.byteLengths = [];
-  if (texts.length === 0) return;
-  const hybi = room.hybiCount > 0 ? turnWrites(texts, byteLengths, 'hybi', options) : [];
-  const hixie = room.hixieCount > 0 ? turnWrites(texts, byteLengths, 'hixie', options) : [];
+  const { messages } = room;
+  room.messages = [];
+  if (messages.length === 0) return;
+  const batch = new PreparedBatch(messages);
+  const hybi = room.hybiCount > 0 ? turnWrites(batch, 'hybi', options) : [];
+  const hixie = room.hixieCount > 0 ? turnWrites(batch, 'hixie', options) : [];
   if (options.byFamily) {
     for (const [socket, family] of room.members) {
       if (family === 'hybi') writeTurn(socket, hybi);

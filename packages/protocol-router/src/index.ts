@@ -98,13 +98,7 @@ export {
 } from './hybi/hybi-frames.js';
 export { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
 export { atTurnStart } from './outbox.js';
-export {
-  FrameRun,
-  PreparedBatch,
-  PreparedMessage,
-  TEXT_FRAMERS,
-  type TextFramer,
-} from './prepared-message.js';
+export { FrameRun, PreparedBatch, PreparedMessage } from './prepared-message.js';
 export {
   type Engine,
   type FrameFamily,

@@ -103,16 +103,16 @@ export class FrameRun {
   }
 }
 
-/** How one family's text frame is sized and written into a buffer (hybi-frames.ts, hixie-frames.ts). */
-export interface TextFramer {
+// How one family's text frame is sized and written into a buffer (hybi-frames.ts, hixie-frames.ts).
+interface TextFramer {
   /** The frame's length for a text of `byteLength` UTF-8 bytes. */
   readonly length: (byteLength: number) => number;
   /** Writes the frame at `at` in `target`; returns where it ends. */
   readonly write: (target: Buffer, at: number, text: string, byteLength: number) => number;
 }
 
-/** The text framer of each family: what a run of frames is written with. */
-export const TEXT_FRAMERS: Readonly<Record<FrameFamily, TextFramer>> = {
+// The text framer of each family: what a run of frames is written with.
+const TEXT_FRAMERS: Readonly<Record<FrameFamily, TextFramer>> = {
   hybi: { length: hybiTextFrameLength, write: writeHybiTextFrame },
   hixie: { length: hixieTextFrameLength, write: writeHixieTextFrame },
 };
