@@ -159,6 +159,12 @@ export const CAPACITY_BATCH = 250;
 /** Pause after each capacity batch before the server's memory is read. */
 export const CAPACITY_BATCH_SETTLE_MS = 100;
 
+/**
+ * Pause after each batch of the capacity scenario's handshake pass, before the next subject's
+ * turn: what a server still does for its batch is done in its own turn, not in the next one's.
+ */
+export const CAPACITY_TURN_GAP_MS = 30;
+
 /** How long idle connections sit before the server's memory is read. */
 export const MEMORY_SETTLE_MS = 750;
 

@@ -13,7 +13,7 @@ import {
   SCENARIO_NAMES,
   type ScenarioName,
 } from './constants.js';
-import { fitPlanToFileLimit, parseBenchOptions, USAGE } from './options.js';
+import { fitPlanToFileLimit, generatorSocketRoom, parseBenchOptions, USAGE } from './options.js';
 import { readOpenFileLimit } from './proc-stats.js';
 import { measurementCaveats } from './report/caveats.js';
 import { renderChart } from './report/chart-svg.js';
@@ -131,6 +131,7 @@ const records = await runBench({
   subjects,
   scenarios: fitted.scenarios,
   budgetMs: FULL_RUN_BUDGET_MS,
+  socketRoom: generatorSocketRoom(openFileLimit),
   profile: options.profile,
   profileDir,
   log,

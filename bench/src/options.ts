@@ -121,6 +121,15 @@ function parseList<T extends string>(
 }
 
 /**
+ * Sockets the generator may hold at once. It holds every client socket, and each server the
+ * other ends in its own process, each under the same limit; room is kept for stdio, the event
+ * loop and the health checks.
+ */
+export function generatorSocketRoom(openFileLimit: number): number {
+  return openFileLimit - 200;
+}
+
+/**
  * Fits the run to the open-file limit: lowers the capacity and paced counts and leaves out the
  * bursts whose rooms do not fit; returns a message when it changed anything.
  */
@@ -129,10 +138,7 @@ export function fitPlanToFileLimit(
   scenarios: readonly ScenarioName[],
   openFileLimit: number,
 ): { plan: BenchPlan; scenarios: ScenarioName[]; message: string | null } {
-  // The generator holds every client socket, and the server the other end in its own process,
-  // each under the same limit; keep room for stdio, the event loop and the health checks.
-  const headroom = 200;
-  const room = openFileLimit - headroom;
+  const room = generatorSocketRoom(openFileLimit);
   const fits = (name: ScenarioName): boolean => {
     const spec = SCENARIOS[name];
     return spec.kind !== 'burst' || spec.rooms * spec.members <= room;

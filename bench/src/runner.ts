@@ -3,11 +3,15 @@
  * scenario, so the subjects alternate and whatever else the shared machine is doing is spread
  * over all of them. The subjects' order rotates with each repetition. Each run gets a fresh
  * server process, so memory figures start from the same point and one run's garbage never
- * lands in the next. After a draftbridge run its own counters say whether a limit acted.
+ * lands in the next. A burst or paced run has the machine to itself; the capacity scenario
+ * starts every subject's server at once and lets their handshake passes take turns, batch by
+ * batch (scenarios/capacity.ts says why). After a draftbridge run its own counters say whether
+ * a limit acted.
  *
  * The machine is shared. A run during which the rest of the machine used more than
  * DISTURBED_CPU_PERCENT of a core is kept in the records, marked `discarded`, and run again
  * (after a pause), at most MAX_ATTEMPTS times in all; the last attempt counts whatever it saw.
+ * Subjects measured together are run again together.
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +56,8 @@ export interface RunnerOptions {
   readonly scenarios: readonly ScenarioName[];
   /** Repetitions that would end past this many ms from the start are not begun. */
   readonly budgetMs: number;
+  /** Sockets the generator may hold at once (its open-file limit, less some headroom). */
+  readonly socketRoom: number;
   /** Subjects whose servers are CPU-profiled over each measured window, into `profileDir`. */
   readonly profile: readonly SubjectName[];
   readonly profileDir: string;
@@ -60,11 +66,18 @@ export interface RunnerOptions {
   readonly onRecord?: (record: RunRecord) => void;
 }
 
-function runScenario(name: ScenarioName, context: ScenarioContext): Promise<RunOutcome> {
+async function runScenario(
+  name: ScenarioName,
+  contexts: readonly ScenarioContext[],
+  socketRoom: number,
+): Promise<RunOutcome[]> {
   const spec = SCENARIOS[name];
-  if (spec.kind === 'burst') return runBurst(context, spec);
-  if (spec.kind === 'paced') return runPaced(context, spec);
-  return runCapacity(context);
+  if (spec.kind === 'capacity') return runCapacity(contexts, socketRoom);
+  const [context] = contexts;
+  if (context === undefined || contexts.length > 1) {
+    throw new Error(`${name} runs one subject at a time`);
+  }
+  return [spec.kind === 'burst' ? await runBurst(context, spec) : await runPaced(context, spec)];
 }
 
 /** Runs every repetition that fits the budget; returns one record per run. */
@@ -84,18 +97,29 @@ export async function runBench(options: RunnerOptions): Promise<RunRecord[]> {
     const repetitionStart = now();
     const order = rotate(subjects, repetition - 1);
     for (const scenario of scenarios) {
-      for (const subject of order.filter((s) => SCENARIO_SUBJECTS[scenario].includes(s.name))) {
-        const profileStem = options.profile.includes(subject.name)
-          ? path.join(options.profileDir, `${scenario}-${subject.name}-rep${repetition}`)
-          : null;
+      const chosen = order.filter((s) => SCENARIO_SUBJECTS[scenario].includes(s.name));
+      // Capacity runs every subject at once (its handshake passes take turns); the others one
+      // subject at a time, the machine to itself.
+      const groups = SCENARIOS[scenario].kind === 'capacity' ? [chosen] : chosen.map((s) => [s]);
+      for (const group of groups) {
+        if (group.length === 0) continue;
+        const profileStems = group.map((subject) =>
+          options.profile.includes(subject.name)
+            ? path.join(options.profileDir, `${scenario}-${subject.name}-rep${repetition}`)
+            : null,
+        );
         for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-          const run = await runOne(subject, scenario, repetition, plan, profileStem);
-          const others = run.metrics.otherCpuPercent ?? 0;
-          const again = attempt < MAX_ATTEMPTS && others > DISTURBED_CPU_PERCENT;
-          const record: RunRecord = { ...run, attempt, ...(again ? { discarded: true } : {}) };
-          records.push(record);
-          log(describeRecord(record));
-          options.onRecord?.(record);
+          const runs = await runGroup(group, scenario, repetition, options, profileStems);
+          // One disturbed subject sends the whole group again: they were measured together.
+          const again =
+            attempt < MAX_ATTEMPTS &&
+            runs.some((run) => (run.metrics.otherCpuPercent ?? 0) > DISTURBED_CPU_PERCENT);
+          for (const run of runs) {
+            const record: RunRecord = { ...run, attempt, ...(again ? { discarded: true } : {}) };
+            records.push(record);
+            log(describeRecord(record));
+            options.onRecord?.(record);
+          }
           if (!again) break;
           await sleep(DISTURBED_RETRY_PAUSE_MS);
         }
@@ -106,52 +130,93 @@ export async function runBench(options: RunnerOptions): Promise<RunRecord[]> {
   return records;
 }
 
-async function runOne(
-  subject: Subject,
+// Runs one scenario with every subject of `group` up at once; one record per subject.
+async function runGroup(
+  group: readonly Subject[],
   scenario: ScenarioName,
   repetition: number,
-  plan: BenchPlan,
-  profileStem: string | null,
-): Promise<Omit<RunRecord, 'attempt'>> {
-  const base = { scenario, subject: subject.name, repetition };
-  let server: ServerGroup;
+  options: RunnerOptions,
+  profileStems: readonly (string | null)[],
+): Promise<Omit<RunRecord, 'attempt'>[]> {
+  const base = (subject: Subject) => ({ scenario, subject: subject.name, repetition });
+  const launched = await Promise.allSettled(
+    group.map((subject) => launchGroup(subject.launch, subject.instances)),
+  );
+  const servers: ServerGroup[] = [];
+  for (const result of launched) if (result.status === 'fulfilled') servers.push(result.value);
   try {
-    server = await launchGroup(subject.launch, subject.instances);
-  } catch (error) {
-    return { ...base, metrics: {}, notes: [], error: (error as Error).message };
-  }
-  try {
-    const outcome = await runScenario(scenario, { subject, server, plan, profileStem });
-    const notes = [...outcome.notes];
-    const metrics = { ...outcome.metrics };
-    if (DRAFTBRIDGE_SUBJECTS.includes(subject.name)) {
-      const counters = await readServerCounters(server.ports);
-      metrics.serverRateLimited = counters.rateLimited;
-      metrics.serverSlowReadersClosed = counters.slowReadersClosed;
-      metrics.serverErrorsSent = counters.errorsSent;
-      if (counters.rateLimited > 0) notes.push(`${counters.rateLimited} frames rate-limited`);
-      if (counters.errorsSent > 0) notes.push(`the server sent ${counters.errorsSent} errors`);
-      if (counters.slowReadersClosed > 0) {
-        notes.push(`the server dropped ${counters.slowReadersClosed} slow readers`);
-      }
+    const failedLaunch = launched.find((r) => r.status === 'rejected');
+    if (failedLaunch !== undefined) {
+      // Subjects run together are measured together: without one, none is.
+      return group.map((subject, i) => {
+        const result = launched[i];
+        const error =
+          result?.status === 'rejected'
+            ? (result.reason as Error).message
+            : `not run: another subject of its group did not start (${(failedLaunch.reason as Error).message})`;
+        return { ...base(subject), metrics: {}, notes: [], error };
+      });
     }
-    if (server.hasExited()) notes.push(`the server exited during the run: ${server.stderrTail()}`);
-    return {
-      ...base,
-      metrics,
-      notes,
-      ...(outcome.profiles !== undefined && outcome.profiles.length > 0
-        ? { profiles: outcome.profiles }
-        : {}),
-    };
-  } catch (error) {
-    const crashed = server.hasExited()
-      ? ` (server exited: ${server.stderrTail().slice(-300)})`
-      : '';
-    return { ...base, metrics: {}, notes: [], error: `${(error as Error).message}${crashed}` };
+    const contexts: ScenarioContext[] = group.map((subject, i) => ({
+      subject,
+      server: servers[i] as ServerGroup,
+      plan: options.plan,
+      profileStem: profileStems[i] ?? null,
+    }));
+    let outcomes: RunOutcome[];
+    try {
+      outcomes = await runScenario(scenario, contexts, options.socketRoom);
+    } catch (error) {
+      return contexts.map(({ subject, server }) => {
+        const crashed = server.hasExited()
+          ? ` (server exited: ${server.stderrTail().slice(-300)})`
+          : '';
+        return {
+          ...base(subject),
+          metrics: {},
+          notes: [],
+          error: `${(error as Error).message}${crashed}`,
+        };
+      });
+    }
+    const runs: Omit<RunRecord, 'attempt'>[] = [];
+    for (const [i, { subject, server }] of contexts.entries()) {
+      const outcome = outcomes[i] ?? { metrics: {}, notes: [] };
+      runs.push({ ...base(subject), ...(await withCounters(subject, server, outcome)) });
+    }
+    return runs;
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
+}
+
+// A run's figures and notes, with what a draftbridge server's own counters say it did.
+async function withCounters(
+  subject: Subject,
+  server: ServerGroup,
+  outcome: RunOutcome,
+): Promise<Pick<RunRecord, 'metrics' | 'notes' | 'profiles'>> {
+  const notes = [...outcome.notes];
+  const metrics = { ...outcome.metrics };
+  if (DRAFTBRIDGE_SUBJECTS.includes(subject.name)) {
+    const counters = await readServerCounters(server.ports);
+    metrics.serverRateLimited = counters.rateLimited;
+    metrics.serverSlowReadersClosed = counters.slowReadersClosed;
+    metrics.serverErrorsSent = counters.errorsSent;
+    if (counters.rateLimited > 0) notes.push(`${counters.rateLimited} frames rate-limited`);
+    if (counters.errorsSent > 0) notes.push(`the server sent ${counters.errorsSent} errors`);
+    if (counters.slowReadersClosed > 0) {
+      notes.push(`the server dropped ${counters.slowReadersClosed} slow readers`);
+    }
+  }
+  if (server.hasExited()) notes.push(`the server exited during the run: ${server.stderrTail()}`);
+  return {
+    metrics,
+    notes,
+    ...(outcome.profiles !== undefined && outcome.profiles.length > 0
+      ? { profiles: outcome.profiles }
+      : {}),
+  };
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

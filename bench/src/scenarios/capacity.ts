@@ -5,6 +5,15 @@
  * per handshake (with its main thread's share: the rest is V8's helper threads, which every
  * subject has), from the second.
  *
+ * Every subject of a repetition runs at once, each on its own server. The memory passes run one
+ * subject after another. The handshake passes run together, one batch per subject in turn: on
+ * this shared machine the rate of one subject's pass timed on its own swung by a third from one
+ * repetition to the next, and a ratio of two such passes measured the machine as much as the
+ * subjects (a harness outside the repo, draftbridge against bare WebSocket-Node, four rounds
+ * each: 0.86-1.04x timed one after the other, 1.09-1.13x taking turns). The generator holds
+ * every subject's handshake-pass connections until the end, so each opens the plan's count or
+ * its share of the sockets the generator may hold, whichever is less.
+ *
  * Memory is measured twice: the growth of the JS heap the server itself reports after a full
  * GC (what the connections keep alive), and the growth of its resident size (read after that
  * GC too), batch by batch. Those forced collections are why handshakes are timed in a pass of
@@ -29,8 +38,10 @@ import { type BenchConnection, openConnection } from '../client/bench-connection
 import { settleConcurrently } from '../client/concurrency.js';
 import { now } from '../client/delivery-counter.js';
 import {
+  type BenchPlan,
   CAPACITY_BATCH,
   CAPACITY_BATCH_SETTLE_MS,
+  CAPACITY_TURN_GAP_MS,
   CONNECT_CONCURRENCY,
   MEMORY_SETTLE_MS,
   PROFILE_INTERVAL_US,
@@ -119,14 +130,15 @@ async function openBatch(
   return opened;
 }
 
-// The batches of one pass, each of its protocol's share (`perProtocol` in all).
+// The batches of one pass of `total` connections, each of its protocol's share.
 function* batches(
   context: ScenarioContext,
+  total: number,
   opened: (protocol: WireProtocol) => number,
 ): Generator<{ protocol: WireProtocol; size: number }> {
-  const { plan, subject } = context;
-  const perProtocol = Math.floor(plan.capacityConnections / subject.protocols.length);
-  for (const protocol of planBatches(subject.protocols, plan.capacityConnections, CAPACITY_BATCH)) {
+  const { subject } = context;
+  const perProtocol = Math.floor(total / subject.protocols.length);
+  for (const protocol of planBatches(subject.protocols, total, CAPACITY_BATCH)) {
     const size = Math.min(CAPACITY_BATCH, perProtocol - opened(protocol));
     if (size > 0) yield { protocol, size };
   }
@@ -143,7 +155,8 @@ async function measureMemory(
   );
   let heapBefore = (await server.probeSample(true)).heapUsedKb;
   let rssBefore = server.sample().rssKb;
-  for (const { protocol, size } of batches(context, (p) => tallies.get(p)?.opened ?? 0)) {
+  const total = context.plan.capacityConnections;
+  for (const { protocol, size } of batches(context, total, (p) => tallies.get(p)?.opened ?? 0)) {
     const tally = tallies.get(protocol);
     if (tally === undefined) continue;
     tally.opened += await openBatch(context, protocol, size, pass);
@@ -158,104 +171,189 @@ async function measureMemory(
   return { tallies, heapKb: heapBefore };
 }
 
-// Second pass: handshake time and the server's CPU over each batch, no collection forced.
-async function measureHandshakes(
-  context: ScenarioContext,
-  pass: PassOutcome,
-): Promise<Map<WireProtocol, HandshakeTally>> {
-  const { server } = context;
-  const tallies = new Map<WireProtocol, HandshakeTally>(
-    context.subject.protocols.map((p) => [
-      p,
-      { opened: 0, handshakeMs: 0, cpuMs: 0, mainThreadCpuMs: 0 },
-    ]),
-  );
-  for (const { protocol, size } of batches(context, (p) => tallies.get(p)?.opened ?? 0)) {
-    const tally = tallies.get(protocol);
-    if (tally === undefined) continue;
-    const before = server.sample();
-    const startedAt = now();
-    const opened = await openBatch(context, protocol, size, pass);
-    tally.handshakeMs += now() - startedAt;
-    const after = server.sample();
-    tally.opened += opened;
-    tally.cpuMs += after.cpuUserMs + after.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
-    tally.mainThreadCpuMs += after.mainThreadCpuMs - before.mainThreadCpuMs;
+/** One subject's part of a capacity run. */
+interface Participant {
+  readonly context: ScenarioContext;
+  readonly memoryPass: PassOutcome;
+  readonly handshakePass: PassOutcome;
+  readonly handshakes: Map<WireProtocol, HandshakeTally>;
+  /** Its handshake pass's batches, drawn one at a time as its turn comes. */
+  readonly batches: Iterator<{ protocol: WireProtocol; size: number }>;
+  /** What the rest of the machine used over its batches and their gaps, and how long they took. */
+  othersMs: number;
+  windowsMs: number;
+  memory?: { tallies: Map<WireProtocol, MemoryTally>; heapKb: number };
+}
+
+// Second pass: handshake time and each server's CPU, batch by batch, no collection forced. The
+// subjects take turns, one batch each, the first of a round rotating: the shared machine's
+// slow and fast moments land on all of them alike, not on whichever ran its pass then. A
+// server's CPU is read from the start of its batch to the end of the pause after it, so what it
+// does for a batch once the batch is open (a collection, a timer) counts as that batch's.
+async function measureHandshakes(participants: readonly Participant[]): Promise<void> {
+  const waiting = [...participants];
+  for (let round = 0; waiting.length > 0; round += 1) {
+    for (const part of rotate([...waiting], round)) {
+      const next = part.batches.next();
+      if (next.done === true) {
+        waiting.splice(waiting.indexOf(part), 1);
+        continue;
+      }
+      const { protocol, size } = next.value;
+      const tally = part.handshakes.get(protocol);
+      if (tally === undefined) continue;
+      const { server } = part.context;
+      const machineStart = sampleMachineBusyMs();
+      const generatorStart = process.cpuUsage();
+      const before = server.sample();
+      const startedAt = now();
+      const opened = await openBatch(part.context, protocol, size, part.handshakePass);
+      tally.handshakeMs += now() - startedAt;
+      await sleep(CAPACITY_TURN_GAP_MS);
+      const after = server.sample();
+      const generator = process.cpuUsage(generatorStart);
+      const serverMs =
+        after.cpuUserMs + after.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
+      tally.opened += opened;
+      tally.cpuMs += serverMs;
+      tally.mainThreadCpuMs += after.mainThreadCpuMs - before.mainThreadCpuMs;
+      part.othersMs +=
+        sampleMachineBusyMs() -
+        machineStart -
+        serverMs -
+        (generator.user + generator.system) / 1000;
+      part.windowsMs += now() - startedAt;
+    }
   }
-  return tallies;
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % Math.max(1, items.length);
+  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 function closeAll(pass: PassOutcome): void {
   for (const connection of pass.open) connection.destroy();
 }
 
-/** Runs the capacity scenario. */
-export async function runCapacity(context: ScenarioContext): Promise<RunOutcome> {
-  const { server } = context;
-  const notes: string[] = [];
-  const memoryPass: PassOutcome = { open: [], failed: 0, firstFailure: undefined };
-  const handshakePass: PassOutcome = { open: [], failed: 0, firstFailure: undefined };
+/**
+ * Connections each subject opens in the handshake pass: the plan's, or as many as the
+ * generator can hold for all of them at once, since every subject's stay open until the end.
+ */
+export function handshakePassConnections(
+  plan: BenchPlan,
+  subjects: number,
+  socketRoom: number,
+): number {
+  return Math.max(0, Math.min(plan.capacityConnections, Math.floor(socketRoom / subjects)));
+}
+
+/**
+ * Runs the capacity scenario for every subject given, each with its server already up: the
+ * warm-ups and memory passes one subject after another (the others' servers idle), then the
+ * handshake passes of all of them together, turn by turn. `socketRoom` is how many sockets the
+ * generator may hold at once. One outcome per context, in their order.
+ */
+export async function runCapacity(
+  contexts: readonly ScenarioContext[],
+  socketRoom: number,
+): Promise<RunOutcome[]> {
+  const handshakeTotal =
+    contexts[0] === undefined
+      ? 0
+      : handshakePassConnections(contexts[0].plan, contexts.length, socketRoom);
+  const participants: Participant[] = contexts.map((context) => {
+    const handshakes = new Map<WireProtocol, HandshakeTally>(
+      context.subject.protocols.map((p) => [
+        p,
+        { opened: 0, handshakeMs: 0, cpuMs: 0, mainThreadCpuMs: 0 },
+      ]),
+    );
+    return {
+      context,
+      memoryPass: { open: [], failed: 0, firstFailure: undefined },
+      handshakePass: { open: [], failed: 0, firstFailure: undefined },
+      handshakes,
+      batches: batches(context, handshakeTotal, (p) => handshakes.get(p)?.opened ?? 0),
+      othersMs: 0,
+      windowsMs: 0,
+    };
+  });
   try {
-    await warmUp(context);
-    await sleep(MEMORY_SETTLE_MS);
-    const memory = await measureMemory(context, memoryPass);
-    closeAll(memoryPass);
-    // The memory pass's connections are collected before the handshakes are timed, and the
-    // process is warmed up again after that collection (V8 compiles again after a full GC).
-    await sleep(MEMORY_SETTLE_MS);
-    await server.probeSample(true);
-    await warmUp(context);
+    for (const part of participants) {
+      const { context } = part;
+      await warmUp(context);
+      await sleep(MEMORY_SETTLE_MS);
+      part.memory = await measureMemory(context, part.memoryPass);
+      closeAll(part.memoryPass);
+      // The memory pass's connections are collected before the handshakes are timed.
+      await sleep(MEMORY_SETTLE_MS);
+      await context.server.probeSample(true);
+    }
+    // Every process is warmed up again after that collection (V8 compiles again after a full
+    // GC), all of them just before the pass.
+    for (const { context } of participants) await warmUp(context);
     await sleep(MEMORY_SETTLE_MS);
     // A profile covers the handshake pass: the memory pass's forced GCs are not the server's.
-    if (context.profileStem !== null) await server.startProfile(PROFILE_INTERVAL_US);
-    // What the rest of the machine used over the batches, as in the other scenarios' windows.
-    const machineStart = sampleMachineBusyMs();
-    const generatorStart = process.cpuUsage();
-    const serverStart = server.sample();
-    const batchesStart = now();
-    const handshakes = await measureHandshakes(context, handshakePass);
-    const batchesMs = Math.max(1, now() - batchesStart);
-    const machineMs = sampleMachineBusyMs() - machineStart;
-    const generator = process.cpuUsage(generatorStart);
-    const serverEnd = server.sample();
-    const serverMs =
-      serverEnd.cpuUserMs + serverEnd.cpuSystemMs - serverStart.cpuUserMs - serverStart.cpuSystemMs;
-    const othersMs = machineMs - serverMs - (generator.user + generator.system) / 1000;
-    const profiles =
-      context.profileStem === null ? [] : await server.stopProfile(context.profileStem);
+    for (const { context } of participants) {
+      if (context.profileStem !== null) await context.server.startProfile(PROFILE_INTERVAL_US);
+    }
+    await measureHandshakes(participants);
+    const outcomes: RunOutcome[] = [];
+    for (const part of participants) {
+      const { context } = part;
+      const profiles =
+        context.profileStem === null ? [] : await context.server.stopProfile(context.profileStem);
+      outcomes.push({ ...figuresOf(part), profiles });
+    }
     await sleep(MEMORY_SETTLE_MS);
-    const end = server.sample();
-    const metrics: Record<string, number> = {};
-    for (const [protocol, tally] of handshakes) {
-      const opened = Math.max(1, tally.opened);
-      metrics[protocolKey(protocol, 'handshakesPerSecond')] =
-        tally.opened / (tally.handshakeMs / 1000);
-      metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
-      metrics[protocolKey(protocol, 'mainThreadCpuUsPerHandshake')] =
-        (tally.mainThreadCpuMs * 1000) / opened;
+    for (let i = 0; i < participants.length; i += 1) {
+      const part = participants[i];
+      const outcome = outcomes[i];
+      if (part === undefined || outcome === undefined) continue;
+      const end = part.context.server.sample();
+      outcome.metrics.serverRssMb = end.rssKb / 1024;
     }
-    for (const [protocol, tally] of memory.tallies) {
-      const opened = Math.max(1, tally.opened);
-      metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
-      metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
-    }
-    const open = handshakePass.open;
-    metrics.connections = open.filter((c) => !c.closed).length;
-    metrics.failedHandshakes = memoryPass.failed + handshakePass.failed;
-    metrics.serverRssMb = end.rssKb / 1024;
-    // The live heap with the memory pass's connections open, after its last full GC.
-    metrics.serverHeapMb = memory.heapKb / 1024;
-    metrics.otherCpuPercent = (Math.max(0, othersMs) / batchesMs) * 100;
-    if (metrics.failedHandshakes > 0) {
-      const first = memoryPass.firstFailure ?? handshakePass.firstFailure;
-      notes.push(`${metrics.failedHandshakes} handshakes failed; first: ${first}`);
-    }
-    if (metrics.connections < open.length) {
-      notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
-    }
-    return { metrics, notes, profiles };
+    return outcomes;
   } finally {
-    closeAll(memoryPass);
-    closeAll(handshakePass);
+    for (const part of participants) {
+      closeAll(part.memoryPass);
+      closeAll(part.handshakePass);
+    }
   }
+}
+
+// One subject's figures from its two passes.
+function figuresOf(part: Participant): { metrics: Record<string, number>; notes: string[] } {
+  const notes: string[] = [];
+  const metrics: Record<string, number> = {};
+  for (const [protocol, tally] of part.handshakes) {
+    const opened = Math.max(1, tally.opened);
+    metrics[protocolKey(protocol, 'handshakesPerSecond')] =
+      tally.opened / (Math.max(1, tally.handshakeMs) / 1000);
+    metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
+    metrics[protocolKey(protocol, 'mainThreadCpuUsPerHandshake')] =
+      (tally.mainThreadCpuMs * 1000) / opened;
+  }
+  for (const [protocol, tally] of part.memory?.tallies ?? []) {
+    const opened = Math.max(1, tally.opened);
+    metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
+    metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
+  }
+  const { memoryPass, handshakePass } = part;
+  const open = handshakePass.open;
+  metrics.connections = open.filter((c) => !c.closed).length;
+  metrics.handshakePassConnections = open.length;
+  metrics.failedHandshakes = memoryPass.failed + handshakePass.failed;
+  // The live heap with the memory pass's connections open, after its last full GC.
+  metrics.serverHeapMb = (part.memory?.heapKb ?? 0) / 1024;
+  metrics.otherCpuPercent = (Math.max(0, part.othersMs) / Math.max(1, part.windowsMs)) * 100;
+  if (metrics.failedHandshakes > 0) {
+    const first = memoryPass.firstFailure ?? handshakePass.firstFailure;
+    notes.push(`${metrics.failedHandshakes} handshakes failed; first: ${first}`);
+  }
+  if (metrics.connections < open.length) {
+    notes.push(`${open.length - metrics.connections} idle connections were closed by the server`);
+  }
+  return { metrics, notes };
 }
