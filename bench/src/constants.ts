@@ -39,6 +39,12 @@ export interface BenchPlan {
   /** Members of a room that send in a burst (all of them in a smaller room). */
   readonly burstSendersPerRoom: number;
   /**
+   * Bursts measured back to back in one window, for the subjects that carry the burst targets
+   * (WAVE_SUBJECTS); the others make one. Each is a whole burst, written once the one before
+   * has been delivered; the figures are over all of them.
+   */
+  readonly burstWaves: number;
+  /**
    * Share of its burst each sender writes first, unmeasured, and waits for (0: none). A fresh
    * process compiles its hot code during its first burst, on V8's background threads as well
    * as its own, and a subject with more code pays more for it: a burst is measured warm.
@@ -62,13 +68,15 @@ export interface BenchPlan {
 
 /**
  * Three repetitions (a median needs three). A burst is a million deliveries at every room size,
- * so that each lasts about a second on draftbridge and the bound; the paced loads are 40k and
- * 200k deliveries a second into a room of 1000.
+ * so that each lasts about a second on draftbridge and the bound, and those two measure four
+ * bursts a run (one burst on its own swung by 15% between neighbours); the paced loads are 40k
+ * and 200k deliveries a second into a room of 1000.
  */
 export const FULL_PLAN: BenchPlan = {
   repetitions: 3,
   burstDeliveries: 1_000_000,
   burstSendersPerRoom: 10,
+  burstWaves: 4,
   burstWarmupShare: BURST_WARMUP_SHARE,
   pacedMembers: 1000,
   pacedSenders: 10,
@@ -84,6 +92,7 @@ export const QUICK_PLAN: BenchPlan = {
   repetitions: 1,
   burstDeliveries: 200_000,
   burstSendersPerRoom: 10,
+  burstWaves: 1,
   burstWarmupShare: BURST_WARMUP_SHARE,
   pacedMembers: 200,
   pacedSenders: 5,

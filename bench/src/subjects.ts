@@ -71,6 +71,19 @@ export const NAIVE_SUBJECT: SubjectName = 'ws';
 /** The subjects every ratio is computed against; they always run. */
 export const REFERENCE_SUBJECTS: readonly SubjectName[] = [BOUND_SUBJECT, NAIVE_SUBJECT];
 
+/**
+ * The subjects whose bursts carry the burst targets (x bound), and so measure `burstWaves`
+ * bursts a run: the bound, its variants and draftbridge in memory. The others are many times
+ * slower, or compared with nothing within 15%, and make one.
+ */
+export const WAVE_SUBJECTS: readonly SubjectName[] = [
+  'bound',
+  'bound-writev',
+  'bound-by-family',
+  'draftbridge',
+  'draftbridge-baseline',
+];
+
 /** The draftbridge subjects: the ones the targets are about. */
 export const DRAFTBRIDGE_SUBJECTS: readonly SubjectName[] = [
   'draftbridge',

@@ -122,7 +122,11 @@ export function scenarioTitle(name: ScenarioName, plan: BenchPlan): string {
     const slow = spec.slowReader
       ? '; one RFC 6455 member stops reading (figures of the others)'
       : '';
-    return `${name}: burst, ${rooms} x ${spec.members} members, ${senders} senders a room x ${messagesPerSender(plan, spec)} messages at once${slow}`;
+    const waves =
+      plan.burstWaves > 1
+        ? `; the bound and draftbridge ${plan.burstWaves} such bursts back to back`
+        : '';
+    return `${name}: burst, ${rooms} x ${spec.members} members, ${senders} senders a room x ${messagesPerSender(plan, spec)} messages at once${slow}${waves}`;
   }
   if (spec.kind === 'paced') {
     const rate = pacedRate(plan, spec);
