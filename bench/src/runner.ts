@@ -139,9 +139,18 @@ async function runGroup(
   profileStems: readonly (string | null)[],
 ): Promise<Omit<RunRecord, 'attempt'>[]> {
   const base = (subject: Subject) => ({ scenario, subject: subject.name, repetition });
-  const launched = await Promise.allSettled(
-    group.map((subject) => launchGroup(subject.launch, subject.instances)),
-  );
+  // One after another: each launch picks free ports, and two at once could pick the same.
+  const launched: PromiseSettledResult<ServerGroup>[] = [];
+  for (const subject of group) {
+    try {
+      launched.push({
+        status: 'fulfilled',
+        value: await launchGroup(subject.launch, subject.instances),
+      });
+    } catch (reason) {
+      launched.push({ status: 'rejected', reason });
+    }
+  }
   const servers: ServerGroup[] = [];
   for (const result of launched) if (result.status === 'fulfilled') servers.push(result.value);
   try {
