@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QUICK_PLAN } from '../constants.js';
 import { launchGroup, type ServerGroup } from '../server-process.js';
 import { PEER_SUBJECTS } from '../subjects.js';
-import { planBatches, runCapacity } from './capacity.js';
+import { type Launcher, planBatches, runCapacity } from './capacity.js';
 
 describe('planBatches', () => {
   it('alternates the protocols, each with its half of the connections', () => {
@@ -19,8 +19,9 @@ describe('planBatches', () => {
   });
 });
 
-// A subject whose server counts the collections forced on it and logs each CPU sample it gives.
-async function countedServer(name: string, samples: string[]) {
+// A subject's server that counts the collections forced on it and logs each CPU sample it
+// gives, under `label`.
+async function countedServer(name: string, samples: string[], label = name) {
   const subject = PEER_SUBJECTS.find((s) => s.name === name);
   if (subject === undefined) throw new Error(`no ${name} subject`);
   const server = await launchGroup(subject.launch, 1);
@@ -28,7 +29,7 @@ async function countedServer(name: string, samples: string[]) {
   const counted: ServerGroup = {
     ...server,
     sample() {
-      samples.push(name);
+      samples.push(label);
       return server.sample();
     },
     async probeSample(collect) {
@@ -39,14 +40,28 @@ async function countedServer(name: string, samples: string[]) {
   return { subject, server, counted, counts };
 }
 
+// Launches the handshake passes' fresh servers as counted ones, labelled `<name> fresh`.
+function countedLauncher(samples: string[]) {
+  const launched: { name: string; counts: { forced: number } }[] = [];
+  const launch: Launcher = async (subject) => {
+    const { counted, counts } = await countedServer(subject.name, samples, `${subject.name} fresh`);
+    launched.push({ name: subject.name, counts });
+    return counted;
+  };
+  return { launch, launched };
+}
+
 describe('runCapacity', () => {
   it('measures both passes through real sockets on a bare engine serving both protocols', async () => {
-    const { subject, server, counted, counts } = await countedServer('faye-websocket', []);
+    const samples: string[] = [];
+    const { subject, server, counted, counts } = await countedServer('faye-websocket', samples);
+    const fresh = countedLauncher(samples);
     try {
       const plan = { ...QUICK_PLAN, capacityConnections: 40, capacityWarmupConnections: 10 };
       const [outcome] = await runCapacity(
         [{ subject, server: counted, plan, profileStem: null }],
         10_000,
+        fresh.launch,
       );
       const metrics = outcome?.metrics ?? {};
       for (const protocol of ['rfc6455', 'hixie76']) {
@@ -57,9 +72,18 @@ describe('runCapacity', () => {
       }
       expect(metrics.connections).toBe(40);
       expect(metrics.failedHandshakes).toBe(0);
-      // Collections are forced only around the memory pass: one before it, one after each of
-      // its two batches, one once its connections are closed; none in the handshake pass.
-      expect(counts.forced).toBe(4);
+      // Collections are forced only in the memory pass: one before it and one after each of its
+      // two batches. The handshakes are timed on a fresh server, where none is.
+      expect(counts.forced).toBe(3);
+      expect(fresh.launched.map((l) => [l.name, l.counts.forced])).toEqual([['faye-websocket', 0]]);
+      // The memory pass samples the first server only (before, and after each batch); every
+      // handshake batch and the last resident size sample the fresh one.
+      expect(samples).toEqual([
+        'faye-websocket',
+        'faye-websocket',
+        'faye-websocket',
+        ...Array(5).fill('faye-websocket fresh'),
+      ]);
     } finally {
       await server.stop();
     }
@@ -69,6 +93,7 @@ describe('runCapacity', () => {
     const samples: string[] = [];
     const a = await countedServer('faye-websocket', samples);
     const b = await countedServer('both-engines', samples);
+    const fresh = countedLauncher(samples);
     try {
       const plan = { ...QUICK_PLAN, capacityConnections: 80, capacityWarmupConnections: 10 };
       const outcomes = await runCapacity(
@@ -79,6 +104,7 @@ describe('runCapacity', () => {
           profileStem: null,
         })),
         80,
+        fresh.launch,
       );
       expect(outcomes).toHaveLength(2);
       for (const outcome of outcomes) {
@@ -89,24 +115,14 @@ describe('runCapacity', () => {
         expect(outcome.metrics['rfc6455.heapPerConnectionKb']).toBeDefined();
         expect(outcome.metrics['hixie76.handshakesPerSecond']).toBeGreaterThan(0);
       }
-      expect([a.counts.forced, b.counts.forced]).toEqual([4, 4]);
+      expect([a.counts.forced, b.counts.forced]).toEqual([3, 3]);
+      expect(fresh.launched.map((l) => l.name)).toEqual(['faye-websocket', 'both-engines']);
       // Each handshake batch samples its server's CPU before and after it. Two batches each (one
       // per protocol): a's first, then b's two (the second round starts with b), then a's
       // second; last, one sample each for the resident size.
-      expect(samples.slice(-10).join(' ')).toBe(
-        [
-          'faye-websocket',
-          'faye-websocket',
-          'both-engines',
-          'both-engines',
-          'both-engines',
-          'both-engines',
-          'faye-websocket',
-          'faye-websocket',
-          'faye-websocket',
-          'both-engines',
-        ].join(' '),
-      );
+      const f = 'faye-websocket fresh';
+      const e = 'both-engines fresh';
+      expect(samples.slice(-10)).toEqual([f, f, e, e, e, e, f, f, f, e]);
     } finally {
       await Promise.all([a.server.stop(), b.server.stop()]);
     }

@@ -6,7 +6,11 @@
  * subject has), from the second.
  *
  * Every subject of a repetition runs at once, each on its own server. The memory passes run one
- * subject after another. The handshake passes run together, one batch per subject in turn: on
+ * subject after another. The handshake passes run on fresh servers, one per subject, each first
+ * primed (it holds as many connections as the memory pass did and lets go of them, no
+ * collection forced) and warmed up: after the memory pass's forced collections a process's
+ * later handshakes cost more, and draftbridge's more than a bare engine's (bench/README.md,
+ * "Gaps"). They run together, one batch per subject in turn: on
  * this shared machine the rate of one subject's pass timed on its own swung by a third from one
  * repetition to the next, and a ratio of two such passes measured the machine as much as the
  * subjects (a harness outside the repo, draftbridge against bare WebSocket-Node, four rounds
@@ -20,7 +24,7 @@
  * their own: after each, V8 compiles again on its helper threads (perf over 250-connection
  * batches: TurboFan's share of all samples 5.9% without them, 14.5% with them, and CPU per
  * handshake 176 -> 306 us on RFC 6455), so the next batch's handshakes would carry the bench's
- * own collection. The memory pass runs first, on a process that has only been warmed up: the
+ * own collection. The memory pass runs on a process that has only been warmed up: the
  * resident size of a process that already held as many connections would not grow again.
  *
  * The connections open in batches of CAPACITY_BATCH that alternate between the protocols, and
@@ -29,9 +33,8 @@
  * spreads that over both. Handshake time counts only the batches themselves. draftbridge
  * connections are not joined: an idle connection is measured.
  *
- * Before anything is measured, `capacityWarmupConnections` connections (half per protocol) are
- * opened and closed again: a fresh process's first handshakes run cold code. The memory pass
- * then warms the handshake pass further.
+ * Before each pass, `capacityWarmupConnections` connections (half per protocol) are opened and
+ * closed again: a fresh process's first handshakes run cold code.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchConnection, openConnection } from '../client/bench-connection.js';
@@ -48,7 +51,7 @@ import {
   type WireProtocol,
 } from '../constants.js';
 import { sampleMachineBusyMs } from '../proc-stats.js';
-import { BENCH_HOST } from '../server-process.js';
+import { BENCH_HOST, launchGroup, type ServerGroup } from '../server-process.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
 /** The order of the batches: alternating protocols, each with its share of `total`. */
@@ -130,15 +133,19 @@ async function openBatch(
   return opened;
 }
 
-// The batches of one pass of `total` connections, each of its protocol's share.
+// The batches of one pass of `total` connections, each of its protocol's share: alternating
+// protocols, or (`byProtocol`) all of one protocol's before the next's.
 function* batches(
   context: ScenarioContext,
   total: number,
   opened: (protocol: WireProtocol) => number,
+  byProtocol = false,
 ): Generator<{ protocol: WireProtocol; size: number }> {
   const { subject } = context;
   const perProtocol = Math.floor(total / subject.protocols.length);
-  for (const protocol of planBatches(subject.protocols, total, CAPACITY_BATCH)) {
+  const order = planBatches(subject.protocols, total, CAPACITY_BATCH);
+  if (byProtocol) order.sort((a, b) => subject.protocols.indexOf(a) - subject.protocols.indexOf(b));
+  for (const protocol of order) {
     const size = Math.min(CAPACITY_BATCH, perProtocol - opened(protocol));
     if (size > 0) yield { protocol, size };
   }
@@ -171,6 +178,25 @@ async function measureMemory(
   return { tallies, heapKb: heapBefore };
 }
 
+// Before a fresh server's handshake pass: it holds as many connections as the memory pass
+// opened, in the same batches but with no collection forced, and lets go of them, so that its
+// heap has grown to hold them once and its code has run that often.
+async function prime(context: ScenarioContext, pass: PassOutcome): Promise<void> {
+  const opened = new Map<WireProtocol, number>();
+  for (const { protocol, size } of batches(
+    context,
+    context.plan.capacityConnections,
+    (p) => opened.get(p) ?? 0,
+  )) {
+    opened.set(
+      protocol,
+      (opened.get(protocol) ?? 0) + (await openBatch(context, protocol, size, pass)),
+    );
+  }
+  closeAll(pass);
+  await sleep(MEMORY_SETTLE_MS);
+}
+
 /** One subject's part of a capacity run. */
 interface Participant {
   readonly context: ScenarioContext;
@@ -183,6 +209,10 @@ interface Participant {
   othersMs: number;
   windowsMs: number;
   memory?: { tallies: Map<WireProtocol, MemoryTally>; heapKb: number };
+  /** The subject on the fresh server its handshake pass runs on, once that is up. */
+  handshakeContext?: ScenarioContext;
+  /** Connections the fresh server held and let go of before its pass (see `prime`). */
+  readonly primePass: PassOutcome;
 }
 
 // Second pass: handshake time and each server's CPU, batch by batch, no collection forced. The
@@ -202,12 +232,13 @@ async function measureHandshakes(participants: readonly Participant[]): Promise<
       const { protocol, size } = next.value;
       const tally = part.handshakes.get(protocol);
       if (tally === undefined) continue;
-      const { server } = part.context;
+      const context = part.handshakeContext ?? part.context;
+      const { server } = context;
       const machineStart = sampleMachineBusyMs();
       const generatorStart = process.cpuUsage();
       const before = server.sample();
       const startedAt = now();
-      const opened = await openBatch(part.context, protocol, size, part.handshakePass);
+      const opened = await openBatch(context, protocol, size, part.handshakePass);
       tally.handshakeMs += now() - startedAt;
       await sleep(CAPACITY_TURN_GAP_MS);
       const after = server.sample();
@@ -248,15 +279,22 @@ export function handshakePassConnections(
   return Math.max(0, Math.min(plan.capacityConnections, Math.floor(socketRoom / subjects)));
 }
 
+/** Starts a fresh server for a subject. */
+export type Launcher = (subject: ScenarioContext['subject']) => Promise<ServerGroup>;
+
+const launchFresh: Launcher = (subject) => launchGroup(subject.launch, subject.instances);
+
 /**
  * Runs the capacity scenario for every subject given, each with its server already up: the
- * warm-ups and memory passes one subject after another (the others' servers idle), then the
- * handshake passes of all of them together, turn by turn. `socketRoom` is how many sockets the
+ * warm-ups and memory passes one subject after another on those servers (the others idle),
+ * then the handshake passes of all of them together, turn by turn, each on a fresh server of
+ * its subject (`launch`) that was primed and warmed up. `socketRoom` is how many sockets the
  * generator may hold at once. One outcome per context, in their order.
  */
 export async function runCapacity(
   contexts: readonly ScenarioContext[],
   socketRoom: number,
+  launch: Launcher = launchFresh,
 ): Promise<RunOutcome[]> {
   const handshakeTotal =
     contexts[0] === undefined
@@ -272,13 +310,19 @@ export async function runCapacity(
     return {
       context,
       memoryPass: { open: [], failed: 0, firstFailure: undefined },
+      primePass: { open: [], failed: 0, firstFailure: undefined },
       handshakePass: { open: [], failed: 0, firstFailure: undefined },
       handshakes,
-      batches: batches(context, handshakeTotal, (p) => handshakes.get(p)?.opened ?? 0),
+      // By protocol: a scavenge falls in whichever batch is running when the young generation
+      // fills, and with the protocols alternating one path's collections were charged to the
+      // other's batches as often as not (the per-path figures of one process swapped from one
+      // repetition to the next while their sum held).
+      batches: batches(context, handshakeTotal, (p) => handshakes.get(p)?.opened ?? 0, true),
       othersMs: 0,
       windowsMs: 0,
     };
   });
+  const fresh: ServerGroup[] = [];
   try {
     for (const part of participants) {
       const { context } = part;
@@ -286,22 +330,27 @@ export async function runCapacity(
       await sleep(MEMORY_SETTLE_MS);
       part.memory = await measureMemory(context, part.memoryPass);
       closeAll(part.memoryPass);
-      // The memory pass's connections are collected before the handshakes are timed.
-      await sleep(MEMORY_SETTLE_MS);
-      await context.server.probeSample(true);
     }
-    // Every process is warmed up again after that collection (V8 compiles again after a full
-    // GC), all of them just before the pass.
-    for (const { context } of participants) await warmUp(context);
+    // The handshakes are timed on fresh servers: after the memory pass's forced collections a
+    // server's later handshakes cost more, and draftbridge's more than a bare engine's
+    // (README, "Gaps"). Each is primed, and all are warmed up just before the pass.
+    for (const part of participants) {
+      const server = await launch(part.context.subject);
+      fresh.push(server);
+      part.handshakeContext = { ...part.context, server };
+      await prime(part.handshakeContext, part.primePass);
+    }
+    for (const { handshakeContext } of participants) {
+      if (handshakeContext !== undefined) await warmUp(handshakeContext);
+    }
     await sleep(MEMORY_SETTLE_MS);
-    // A profile covers the handshake pass: the memory pass's forced GCs are not the server's.
-    for (const { context } of participants) {
-      if (context.profileStem !== null) await context.server.startProfile(PROFILE_INTERVAL_US);
+    for (const { handshakeContext: context } of participants) {
+      if (context?.profileStem != null) await context.server.startProfile(PROFILE_INTERVAL_US);
     }
     await measureHandshakes(participants);
     const outcomes: RunOutcome[] = [];
     for (const part of participants) {
-      const { context } = part;
+      const context = part.handshakeContext ?? part.context;
       const profiles =
         context.profileStem === null ? [] : await context.server.stopProfile(context.profileStem);
       outcomes.push({ ...figuresOf(part), profiles });
@@ -311,15 +360,18 @@ export async function runCapacity(
       const part = participants[i];
       const outcome = outcomes[i];
       if (part === undefined || outcome === undefined) continue;
-      const end = part.context.server.sample();
+      // The resident size with the handshake pass's connections open.
+      const end = (part.handshakeContext ?? part.context).server.sample();
       outcome.metrics.serverRssMb = end.rssKb / 1024;
     }
     return outcomes;
   } finally {
     for (const part of participants) {
       closeAll(part.memoryPass);
+      closeAll(part.primePass);
       closeAll(part.handshakePass);
     }
+    await Promise.all(fresh.map((server) => server.stop()));
   }
 }
 
@@ -340,16 +392,16 @@ function figuresOf(part: Participant): { metrics: Record<string, number>; notes:
     metrics[protocolKey(protocol, 'memoryPerConnectionKb')] = tally.rssGrowthKb / opened;
     metrics[protocolKey(protocol, 'heapPerConnectionKb')] = tally.heapGrowthKb / opened;
   }
-  const { memoryPass, handshakePass } = part;
+  const { memoryPass, primePass, handshakePass } = part;
   const open = handshakePass.open;
   metrics.connections = open.filter((c) => !c.closed).length;
   metrics.handshakePassConnections = open.length;
-  metrics.failedHandshakes = memoryPass.failed + handshakePass.failed;
+  metrics.failedHandshakes = memoryPass.failed + primePass.failed + handshakePass.failed;
   // The live heap with the memory pass's connections open, after its last full GC.
   metrics.serverHeapMb = (part.memory?.heapKb ?? 0) / 1024;
   metrics.otherCpuPercent = (Math.max(0, part.othersMs) / Math.max(1, part.windowsMs)) * 100;
   if (metrics.failedHandshakes > 0) {
-    const first = memoryPass.firstFailure ?? handshakePass.firstFailure;
+    const first = memoryPass.firstFailure ?? primePass.firstFailure ?? handshakePass.firstFailure;
     notes.push(`${metrics.failedHandshakes} handshakes failed; first: ${first}`);
   }
   if (metrics.connections < open.length) {
