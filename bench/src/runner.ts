@@ -23,6 +23,7 @@ import {
   MAX_ATTEMPTS,
   type ScenarioName,
 } from './constants.js';
+import { rotate } from './rotate.js';
 import { runBurst } from './scenarios/burst.js';
 import { runCapacity } from './scenarios/capacity.js';
 import { SCENARIO_SUBJECTS, SCENARIOS } from './scenarios/catalog.js';
@@ -226,11 +227,6 @@ async function withCounters(
       ? { profiles: outcome.profiles }
       : {}),
   };
-}
-
-function rotate<T>(items: readonly T[], by: number): T[] {
-  const shift = by % Math.max(1, items.length);
-  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 const HEADLINE: Record<'burst' | 'paced' | 'capacity', readonly string[]> = {

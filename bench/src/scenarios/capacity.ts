@@ -51,6 +51,7 @@ import {
   type WireProtocol,
 } from '../constants.js';
 import { sampleMachineBusyMs } from '../proc-stats.js';
+import { rotate } from '../rotate.js';
 import { BENCH_HOST, launchGroup, type ServerGroup } from '../server-process.js';
 import { protocolKey, type RunOutcome, type ScenarioContext } from './scenario-context.js';
 
@@ -256,11 +257,6 @@ async function measureHandshakes(participants: readonly Participant[]): Promise<
       part.windowsMs += now() - startedAt;
     }
   }
-}
-
-function rotate<T>(items: readonly T[], by: number): T[] {
-  const shift = by % Math.max(1, items.length);
-  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 function closeAll(pass: PassOutcome): void {
