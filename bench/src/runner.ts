@@ -140,32 +140,22 @@ async function runGroup(
   profileStems: readonly (string | null)[],
 ): Promise<Omit<RunRecord, 'attempt'>[]> {
   const base = (subject: Subject) => ({ scenario, subject: subject.name, repetition });
-  // One after another: each launch picks free ports, and two at once could pick the same.
-  const launched: PromiseSettledResult<ServerGroup>[] = [];
-  for (const subject of group) {
-    try {
-      launched.push({
-        status: 'fulfilled',
-        value: await launchGroup(subject.launch, subject.instances),
-      });
-    } catch (reason) {
-      launched.push({ status: 'rejected', reason });
-    }
-  }
   const servers: ServerGroup[] = [];
-  for (const result of launched) if (result.status === 'fulfilled') servers.push(result.value);
   try {
-    const failedLaunch = launched.find((r) => r.status === 'rejected');
-    if (failedLaunch !== undefined) {
-      // Subjects run together are measured together: without one, none is.
-      return group.map((subject, i) => {
-        const result = launched[i];
-        const error =
-          result?.status === 'rejected'
-            ? (result.reason as Error).message
-            : `not run: another subject of its group did not start (${(failedLaunch.reason as Error).message})`;
-        return { ...base(subject), metrics: {}, notes: [], error };
-      });
+    // One after another: each launch picks free ports, and two at once could pick the same.
+    for (const subject of group) {
+      try {
+        servers.push(await launchGroup(subject.launch, subject.instances));
+      } catch (error) {
+        // Subjects run together are measured together: without one, none is.
+        const why = (error as Error).message;
+        return group.map((other) => ({
+          ...base(other),
+          metrics: {},
+          notes: [],
+          error: other === subject ? why : `not run: ${subject.name} did not start (${why})`,
+        }));
+      }
     }
     const contexts: ScenarioContext[] = group.map((subject, i) => ({
       subject,

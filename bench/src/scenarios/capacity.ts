@@ -184,15 +184,10 @@ async function measureMemory(
 // heap has grown to hold them once and its code has run that often.
 async function prime(context: ScenarioContext, pass: PassOutcome): Promise<void> {
   const opened = new Map<WireProtocol, number>();
-  for (const { protocol, size } of batches(
-    context,
-    context.plan.capacityConnections,
-    (p) => opened.get(p) ?? 0,
-  )) {
-    opened.set(
-      protocol,
-      (opened.get(protocol) ?? 0) + (await openBatch(context, protocol, size, pass)),
-    );
+  const total = context.plan.capacityConnections;
+  for (const { protocol, size } of batches(context, total, (p) => opened.get(p) ?? 0)) {
+    const count = await openBatch(context, protocol, size, pass);
+    opened.set(protocol, (opened.get(protocol) ?? 0) + count);
   }
   closeAll(pass);
   await sleep(MEMORY_SETTLE_MS);
@@ -224,7 +219,7 @@ interface Participant {
 async function measureHandshakes(participants: readonly Participant[]): Promise<void> {
   const waiting = [...participants];
   for (let round = 0; waiting.length > 0; round += 1) {
-    for (const part of rotate([...waiting], round)) {
+    for (const part of rotate(waiting, round)) {
       const next = part.batches.next();
       if (next.done === true) {
         waiting.splice(waiting.indexOf(part), 1);
