@@ -8,7 +8,8 @@
  * is ioredis's, with a capped backoff; resubscribing is ours (`autoResubscribe` off), because
  * after resubscribing every room must catch up on what it missed, in that order.
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { RedisRole, ResolvedRedisHubOptions } from './options.js';
 
@@ -24,8 +25,15 @@ export interface RedisConnections {
 
 const ROLES: readonly RedisRole[] = ['commands', 'subscriber'];
 
+// ioredis is loaded on the first connection, not with the module: a server without REDIS_URL
+// never needs it. Loaded, it added 1.1 MB of live heap and 12 MB of resident memory to an idle
+// in-memory server (80-83 against 69-70 MB).
+const require = createRequire(import.meta.url);
+let RedisClient: typeof Redis | undefined;
+
 function connectDefault(settings: ResolvedRedisHubOptions, role: RedisRole): Redis {
-  return new Redis(settings.url, {
+  RedisClient ??= (require('ioredis') as typeof import('ioredis')).Redis;
+  return new RedisClient(settings.url, {
     connectionName: `draftbridge-${role}`,
     // RESP2 keeps replies plain arrays of strings, as the store parses them.
     protocol: 2,
