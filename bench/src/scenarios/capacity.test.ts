@@ -20,12 +20,13 @@ describe('planBatches', () => {
 });
 
 // A subject's server that counts the collections forced on it and logs each CPU sample it
-// gives, under `label`.
+// gives, under `label`. Its probe reports one more mark-compact at every answer, so the
+// collections charged to a batch show which answers were read around it.
 async function countedServer(name: string, samples: string[], label = name) {
   const subject = PEER_SUBJECTS.find((s) => s.name === name);
   if (subject === undefined) throw new Error(`no ${name} subject`);
   const server = await launchGroup(subject.launch, 1);
-  const counts = { forced: 0 };
+  const counts = { forced: 0, probed: 0 };
   const counted: ServerGroup = {
     ...server,
     sample() {
@@ -34,7 +35,8 @@ async function countedServer(name: string, samples: string[], label = name) {
     },
     async probeSample(collect) {
       if (collect === true) counts.forced += 1;
-      return server.probeSample(collect);
+      counts.probed += 1;
+      return { ...(await server.probeSample(collect)), gcMarkCompact: counts.probed };
     },
   };
   return { subject, server, counted, counts };
@@ -42,7 +44,7 @@ async function countedServer(name: string, samples: string[], label = name) {
 
 // Launches the handshake passes' fresh servers as counted ones, labelled `<name> fresh`.
 function countedLauncher(samples: string[]) {
-  const launched: { name: string; counts: { forced: number } }[] = [];
+  const launched: { name: string; counts: { forced: number; probed: number } }[] = [];
   const launch: Launcher = async (subject) => {
     const { counted, counts } = await countedServer(subject.name, samples, `${subject.name} fresh`);
     launched.push({ name: subject.name, counts });
@@ -69,13 +71,18 @@ describe('runCapacity', () => {
         expect(metrics[`${protocol}.serverCpuUsPerHandshake`]).toBeGreaterThanOrEqual(0);
         expect(metrics[`${protocol}.heapPerConnectionKb`]).toBeDefined();
         expect(metrics[`${protocol}.memoryPerConnectionKb`]).toBeDefined();
+        // One batch per protocol, its probe read just before and just after it.
+        expect(metrics[`${protocol}.handshakeMarkCompacts`]).toBe(1);
+        expect(metrics[`${protocol}.handshakeGcMs`]).toBeGreaterThanOrEqual(0);
       }
       expect(metrics.connections).toBe(40);
       expect(metrics.failedHandshakes).toBe(0);
       // Collections are forced only in the memory pass: one before it and one after each of its
       // two batches. The handshakes are timed on a fresh server, where none is.
       expect(counts.forced).toBe(3);
-      expect(fresh.launched.map((l) => [l.name, l.counts.forced])).toEqual([['faye-websocket', 0]]);
+      expect(fresh.launched.map((l) => [l.name, l.counts.forced, l.counts.probed])).toEqual([
+        ['faye-websocket', 0, 4],
+      ]);
       // The memory pass samples the first server only (before, and after each batch); every
       // handshake batch and the last resident size sample the fresh one.
       expect(samples).toEqual([

@@ -35,6 +35,12 @@
  *
  * Before each pass, `capacityWarmupConnections` connections (half per protocol) are opened and
  * closed again: a fresh process's first handshakes run cold code.
+ *
+ * Per protocol the handshake pass also counts the mark-compacts that finished in its batches,
+ * and the GC pauses there, from the server's probe (read just outside each batch's CPU
+ * samples). A mark-compact's marking runs mostly on V8's helper threads, so one falling in a
+ * path's batches (1650 handshakes in a full run), or not, moved that path's CPU per handshake
+ * more than anything the server does (bench/README.md, "Gaps").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchConnection, openConnection } from '../client/bench-connection.js';
@@ -90,6 +96,9 @@ interface HandshakeTally {
   handshakeMs: number;
   cpuMs: number;
   mainThreadCpuMs: number;
+  /** Mark-compacts the server's probe saw finish over the batches, and its GC pauses in ms. */
+  markCompacts: number;
+  gcMs: number;
 }
 
 interface MemoryTally {
@@ -230,6 +239,8 @@ async function measureHandshakes(participants: readonly Participant[]): Promise<
       if (tally === undefined) continue;
       const context = part.handshakeContext ?? part.context;
       const { server } = context;
+      // The probe is asked outside the CPU samples, so its answers are not charged to the batch.
+      const probeBefore = await server.probeSample();
       const machineStart = sampleMachineBusyMs();
       const generatorStart = process.cpuUsage();
       const before = server.sample();
@@ -239,6 +250,9 @@ async function measureHandshakes(participants: readonly Participant[]): Promise<
       await sleep(CAPACITY_TURN_GAP_MS);
       const after = server.sample();
       const generator = process.cpuUsage(generatorStart);
+      const probeAfter = await server.probeSample();
+      tally.markCompacts += probeAfter.gcMarkCompact - probeBefore.gcMarkCompact;
+      tally.gcMs += probeAfter.gcMs - probeBefore.gcMs;
       const serverMs =
         after.cpuUserMs + after.cpuSystemMs - (before.cpuUserMs + before.cpuSystemMs);
       tally.opened += opened;
@@ -295,7 +309,7 @@ export async function runCapacity(
     const handshakes = new Map<WireProtocol, HandshakeTally>(
       context.subject.protocols.map((p) => [
         p,
-        { opened: 0, handshakeMs: 0, cpuMs: 0, mainThreadCpuMs: 0 },
+        { opened: 0, handshakeMs: 0, cpuMs: 0, mainThreadCpuMs: 0, markCompacts: 0, gcMs: 0 },
       ]),
     );
     return {
@@ -377,6 +391,8 @@ function figuresOf(part: Participant): { metrics: Record<string, number>; notes:
     metrics[protocolKey(protocol, 'serverCpuUsPerHandshake')] = (tally.cpuMs * 1000) / opened;
     metrics[protocolKey(protocol, 'mainThreadCpuUsPerHandshake')] =
       (tally.mainThreadCpuMs * 1000) / opened;
+    metrics[protocolKey(protocol, 'handshakeMarkCompacts')] = tally.markCompacts;
+    metrics[protocolKey(protocol, 'handshakeGcMs')] = tally.gcMs;
   }
   for (const [protocol, tally] of part.memory?.tallies ?? []) {
     const opened = Math.max(1, tally.opened);
