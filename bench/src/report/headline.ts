@@ -111,7 +111,8 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
   for (const scenario of ['paced-light', 'paced-heavy'] as const) {
     rows.push(p99Row(scenario, '<= naive ws'));
   }
-  const capacity: readonly { key: string; label: string; target: string }[] = [
+  // A count of collections has no ratio worth showing (most are 0): it is given plain.
+  const capacity: readonly { key: string; label: string; target: string; plain?: true }[] = [
     { key: 'handshakesPerSecond', label: 'handshakes/s', target: '>= 0.9x engine' },
     { key: 'serverCpuUsPerHandshake', label: 'server CPU us/handshake', target: 'stated' },
     { key: 'mainThreadCpuUsPerHandshake', label: 'of it main thread us', target: 'stated' },
@@ -121,16 +122,23 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
       key: 'handshakeMarkCompacts',
       label: 'mark-compacts in the handshake batches',
       target: 'stated',
+      plain: true,
     },
     { key: 'heapPerConnectionKb', label: 'JS heap KB/idle connection', target: '<= 1.2x engine' },
     { key: 'memoryPerConnectionKb', label: 'RSS KB/idle connection', target: '<= 1.2x engine' },
   ];
-  for (const { key, label, target } of capacity) {
+  for (const { key, label, target, plain } of capacity) {
+    const cell = (figure: FigureSummary | undefined, bold: boolean): Cell => {
+      if (plain !== true) return withRatios(figure, bold);
+      if (figure === undefined) return '-';
+      const value = formatFigure(figure.median);
+      return bold ? `**${value}**` : value;
+    };
     for (const path of PATHS) {
       const engine = get('capacity', BARE_ENGINE[path], `${path}.${key}`);
       const mine = get('capacity', 'draftbridge', `${path}.${key}`);
       const vsEngine =
-        mine !== undefined && engine !== undefined && engine.median !== 0
+        plain !== true && mine !== undefined && engine !== undefined && engine.median !== 0
           ? `; ${formatRatio(mine.median / engine.median)}x engine`
           : '';
       const checks = targets.filter(
@@ -139,11 +147,11 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
       );
       rows.push({
         figure: `capacity ${PROTOCOL_LABEL[path]}: ${label}`,
-        bound: withRatios(get('capacity', 'bound', `${path}.${key}`), false),
-        naive: withRatios(get('capacity', 'ws', `${path}.${key}`), false),
+        bound: cell(get('capacity', 'bound', `${path}.${key}`), false),
+        naive: cell(get('capacity', 'ws', `${path}.${key}`), false),
         engine: `${BARE_ENGINE[path]} ${engine === undefined ? '-' : formatFigure(engine.median)}`,
-        draftbridge: `${withRatios(mine, true)}${vsEngine}`,
-        redis: withRatios(get('capacity', 'draftbridge-redis', `${path}.${key}`), false),
+        draftbridge: `${cell(mine, true)}${vsEngine}`,
+        redis: cell(get('capacity', 'draftbridge-redis', `${path}.${key}`), false),
         target: target === 'stated' ? 'stated' : verdict(checks, target),
       });
     }

@@ -57,6 +57,7 @@ const records: RunRecord[] = [
   }),
   record('paced-light', 'ws', { 'rfc6455.p99Ms': 10 }),
   record('paced-light', 'draftbridge', { 'rfc6455.p99Ms': 9, 'hixie76.p99Ms': 11 }),
+  record('capacity', 'bound', { 'hixie76.handshakeMarkCompacts': 1 }),
   record('capacity', 'websocket-node', {
     'rfc6455.heapPerConnectionKb': 6,
     'rfc6455.memoryPerConnectionKb': 12,
@@ -66,6 +67,7 @@ const records: RunRecord[] = [
     'hixie76.heapPerConnectionKb': 10,
     'hixie76.memoryPerConnectionKb': 17,
     'hixie76.handshakesPerSecond': 2000,
+    'hixie76.handshakeMarkCompacts': 0,
   }),
   record('capacity', 'draftbridge', {
     'rfc6455.heapPerConnectionKb': 7,
@@ -74,6 +76,7 @@ const records: RunRecord[] = [
     'hixie76.heapPerConnectionKb': 11,
     'hixie76.memoryPerConnectionKb': 17,
     'hixie76.handshakesPerSecond': 1500,
+    'hixie76.handshakeMarkCompacts': 2,
   }),
 ];
 
@@ -182,6 +185,16 @@ describe('renderHeadline', () => {
     expect(row).toContain('**1940k** (0.97x bound, 19x ws)');
     expect(row).toContain('**missed** (hixie-76)');
     expect(headline).toContain('| capacity hixie-76: handshakes/s |');
+  });
+
+  it('gives a count of collections plain, without ratios', () => {
+    const summary = summarizeRuns(records);
+    const row = renderHeadline(summary, checkTargets(summary))
+      .split('\n')
+      .find((line) => line.startsWith('| capacity hixie-76: mark-compacts'));
+    expect(row).toBe(
+      '| capacity hixie-76: mark-compacts in the handshake batches | 1.00 | - | faye-websocket 0 | **2.00** | - | stated |',
+    );
   });
 });
 
