@@ -87,7 +87,8 @@ const COLUMNS: Record<'burst' | 'slow-reader' | 'paced' | 'capacity', readonly F
     column('handshakesPerSecond', 'handshakes/s', 'higher', 'protocol'),
     column('serverCpuUsPerHandshake', 'server CPU us/handshake', 'lower', 'protocol'),
     column('mainThreadCpuUsPerHandshake', 'of it main thread us', 'lower', 'protocol'),
-    // Whether a mark-compact fell in a path's batches decides much of its CPU (README, "Gaps").
+    // A mark-compact in a path's batches, or none, moved its CPU per handshake by tens of
+    // microseconds (bench/README.md, "Gaps").
     column('handshakeMarkCompacts', 'mark-compacts in them', 'lower', 'protocol', false),
     column('handshakeGcMs', 'GC ms in them', 'lower', 'protocol', false),
     column('heapPerConnectionKb', 'heap KB/conn', 'lower', 'protocol'),

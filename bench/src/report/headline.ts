@@ -116,8 +116,8 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
     { key: 'handshakesPerSecond', label: 'handshakes/s', target: '>= 0.9x engine' },
     { key: 'serverCpuUsPerHandshake', label: 'server CPU us/handshake', target: 'stated' },
     { key: 'mainThreadCpuUsPerHandshake', label: 'of it main thread us', target: 'stated' },
-    // A mark-compact's concurrent marking runs on V8's helper threads: one in a path's batches or
-    // none moved its CPU per handshake more than anything the server does (README, "Gaps").
+    // A mark-compact's marking runs mostly on V8's helper threads: one in a path's batches, or
+    // none, moved its CPU per handshake by tens of microseconds (bench/README.md, "Gaps").
     {
       key: 'handshakeMarkCompacts',
       label: 'mark-compacts in the handshake batches',

@@ -40,7 +40,7 @@
  * and the GC pauses there, from the server's probe (read just outside each batch's CPU
  * samples). A mark-compact's marking runs mostly on V8's helper threads, so one falling in a
  * path's batches (1650 handshakes in a full run), or not, moved that path's CPU per handshake
- * more than anything the server does (bench/README.md, "Gaps").
+ * by tens of microseconds (bench/README.md, "Gaps").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchConnection, openConnection } from '../client/bench-connection.js';
