@@ -6,7 +6,7 @@
  */
 import { EXTRA_MARK_COMPACTS_ALLOWED, type ScenarioName, type WireProtocol } from '../constants.js';
 import type { SubjectName } from '../subjects.js';
-import { formatFigure, formatRatio } from './figures.js';
+import { columnsOf, formatFigure, formatRatio } from './figures.js';
 import type { BenchSummary, FigureSummary } from './summary.js';
 import { BARE_ENGINE, PROTOCOL_LABEL, TARGET_BURSTS, type TargetCheck } from './targets.js';
 
@@ -111,8 +111,7 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
   for (const scenario of ['paced-light', 'paced-heavy'] as const) {
     rows.push(p99Row(scenario, '<= naive ws'));
   }
-  // A count of collections has no ratio worth showing (most are 0): it is given plain.
-  const capacity: readonly { key: string; label: string; target: string; plain?: true }[] = [
+  const capacity: readonly { key: string; label: string; target: string }[] = [
     { key: 'handshakesPerSecond', label: 'handshakes/s', target: '>= 0.9x engine' },
     { key: 'serverCpuUsPerHandshake', label: 'server CPU us/handshake', target: 'stated' },
     { key: 'mainThreadCpuUsPerHandshake', label: 'of it main thread us', target: 'stated' },
@@ -122,14 +121,17 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
       key: 'handshakeMarkCompacts',
       label: 'mark-compacts in the handshake batches',
       target: 'stated',
-      plain: true,
     },
     { key: 'heapPerConnectionKb', label: 'JS heap KB/idle connection', target: '<= 1.2x engine' },
     { key: 'memoryPerConnectionKb', label: 'RSS KB/idle connection', target: '<= 1.2x engine' },
   ];
-  for (const { key, label, target, plain } of capacity) {
+  const capacityColumns = columnsOf('capacity');
+  for (const { key, label, target } of capacity) {
+    // A figure whose table column shows no ratios (a count of collections, most of them 0) is
+    // given plain here too.
+    const plain = capacityColumns.find((c) => c.key === key)?.ratio === false;
     const cell = (figure: FigureSummary | undefined, bold: boolean): Cell => {
-      if (plain !== true) return withRatios(figure, bold);
+      if (!plain) return withRatios(figure, bold);
       if (figure === undefined) return '-';
       const value = formatFigure(figure.median);
       return bold ? `**${value}**` : value;
@@ -138,7 +140,7 @@ export function renderHeadline(summary: BenchSummary, targets: readonly TargetCh
       const engine = get('capacity', BARE_ENGINE[path], `${path}.${key}`);
       const mine = get('capacity', 'draftbridge', `${path}.${key}`);
       const vsEngine =
-        plain !== true && mine !== undefined && engine !== undefined && engine.median !== 0
+        !plain && mine !== undefined && engine !== undefined && engine.median !== 0
           ? `; ${formatRatio(mine.median / engine.median)}x engine`
           : '';
       const checks = targets.filter(
