@@ -64,6 +64,7 @@ export type {
   EngineContext,
   EngineLimits,
 } from './engines/engine.js';
+export { inputClock } from './engines/engine-connection.js';
 export { ENGINE_ADAPTERS, ENGINES, type EngineRegistry } from './engines/index.js';
 // The wire formats.
 export {

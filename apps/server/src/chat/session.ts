@@ -34,6 +34,7 @@ import {
   CLOSE_CODES,
   type Connection,
   DeadlineQueue,
+  inputClock,
   type PreparedBatch,
 } from '@draftbridge/protocol-router';
 import {
@@ -94,7 +95,10 @@ export interface ChatSessionOptions {
   readonly logger?: Logger;
   /** Makes the member id, unique per connection (default: a random UUID). */
   readonly createMemberId?: () => string;
-  /** Monotonic clock in ms for the rate limit and its windows (default `performance.now`). */
+  /**
+   * Monotonic clock in ms for the rate limit and its windows (default the router's
+   * `inputClock`: a message's time is its input share's).
+   */
   readonly clock?: () => number;
 }
 
@@ -125,8 +129,6 @@ function withDefaults(limits: Partial<ChatLimits> | undefined): ChatLimits {
   }
   return resolved;
 }
-
-const monotonic = () => performance.now();
 
 // One queue per join timeout: every session in it waits the same time, so it is in due order.
 const joinDeadlines = new Map<number, DeadlineQueue<Session>>();
@@ -205,7 +207,7 @@ class Session implements ChatSession {
     this.#metrics = metrics;
     this.#series = metrics === undefined ? undefined : seriesOf(metrics, connection.protocol);
     this.#createMemberId = options.createMemberId ?? randomUUID;
-    this.#clock = options.clock ?? monotonic;
+    this.#clock = options.clock ?? inputClock;
     this.#limiter = new RateLimiter(
       { ratePerSecond: this.#limits.ratePerSecond, burst: this.#limits.rateBurst },
       this.#clock,

@@ -134,14 +134,29 @@ interface Share {
 const FRESH_SHARE: Share = { frames: INPUT_FRAMES_PER_TURN, bytes: INPUT_BYTES_PER_TURN };
 const LEFTOVER_SHARE: Share = { frames: LEFTOVER_FRAMES_PER_TURN, bytes: LEFTOVER_BYTES_PER_TURN };
 
-// The connections whose input is parsed in the next input turn (one setImmediate for all), and
-// the share of the one parsing now.
+// The connections whose input is parsed in the next input turn (one setImmediate for all), the
+// share of the one parsing now, and the clock read when its share began (NaN outside a share).
+// Every frame of a share is charged to the inbound budget at that one time: a share is at most
+// 64 frames (256 left over), parsed in well under a millisecond, and a refill that is late by
+// that much only refills later, never more (in 100 rooms x 10, a clock read per frame was 1.4%
+// of the server's busy time).
 const inputTurn: {
   fresh: EngineConnection[];
   continuing: EngineConnection[];
   scheduled: boolean;
   share: Share;
-} = { fresh: [], continuing: [], scheduled: false, share: FRESH_SHARE };
+  shareStartedAt: number;
+} = { fresh: [], continuing: [], scheduled: false, share: FRESH_SHARE, shareStartedAt: Number.NaN };
+
+/**
+ * A monotonic clock in milliseconds that is read once per input share: inside one, the time the
+ * share began; outside, `performance.now()`. What meters a connection's input (the inbound
+ * budget here, the chat's rate limit) reads it for every frame at the cost of a field.
+ */
+export function inputClock(): number {
+  const { shareStartedAt } = inputTurn;
+  return Number.isNaN(shareStartedAt) ? performance.now() : shareStartedAt;
+}
 
 // Sent by the idle sweep to a quiet hybi or RFC 6455 peer, which must answer it (RFC 6455 §5.5.2).
 const IDLE_PING_FRAME = encodeHybiFrame(HYBI_OPCODES.ping, Buffer.alloc(0));
@@ -396,7 +411,13 @@ export abstract class EngineConnection
     this.#parseScheduled = false;
     if (!this.canParse) return;
     this.#framesThisTurn = 0;
-    const more = this.parseTurn();
+    inputTurn.shareStartedAt = performance.now();
+    let more: boolean;
+    try {
+      more = this.parseTurn();
+    } finally {
+      inputTurn.shareStartedAt = Number.NaN;
+    }
     if (this.waitingBytes() < this.#inputWaitingLimit()) this.#unpause(PAUSED_FOR_INPUT);
     // Paused, the rest waits for the unpause, which schedules it.
     if (more && this.canParse) this.#scheduleParse(true);
@@ -499,12 +520,16 @@ export abstract class EngineConnection
   #spend(cost: number): void {
     const { inboundBytesPerSecond, inboundBurstBytes } = this.#limits;
     if (!Number.isFinite(inboundBytesPerSecond)) return;
-    const now = performance.now();
-    this.#tokens = Math.min(
-      inboundBurstBytes,
-      this.#tokens + ((now - this.#refilledAt) * inboundBytesPerSecond) / 1000,
-    );
-    this.#refilledAt = now;
+    const now = inputClock();
+    // A connection made during a share set its clock after the share began: no refill runs
+    // backwards.
+    if (now > this.#refilledAt) {
+      this.#tokens = Math.min(
+        inboundBurstBytes,
+        this.#tokens + ((now - this.#refilledAt) * inboundBytesPerSecond) / 1000,
+      );
+      this.#refilledAt = now;
+    }
     this.#tokens -= cost;
     if (this.#tokens >= 0 || this.#budgetTimer !== undefined || this.#closed) return;
     this.#pause(PAUSED_FOR_BUDGET);
