@@ -76,8 +76,9 @@ export function parseProcStat(text: string): CpuTicks {
 
 /** Reads a thread's time on a CPU, in nanoseconds, from the text of /proc/<pid>/task/<tid>/schedstat. */
 export function parseSchedstat(text: string): number {
-  const runNs = Number(text.trim().split(/\s+/)[0]);
-  if (text.trim() === '' || !Number.isFinite(runNs)) throw new Error('unreadable /proc schedstat');
+  const [first = ''] = text.trim().split(/\s+/);
+  const runNs = Number(first);
+  if (first === '' || !Number.isFinite(runNs)) throw new Error('unreadable /proc schedstat');
   return runNs;
 }
 

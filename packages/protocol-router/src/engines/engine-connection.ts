@@ -218,7 +218,7 @@ export abstract class EngineConnection
     this.#family = frameFamilyOf(decision.protocol);
     this.#limits = limits;
     this.#tokens = limits.inboundBurstBytes;
-    this.#refilledAt = performance.now();
+    this.#refilledAt = inputClock();
     this.#sweep = sweep;
     outbox.setOwner(this);
     sweep?.add(this);
@@ -520,16 +520,13 @@ export abstract class EngineConnection
   #spend(cost: number): void {
     const { inboundBytesPerSecond, inboundBurstBytes } = this.#limits;
     if (!Number.isFinite(inboundBytesPerSecond)) return;
+    // The same clock as the constructor's: a share's time is never before an earlier reading.
     const now = inputClock();
-    // A connection made during a share set its clock after the share began: no refill runs
-    // backwards.
-    if (now > this.#refilledAt) {
-      this.#tokens = Math.min(
-        inboundBurstBytes,
-        this.#tokens + ((now - this.#refilledAt) * inboundBytesPerSecond) / 1000,
-      );
-      this.#refilledAt = now;
-    }
+    this.#tokens = Math.min(
+      inboundBurstBytes,
+      this.#tokens + ((now - this.#refilledAt) * inboundBytesPerSecond) / 1000,
+    );
+    this.#refilledAt = now;
     this.#tokens -= cost;
     if (this.#tokens >= 0 || this.#budgetTimer !== undefined || this.#closed) return;
     this.#pause(PAUSED_FOR_BUDGET);

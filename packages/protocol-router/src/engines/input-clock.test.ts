@@ -3,14 +3,13 @@
  * clock read for all of them), a later share sees a later time, and outside a share it is
  * `performance.now()`. What meters input (the inbound budget, the chat's rate limit) reads it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_FRAMES_PER_TURN } from '../constants.js';
-import { encodeHixieTextFrame } from '../hixie/hixie-frames.js';
-import { HYBI_OPCODES } from '../hybi/hybi-frames.js';
 import { type Protocol, protocolOfVersion } from '../protocols.js';
 import { type EchoRouter, startEchoRouter } from '../test-support/echo-router.js';
 import { HYBI_PATHS } from '../test-support/hybi-paths.js';
-import { clientFrame, openRawSession } from '../testing/index.js';
+import { clientTextFrame, openRawSession } from '../testing/index.js';
 import { inputClock } from './engine-connection.js';
 
 const PATHS: readonly (readonly [string, Protocol, string])[] = [
@@ -31,8 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('the input clock', () => {
   it('is performance.now() outside a share', () => {
     const before = performance.now();
@@ -47,12 +44,10 @@ describe('the input clock', () => {
     const connection = await opened;
     const seen: { clock: number; now: number }[] = [];
     connection.on('text', () => seen.push({ clock: inputClock(), now: performance.now() }));
-    const frame = (i: number) =>
-      protocol === 'hixie-76' || protocol === 'hixie-75'
-        ? encodeHixieTextFrame(`m${i}`)
-        : clientFrame(HYBI_OPCODES.text, Buffer.from(`m${i}`));
     const chunk = (from: number) =>
-      Buffer.concat(Array.from({ length: BATCH }, (_, i) => frame(from + i)));
+      Buffer.concat(
+        Array.from({ length: BATCH }, (_, i) => clientTextFrame(protocol, `m${from + i}`)),
+      );
     session.sendRaw(chunk(0));
     await session.waitForFrame((f) => f.kind === 'text' && f.text === `echo:m${BATCH - 1}`, 5000);
     await sleep(PAUSE_MS);

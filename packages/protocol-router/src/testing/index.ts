@@ -15,7 +15,12 @@ export {
   type RawPeerOptions,
   rawUpgrade,
 } from './raw-peer.js';
-export { openRawSession, type RawSession, type ServerFrame } from './raw-session.js';
+export {
+  clientTextFrame,
+  openRawSession,
+  type RawSession,
+  type ServerFrame,
+} from './raw-session.js';
 export {
   DRAFT76_EXAMPLE,
   type HeaderLines,

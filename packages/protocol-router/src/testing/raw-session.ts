@@ -35,6 +35,13 @@ export interface RawSession {
 
 const isHixie = (protocol: Protocol) => protocol === 'hixie-76' || protocol === 'hixie-75';
 
+/** One text message as a client of `protocol` frames it (masked on hybi, `00 .. FF` on the drafts). */
+export function clientTextFrame(protocol: Protocol, text: string): Buffer {
+  return isHixie(protocol)
+    ? encodeHixieTextFrame(text)
+    : clientFrame(HYBI_OPCODES.text, Buffer.from(text));
+}
+
 function readHybi(data: Buffer): ServerFrame[] {
   const frames: ServerFrame[] = [];
   new HybiFrameReader({
@@ -91,12 +98,7 @@ export async function openRawSession(
   return {
     protocol,
     peer,
-    sendText: (text) =>
-      peer.socket.write(
-        isHixie(protocol)
-          ? encodeHixieTextFrame(text)
-          : clientFrame(HYBI_OPCODES.text, Buffer.from(text)),
-      ),
+    sendText: (text) => peer.socket.write(clientTextFrame(protocol, text)),
     sendRaw: (bytes) => peer.socket.write(bytes),
     frames,
     messages: () =>
