@@ -69,16 +69,9 @@ export function removeMember<S extends TurnSocket>(room: BoundRoom<S>, socket: S
   else room.hixieCount -= 1;
 }
 
-/** Adds a text to the room's turn, its UTF-8 length counted now. */
+/** Adds a text to the room's turn. */
 export function addText<S extends TurnSocket>(room: BoundRoom<S>, text: string): void {
-  const message = new PreparedMessage(text);
-  // Counting now, as draftbridge's hub does for its history, not when the turn is framed: the
-  // text is a cons string of the message's pieces, and counting flattens it, so the pieces die
-  // young instead of being copied by every scavenge the turn runs into. Counted at the turn's
-  // end, 100 rooms x 10 spent 122-138 ms a burst collecting instead of 43-51, and made about a
-  // fifth fewer deliveries (bench/README.md, "Gaps").
-  void message.byteLength;
-  room.messages.push(message);
+  room.messages.push(new PreparedMessage(text));
 }
 
 // What one member of a family is written: the run's one buffer, or each frame by itself.
