@@ -120,10 +120,14 @@ describe('the probe in every server', () => {
     open.push({ stop: async () => rmSync(dir, { recursive: true, force: true }) });
     const sample = await group.probeSample();
     expect(sample.heapUsedKb).toBeGreaterThan(1000);
-    const collected = await group.probeSample(true);
+    // A forced collection is the bench's, not the server's: it is not counted. The server may
+    // still run one of its own meanwhile (V8's memory reducer does, soon after start), so the
+    // bench forces several: counted, they would add at least that many.
+    const forced = 5;
+    let collected = sample;
+    for (let i = 0; i < forced; i += 1) collected = await group.probeSample(true);
     expect(collected.heapUsedKb).toBeGreaterThan(0);
-    // A forced collection is the bench's, not the server's: it is not counted.
-    expect(collected.gcMarkCompact).toBe(sample.gcMarkCompact);
+    expect(collected.gcMarkCompact - sample.gcMarkCompact).toBeLessThan(forced);
     await group.startProfile(500);
     const member = await openConnection('hixie76', {
       host: BENCH_HOST,

@@ -70,6 +70,9 @@ async function answer(request: ProbeRequest): Promise<ProbeResponse> {
       const collect = (globalThis as { gc?: () => void }).gc;
       if (collect === undefined) throw new Error('the server was not started with --expose-gc');
       collect();
+      // Node queues a collection's perf entry from an immediate after it, so the sample waits
+      // one turn: it then holds the forced collection's entry (and leaves it uncounted).
+      await new Promise((resolve) => setImmediate(resolve));
       return { id: request.id, ok: true, sample: sample() };
     }
     case 'profile-start':
