@@ -32,8 +32,10 @@ const observer = new PerformanceObserver((list) => {
 });
 observer.observe({ entryTypes: ['gc'] });
 
-function sample(): ProbeSample {
-  // Entries not yet handed to the callback are counted now, so a sample is up to date.
+async function sample(): Promise<ProbeSample> {
+  // Node queues a collection's perf entry from an immediate after it: one turn first, then the
+  // entries not yet handed to the callback are counted now, so a sample is up to date.
+  await new Promise((resolve) => setImmediate(resolve));
   for (const entry of observer.takeRecords()) count(entry);
   const memory = process.memoryUsage();
   return {
@@ -65,15 +67,13 @@ function post(method: string, params?: object): Promise<unknown> {
 async function answer(request: ProbeRequest): Promise<ProbeResponse> {
   switch (request.command) {
     case 'sample':
-      return { id: request.id, ok: true, sample: sample() };
+      return { id: request.id, ok: true, sample: await sample() };
     case 'collect': {
       const collect = (globalThis as { gc?: () => void }).gc;
       if (collect === undefined) throw new Error('the server was not started with --expose-gc');
       collect();
-      // Node queues a collection's perf entry from an immediate after it, so the sample waits
-      // one turn: it then holds the forced collection's entry (and leaves it uncounted).
-      await new Promise((resolve) => setImmediate(resolve));
-      return { id: request.id, ok: true, sample: sample() };
+      // The sample holds the forced collection's entry, and leaves it uncounted.
+      return { id: request.id, ok: true, sample: await sample() };
     }
     case 'profile-start':
       session = new Session();
